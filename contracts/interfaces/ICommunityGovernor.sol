@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {TimelockControllerUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
+
+/// @title ICommunityGovernor
+/// @notice Set-up entry point and errors of a community's Governor.
+interface ICommunityGovernor {
+    /// @notice Governance settings of a community. Times are in seconds (the token's clock).
+    /// @param name Governor name (EIP-712 domain name for votes by signature).
+    /// @param votingDelay Seconds between a proposal and the start of voting; at least 1, so votes
+    /// are read from a checkpoint strictly before the proposal.
+    /// @param votingPeriod Seconds of voting.
+    /// @param proposalThreshold Votes needed to propose.
+    /// @param quorumBps Quorum as basis points of the total supply at the proposal's snapshot.
+    /// @param lateQuorumExtension Seconds voting is extended when quorum is reached late.
+    struct GovernorConfig {
+        string name;
+        uint48 votingDelay;
+        uint32 votingPeriod;
+        uint256 proposalThreshold;
+        uint256 quorumBps;
+        uint48 lateQuorumExtension;
+    }
+
+    /// @notice Initialises a freshly cloned governor. Callable once; disabled on the implementation.
+    /// @param config Governance settings.
+    /// @param token The community token (ERC-5805, timestamp clock).
+    /// @param timelock The community Timelock, which executes and owns the treasury.
+    /// @param guardian Proposal guardian (the creator at first), or zero for none.
+    function initialize(
+        GovernorConfig calldata config,
+        IVotes token,
+        TimelockControllerUpgradeable timelock,
+        address guardian
+    ) external;
+}

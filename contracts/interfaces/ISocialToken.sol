@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title ISocialToken
+/// @notice Errors, events and set-up entry point of a community's social token.
+/// @dev The token is an ERC-20 with ERC-2612 permit, ERC-5805 votes on the ERC-6372 timestamp clock,
+/// a hard cap and burning. It is deployed as an EIP-1167 clone and initialised in the same transaction.
+interface ISocialToken {
+    /// @notice The set-up of a new token.
+    /// @param name ERC-20 name (also the EIP-712 domain name for permits).
+    /// @param symbol ERC-20 symbol.
+    /// @param cap Hard cap on the total supply, in the token's smallest unit.
+    /// @param admin Holder of DEFAULT_ADMIN_ROLE: the community's Timelock.
+    /// @param minter Initial holder of MINTER_ROLE (the reward vault), or the zero address for none.
+    /// @param initialHolder Receiver of the creator allocation.
+    /// @param initialAmount Creator allocation, minted at initialisation.
+    struct TokenConfig {
+        string name;
+        string symbol;
+        uint256 cap;
+        address admin;
+        address minter;
+        address initialHolder;
+        uint256 initialAmount;
+    }
+
+    /// @notice The initial allocation is larger than the cap.
+    error SocialTokenAllocationAboveCap(uint256 allocation, uint256 cap);
+
+    /// @notice The admin passed at initialisation is the zero address.
+    error SocialTokenZeroAdmin();
+
+    /// @notice A holder turned automatic self-delegation on or off.
+    /// @param account The holder.
+    /// @param optedOut True when the holder no longer wants to be self-delegated on receipt.
+    event AutoDelegationOptOutSet(address indexed account, bool optedOut);
+
+    /// @notice Initialises a freshly cloned token. Callable once; disabled on the implementation.
+    /// @param config See {TokenConfig}.
+    function initialize(TokenConfig calldata config) external;
+
+    /// @notice Mints `amount` tokens to `to`. Only MINTER_ROLE; the cap binds.
+    /// @param to Receiver, self-delegated on first receipt unless it opted out.
+    /// @param amount Amount in the token's smallest unit.
+    function mint(address to, uint256 amount) external;
+
+    /// @notice True when `account` explicitly delegated to the zero address and so is not
+    /// self-delegated on receipt.
+    /// @param account The holder.
+    function autoDelegationOptedOut(address account) external view returns (bool);
+}

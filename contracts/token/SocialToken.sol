@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {ERC20Upgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/ERC20Upgradeable.sol";
+import {ERC20BurnableUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20BurnableUpgradeable.sol";
+import {ERC20CappedUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20CappedUpgradeable.sol";
+import {ERC20PermitUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
+import {ERC20VotesUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20VotesUpgradeable.sol";
+import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
+import {ISocialToken} from "../interfaces/ISocialToken.sol";
+
+/**
+ * @title SocialToken
+ * @notice A creator community's token: ERC-20, ERC-2612 permit, ERC-5805 votes on the ERC-6372
+ * timestamp clock, hard cap, burnable, minted only by holders of MINTER_ROLE.
+ *
+ * Departures from a plain OpenZeppelin ERC20Votes token:
+ * - **Self-delegation on first receipt.** A holder whose delegate is unset is delegated to
+ *   themselves when they receive tokens, so a fan can vote with tokens they earned without a
+ *   separate `delegate` transaction. It costs the receiver's first transfer one storage write
+ *   (see docs/gas.md). A holder who does not want voting power calls `delegate(address(0))`:
+ *   that records an opt-out and no receipt re-delegates them until they delegate again.
+ * - **No EIP-712 storage.** The permit domain's name is the token name and its version is "1";
+ *   both are derived rather than stored twice, which keeps clone initialisation cheap.
+ * - **Clone-ready.** The implementation's initialisers are disabled in the constructor; each
+ *   clone is initialised by the factory in the transaction that creates it.
+ *
+ * If you are overriding: `_update` is the single hook every balance change goes through; keep
+ * calling `super._update` after any pre-checks so caps, votes and auto-delegation stay intact.
+ */
+contract SocialToken is
+    ISocialToken,
+    ERC20Upgradeable,
+    ERC20BurnableUpgradeable,
+    ERC20CappedUpgradeable,
+    ERC20PermitUpgradeable,
+    ERC20VotesUpgradeable,
+    AccessControlUpgradeable
+{
+    /*//////////////////////////////////////////////////////////////
+                                 ROLES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Role allowed to mint (the community's reward vault and crowdfund).
+    bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @custom:storage-location erc7201:coterie.storage.SocialToken
+    struct SocialTokenStorage {
+        mapping(address account => bool) autoDelegationOptedOut;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("coterie.storage.SocialToken")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant SOCIAL_TOKEN_STORAGE_LOCATION =
+        0xb9419ab005ad6f6f437dcc70c785939603da70e6ffd5c59e4a4d80ae8b844300;
+
+    function _getSocialTokenStorage() private pure returns (SocialTokenStorage storage $) {
+        assembly {
+            $.slot := SOCIAL_TOKEN_STORAGE_LOCATION
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              CONSTRUCTION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @custom:oz-upgrades-unsafe-allow constructor
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @inheritdoc ISocialToken
+    /// @dev Requirements: called once, on a clone; `admin` non-zero; `initialAmount <= cap`.
+    /// Emits {RoleGranted} for the admin and the minter, {Transfer} and {DelegateChanged} for the
+    /// creator allocation.
+    function initialize(TokenConfig calldata config) external initializer {
+        if (config.admin == address(0)) revert SocialTokenZeroAdmin();
+        if (config.initialAmount > config.cap) {
+            revert SocialTokenAllocationAboveCap(config.initialAmount, config.cap);
+        }
+        __ERC20_init(config.name, config.symbol);
+        __ERC20Capped_init(config.cap);
+        // ERC20Permit/EIP712 initialisers are deliberately not called: the domain name and version
+        // are derived in `_EIP712Name` and `_EIP712Version`, so nothing needs to be stored.
+        _grantRole(DEFAULT_ADMIN_ROLE, config.admin);
+        if (config.minter != address(0)) {
+            _grantRole(MINTER_ROLE, config.minter);
+        }
+        if (config.initialAmount != 0) {
+            _mint(config.initialHolder, config.initialAmount);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                MINTING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISocialToken
+    /// @dev Requirements: caller has MINTER_ROLE; the new supply stays within the cap.
+    /// Emits {Transfer}, and {DelegateChanged} on a first receipt.
+    function mint(address to, uint256 amount) external onlyRole(MINTER_ROLE) {
+        _mint(to, amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              DELEGATION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ISocialToken
+    function autoDelegationOptedOut(address account) external view returns (bool) {
+        return _getSocialTokenStorage().autoDelegationOptedOut[account];
+    }
+
+    /// @dev Records an explicit choice: delegating to the zero address opts out of automatic
+    /// self-delegation; delegating to anyone opts back in. Only writes when the choice changes.
+    function _delegate(address account, address delegatee) internal virtual override {
+        SocialTokenStorage storage $ = _getSocialTokenStorage();
+        bool optOut = delegatee == address(0);
+        if ($.autoDelegationOptedOut[account] != optOut) {
+            $.autoDelegationOptedOut[account] = optOut;
+            emit AutoDelegationOptOutSet(account, optOut);
+        }
+        super._delegate(account, delegatee);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 HOOKS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Self-delegates a receiver with no delegate (unless it opted out) before the balance
+    /// moves, so the received amount lands on its own voting power in the same checkpoint.
+    function _update(
+        address from,
+        address to,
+        uint256 value
+    ) internal virtual override(ERC20Upgradeable, ERC20CappedUpgradeable, ERC20VotesUpgradeable) {
+        if (to != address(0) && value != 0 && delegates(to) == address(0)) {
+            if (!_getSocialTokenStorage().autoDelegationOptedOut[to]) {
+                // The receiver's current balance (zero for a new holder) moves from "no delegate"
+                // to itself; the received amount then follows in super._update.
+                super._delegate(to, to);
+            }
+        }
+        super._update(from, to, value);
+    }
+
+    /// @inheritdoc ERC20PermitUpgradeable
+    function nonces(
+        address owner
+    ) public view virtual override(ERC20PermitUpgradeable, NoncesUpgradeable) returns (uint256) {
+        return super.nonces(owner);
+    }
+
+    /// @notice The voting clock: block timestamps (ERC-6372).
+    function clock() public view virtual override returns (uint48) {
+        return uint48(block.timestamp);
+    }
+
+    /// @notice Machine-readable description of the clock (ERC-6372).
+    // solhint-disable-next-line func-name-mixedcase
+    function CLOCK_MODE() public pure virtual override returns (string memory) {
+        return "mode=timestamp";
+    }
+
+    /// @dev The permit domain name is the token name.
+    function _EIP712Name() internal view virtual override returns (string memory) {
+        return name();
+    }
+
+    /// @dev The permit domain version is fixed to "1".
+    function _EIP712Version() internal view virtual override returns (string memory) {
+        return "1";
+    }
+}

@@ -1,0 +1,48 @@
+import { createRequire } from "node:module";
+import { defineConfig, configVariable } from "hardhat/config";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+
+// The compiler is the `solc` npm package, pinned exactly in package.json. Hardhat is pointed at
+// its soljson.js, so no compiler is ever downloaded, and the version Hardhat records is read
+// from the same package so the two cannot drift apart.
+const require = createRequire(import.meta.url);
+const solcVersion: string = require("solc/package.json").version;
+const solcPath: string = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    version: solcVersion,
+    path: solcPath,
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      evmVersion: "cancun",
+    },
+  },
+  paths: {
+    ignition: "deploy",
+  },
+  typechain: {
+    outDir: "typechain-types",
+  },
+  networks: {
+    hardhatMainnet: {
+      type: "edr-simulated",
+      chainType: "l1",
+    },
+    localhost: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:8545",
+    },
+    // A public network: its RPC URL and deployer key come from configuration variables
+    // (environment or the encrypted keystore: `npx hardhat keystore set PUBLIC_RPC_URL`),
+    // never from committed files.
+    public: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("PUBLIC_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  },
+});
