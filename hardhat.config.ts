@@ -20,6 +20,8 @@ export default defineConfig({
     },
   },
   paths: {
+    // bench/contracts holds the plain OpenZeppelin baselines the gas benchmark compares with.
+    sources: ["contracts", "bench/contracts"],
     ignition: "deploy",
   },
   typechain: {

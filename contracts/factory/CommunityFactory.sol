@@ -24,20 +24,21 @@ import {ICommunityRewardVault} from "../interfaces/ICommunityRewardVault.sol";
  * communities change only through platform proposals. Existing communities are never upgraded:
  * clones point at a fixed implementation forever.
  *
- * Registry storage is two slots per community: the creator, implementation-set version, creation
- * time and `verified` flag in one, the salt in the other. Every address is recomputed in the views
- * from those and the implementation set, exactly as CREATE2 placed them.
+ * Registry storage is two slots per community: the token, implementation-set version, creation time
+ * and `verified` flag in one, the creator and id in the by-token index. The token's CREATE2 salt is
+ * bound to (creator, salt); the governor's, timelock's and vault's salts are bound to the token's
+ * address. So every address is predictable from (creator, salt) before creation, and recomputed in
+ * the views from the token address and the implementation set, exactly as CREATE2 placed them.
  */
 contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
     /*//////////////////////////////////////////////////////////////
                                 CONSTANTS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev ERC20Votes checkpoints supply in 208 bits.
-    uint256 private constant MAX_CAP = type(uint208).max;
+    /// @dev Vote tallies are packed in 104 bits (see GovernorTallyUpgradeable).
+    uint256 private constant MAX_CAP = type(uint104).max;
     uint256 private constant MAX_BPS = 10_000;
 
-    uint8 private constant KIND_TOKEN = 0;
     uint8 private constant KIND_GOVERNOR = 1;
     uint8 private constant KIND_TIMELOCK = 2;
     uint8 private constant KIND_REWARD_VAULT = 3;
@@ -47,16 +48,16 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
     //////////////////////////////////////////////////////////////*/
 
     struct Record {
-        address creator;
+        address token;
         uint32 implementationsVersion;
         uint48 createdAt;
         bool verified;
-        bytes32 salt;
     }
 
     Implementations[] private _implementations;
     Record[] private _records;
-    mapping(address token => uint256 idPlusOne) private _idByToken;
+    /// @dev `creator << 96 | (id + 1)`; zero for unknown tokens.
+    mapping(address token => uint256 creatorAndIdPlusOne) private _entryByToken;
 
     address private _feeRecipient;
     uint96 private _creationFee;
@@ -126,27 +127,28 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
         }
 
         // Checks done; deploy. A reused (creator, salt) pair would collide on the token's address.
-        Addresses memory a = _predict(impl, creator, params.salt);
-        if (a.token.code.length != 0) revert FactorySaltUsed(creator, params.salt);
-        Clones.cloneDeterministic(impl.token, _componentSalt(creator, params.salt, KIND_TOKEN));
-        Clones.cloneDeterministic(impl.timelock, _componentSalt(creator, params.salt, KIND_TIMELOCK));
-        Clones.cloneDeterministic(impl.governor, _componentSalt(creator, params.salt, KIND_GOVERNOR));
+        bytes32 tokenSalt = _tokenSalt(creator, params.salt);
+        address token = Clones.predictDeterministicAddress(impl.token, tokenSalt);
+        if (token.code.length != 0) revert FactorySaltUsed(creator, params.salt);
+        Addresses memory a = _predictFromToken(impl, token);
+        Clones.cloneDeterministic(impl.token, tokenSalt);
+        Clones.cloneDeterministic(impl.timelock, _componentSalt(token, KIND_TIMELOCK));
+        Clones.cloneDeterministic(impl.governor, _componentSalt(token, KIND_GOVERNOR));
         if (vaultImpl != address(0)) {
-            Clones.cloneDeterministic(vaultImpl, _componentSalt(creator, params.salt, KIND_REWARD_VAULT));
+            Clones.cloneDeterministic(vaultImpl, _componentSalt(token, KIND_REWARD_VAULT));
         }
 
         // Registry entry before the clones are initialised (effects before interactions).
         uint256 id = _records.length;
         _records.push(
             Record({
-                creator: creator,
+                token: token,
                 implementationsVersion: version,
                 createdAt: uint48(block.timestamp),
-                verified: false,
-                salt: params.salt
+                verified: false
             })
         );
-        _idByToken[a.token] = id + 1;
+        _entryByToken[token] = (uint256(uint160(creator)) << 96) | (id + 1);
 
         _initialize(params, creator, a);
         _emitCreated(id, creator, a, params, version);
@@ -191,7 +193,6 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
 
         ICommunityGovernor(a.governor).initialize(
             ICommunityGovernor.GovernorConfig({
-                name: string.concat(params.name, " Governor"),
                 votingDelay: params.votingDelay,
                 votingPeriod: params.votingPeriod,
                 proposalThreshold: params.proposalThreshold,
@@ -263,8 +264,9 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
     /// @dev Emits {CommunityVerified}.
     function setVerified(uint256 id, bool verified) external onlyOwner {
         if (id >= _records.length) revert FactoryUnknownCommunity(id);
-        _records[id].verified = verified;
-        emit CommunityVerified(id, _community(id).token, verified);
+        Record storage r = _records[id];
+        r.verified = verified;
+        emit CommunityVerified(id, r.token, verified);
     }
 
     /// @inheritdoc ICommunityFactory
@@ -303,7 +305,8 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
 
     /// @inheritdoc ICommunityFactory
     function predictAddresses(address creator, bytes32 salt) external view returns (Addresses memory) {
-        return _predict(_implementations[_implementations.length - 1], creator, salt);
+        Implementations storage impl = _implementations[_implementations.length - 1];
+        return _predictFromToken(impl, Clones.predictDeterministicAddress(impl.token, _tokenSalt(creator, salt)));
     }
 
     /// @inheritdoc ICommunityFactory
@@ -319,9 +322,9 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
 
     /// @inheritdoc ICommunityFactory
     function communityByToken(address token) external view returns (Community memory) {
-        uint256 idPlusOne = _idByToken[token];
-        if (idPlusOne == 0) revert FactoryUnknownToken(token);
-        return _community(idPlusOne - 1);
+        uint256 entry = _entryByToken[token];
+        if (entry == 0) revert FactoryUnknownToken(token);
+        return _community(uint96(entry) - 1);
     }
 
     /// @inheritdoc ICommunityFactory
@@ -369,11 +372,11 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
 
     function _community(uint256 id) private view returns (Community memory) {
         Record storage r = _records[id];
-        Addresses memory a = _predict(_implementations[r.implementationsVersion], r.creator, r.salt);
+        Addresses memory a = _predictFromToken(_implementations[r.implementationsVersion], r.token);
         return
             Community({
                 id: id,
-                creator: r.creator,
+                creator: address(uint160(_entryByToken[r.token] >> 96)),
                 token: a.token,
                 governor: a.governor,
                 timelock: a.timelock,
@@ -384,27 +387,26 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
             });
     }
 
-    function _predict(
-        Implementations storage impl,
-        address creator,
-        bytes32 salt
-    ) private view returns (Addresses memory a) {
-        a.token = Clones.predictDeterministicAddress(impl.token, _componentSalt(creator, salt, KIND_TOKEN));
-        a.governor = Clones.predictDeterministicAddress(impl.governor, _componentSalt(creator, salt, KIND_GOVERNOR));
-        a.timelock = Clones.predictDeterministicAddress(impl.timelock, _componentSalt(creator, salt, KIND_TIMELOCK));
+    /// @dev Governor, timelock and vault addresses follow from the token's address.
+    function _predictFromToken(Implementations storage impl, address token) private view returns (Addresses memory a) {
+        a.token = token;
+        a.governor = Clones.predictDeterministicAddress(impl.governor, _componentSalt(token, KIND_GOVERNOR));
+        a.timelock = Clones.predictDeterministicAddress(impl.timelock, _componentSalt(token, KIND_TIMELOCK));
         address vaultImpl = impl.rewardVault;
         if (vaultImpl != address(0)) {
-            a.rewardVault = Clones.predictDeterministicAddress(
-                vaultImpl,
-                _componentSalt(creator, salt, KIND_REWARD_VAULT)
-            );
+            a.rewardVault = Clones.predictDeterministicAddress(vaultImpl, _componentSalt(token, KIND_REWARD_VAULT));
         }
     }
 
-    /// @dev The CREATE2 salt of one component: bound to the creator, so nobody can take another
-    /// creator's predicted addresses.
-    function _componentSalt(address creator, bytes32 salt, uint8 kind) private pure returns (bytes32) {
-        return keccak256(abi.encode(creator, salt, kind));
+    /// @dev The token's CREATE2 salt is bound to the creator, so nobody can take another creator's
+    /// predicted addresses.
+    function _tokenSalt(address creator, bytes32 salt) private pure returns (bytes32) {
+        return keccak256(abi.encode(creator, salt));
+    }
+
+    /// @dev The other components' salts are bound to the token address (itself bound to the creator).
+    function _componentSalt(address token, uint8 kind) private pure returns (bytes32) {
+        return keccak256(abi.encode(token, kind));
     }
 
     function _sendEth(address to, uint256 amount) private {

@@ -4,8 +4,6 @@ pragma solidity 0.8.30;
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {GovernorUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/GovernorUpgradeable.sol";
-import {GovernorCountingSimpleUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorCountingSimpleUpgradeable.sol";
-import {GovernorPreventLateQuorumUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorPreventLateQuorumUpgradeable.sol";
 import {GovernorProposalGuardianUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorProposalGuardianUpgradeable.sol";
 import {GovernorSequentialProposalIdUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSequentialProposalIdUpgradeable.sol";
 import {GovernorSettingsUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSettingsUpgradeable.sol";
@@ -14,33 +12,37 @@ import {GovernorTimelockControlUpgradeable} from "@openzeppelin/contracts-upgrad
 import {GovernorVotesQuorumFractionUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesQuorumFractionUpgradeable.sol";
 import {GovernorVotesUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesUpgradeable.sol";
 import {TimelockControllerUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {ICommunityGovernor} from "../interfaces/ICommunityGovernor.sol";
+import {GovernorTallyUpgradeable} from "./extensions/GovernorTallyUpgradeable.sol";
 
 /**
  * @title CommunityGovernor
  * @notice The Governor of one creator community (and of the platform DAO, which is a community too).
  *
  * Built from OpenZeppelin's upgradeable Governor family so it can be an EIP-1167 clone:
- * settings in seconds on the token's timestamp clock, simple for/against/abstain counting, quorum as
- * a fraction of supply (in basis points: `quorumDenominator() == 10_000`), Timelock control,
+ * settings in seconds on the token's timestamp clock, for/against/abstain counting, quorum as a
+ * fraction of supply (in basis points: `quorumDenominator() == 10_000`), Timelock control,
  * late-quorum protection, votes by signature, sequential proposal ids with proposals stored on chain
  * (`proposalCount`, `proposalDetailsAt`), and a proposal guardian who can cancel a proposal at any
  * point before execution, including while it waits in the Timelock. The DAO removes or replaces the
  * guardian with `setProposalGuardian` (governance only).
  *
- * Departure from OpenZeppelin's defaults: the EIP-712 domain name and version are derived from
- * `name()` and `version()` instead of being stored a second time.
+ * Departures from OpenZeppelin's defaults:
+ * - Counting and late-quorum protection come from {GovernorTallyUpgradeable} (same interface as
+ *   GovernorCountingSimple + GovernorPreventLateQuorum, packed storage, cheaper votes).
+ * - The name is "<token name> Governor", read from the token, and the EIP-712 domain (name,
+ *   version "1") is derived from it: nothing about names is stored in the governor.
  */
 contract CommunityGovernor is
     ICommunityGovernor,
     GovernorUpgradeable,
     GovernorSettingsUpgradeable,
-    GovernorCountingSimpleUpgradeable,
+    GovernorTallyUpgradeable,
     GovernorStorageUpgradeable,
     GovernorSequentialProposalIdUpgradeable,
     GovernorVotesUpgradeable,
     GovernorVotesQuorumFractionUpgradeable,
-    GovernorPreventLateQuorumUpgradeable,
     GovernorProposalGuardianUpgradeable,
     GovernorTimelockControlUpgradeable
 {
@@ -59,12 +61,11 @@ contract CommunityGovernor is
         TimelockControllerUpgradeable timelock,
         address guardian
     ) external initializer {
-        // Only the unchained initialiser: the EIP-712 name/version are derived, not stored.
-        __Governor_init_unchained(config.name);
+        // No name initialiser: the name and the EIP-712 domain are derived from the token.
         __GovernorSettings_init_unchained(config.votingDelay, config.votingPeriod, config.proposalThreshold);
         __GovernorVotes_init_unchained(token);
         __GovernorVotesQuorumFraction_init_unchained(config.quorumBps);
-        __GovernorPreventLateQuorum_init_unchained(config.lateQuorumExtension);
+        __GovernorTally_init_unchained(config.lateQuorumExtension);
         __GovernorTimelockControl_init_unchained(timelock);
         if (guardian != address(0)) {
             _setProposalGuardian(guardian);
@@ -74,6 +75,11 @@ contract CommunityGovernor is
     /*//////////////////////////////////////////////////////////////
                        EIP-712 DOMAIN (DERIVED)
     //////////////////////////////////////////////////////////////*/
+
+    /// @notice "<token name> Governor".
+    function name() public view virtual override returns (string memory) {
+        return string.concat(IERC20Metadata(address(token())).name(), " Governor");
+    }
 
     /// @dev Domain name = governor name.
     function _EIP712Name() internal view virtual override returns (string memory) {
@@ -111,7 +117,7 @@ contract CommunityGovernor is
     /// @inheritdoc IGovernor
     function proposalDeadline(
         uint256 proposalId
-    ) public view override(GovernorUpgradeable, GovernorPreventLateQuorumUpgradeable) returns (uint256) {
+    ) public view override(GovernorUpgradeable, GovernorTallyUpgradeable) returns (uint256) {
         return super.proposalDeadline(proposalId);
     }
 
@@ -147,16 +153,15 @@ contract CommunityGovernor is
         address proposer
     )
         internal
-        override(GovernorUpgradeable, GovernorStorageUpgradeable, GovernorSequentialProposalIdUpgradeable)
+        override(
+            GovernorUpgradeable,
+            GovernorTallyUpgradeable,
+            GovernorStorageUpgradeable,
+            GovernorSequentialProposalIdUpgradeable
+        )
         returns (uint256)
     {
         return super._propose(targets, values, calldatas, description, proposer);
-    }
-
-    function _tallyUpdated(
-        uint256 proposalId
-    ) internal override(GovernorUpgradeable, GovernorPreventLateQuorumUpgradeable) {
-        super._tallyUpdated(proposalId);
     }
 
     function _validateCancel(

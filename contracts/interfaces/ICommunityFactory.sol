@@ -74,7 +74,7 @@ interface ICommunityFactory {
     error FactoryEmptyName();
     /// @notice The token symbol is empty.
     error FactoryEmptySymbol();
-    /// @notice The cap is zero or above what ERC20Votes can checkpoint (2^208 - 1).
+    /// @notice The cap is zero or above 2^104 - 1 (the width of the governor's packed vote tallies).
     error FactoryInvalidCap(uint256 cap);
     /// @notice The creator allocation exceeds the cap.
     error FactoryAllocationAboveCap(uint256 allocation, uint256 cap);

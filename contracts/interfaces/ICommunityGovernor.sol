@@ -8,7 +8,6 @@ import {TimelockControllerUpgradeable} from "@openzeppelin/contracts-upgradeable
 /// @notice Set-up entry point and errors of a community's Governor.
 interface ICommunityGovernor {
     /// @notice Governance settings of a community. Times are in seconds (the token's clock).
-    /// @param name Governor name (EIP-712 domain name for votes by signature).
     /// @param votingDelay Seconds between a proposal and the start of voting; at least 1, so votes
     /// are read from a checkpoint strictly before the proposal.
     /// @param votingPeriod Seconds of voting.
@@ -16,7 +15,6 @@ interface ICommunityGovernor {
     /// @param quorumBps Quorum as basis points of the total supply at the proposal's snapshot.
     /// @param lateQuorumExtension Seconds voting is extended when quorum is reached late.
     struct GovernorConfig {
-        string name;
         uint48 votingDelay;
         uint32 votingPeriod;
         uint256 proposalThreshold;

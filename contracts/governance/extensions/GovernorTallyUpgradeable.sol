@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {GovernorUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/GovernorUpgradeable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+/**
+ * @title GovernorTallyUpgradeable
+ * @notice Governor-Bravo vote counting (against/for/abstain, quorum = for + abstain) together with
+ * late-quorum protection, in packed storage.
+ *
+ * It replaces OpenZeppelin's GovernorCountingSimple + GovernorPreventLateQuorum with the same
+ * external behaviour (`COUNTING_MODE`, `hasVoted`, `proposalVotes`, `proposalDeadline`,
+ * `lateQuorumVoteExtension`, {ProposalExtended}, {LateQuorumVoteExtensionSet}) at a much lower cost
+ * per vote:
+ *
+ * - **Voted flags are bitmaps over sequential proposal ids.** With sequential ids (see
+ *   GovernorSequentialProposalId), a member's votes on 256 consecutive proposals share one storage
+ *   word, so only a member's first vote in 256 proposals writes a fresh slot.
+ * - **For, against and the late-quorum mark share one slot**, which `proposalDeadline` reads anyway
+ *   during `castVote`, so the write that records the vote is warm.
+ * - **The late-quorum window is fixed when the proposal is made.** `propose` stores
+ *   `windowStart = deadline - extension`. A vote at or before `windowStart` cannot need an
+ *   extension (quorum reached then leaves at least `extension` of voting), so no quorum is computed
+ *   for it. The first vote after `windowStart` that finds quorum reached decides: if quorum was
+ *   already reached before that vote, voting is not extended (as OpenZeppelin's module would have
+ *   recorded at the earlier vote); if that vote is the one that reaches quorum, voting ends
+ *   `extension` after it, exactly as OpenZeppelin's module does.
+ *
+ * Requirement: every vote weight fits in 104 bits (the factory caps supply at 2^104 - 1 units).
+ *
+ * If you are overriding: `_propose` must keep calling `super._propose` to arm the late-quorum
+ * window, and `_countVote` is the single place where tallies change.
+ */
+abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
+    /// @notice Support values, as Governor Bravo.
+    enum VoteType {
+        Against,
+        For,
+        Abstain
+    }
+
+    /// @notice Voting was extended because quorum was reached late.
+    event ProposalExtended(uint256 indexed proposalId, uint64 extendedDeadline);
+
+    /// @notice The late-quorum extension for future proposals changed.
+    event LateQuorumVoteExtensionSet(uint64 oldVoteExtension, uint64 newVoteExtension);
+
+    /// @notice The extension is longer than the voting period.
+    error GovernorLateQuorumExtensionTooLarge(uint48 voteExtension, uint256 max);
+
+    /// @dev `lateQuorumMark`: while bit 47 is clear, the timepoint after which a vote may trigger
+    /// the extension; once bit 47 is set, the decision is made and the low 47 bits hold the
+    /// extended deadline (zero when voting was not extended).
+    struct Tally {
+        uint104 forVotes;
+        uint104 againstVotes;
+        uint48 lateQuorumMark;
+    }
+
+    /// @custom:storage-location erc7201:coterie.storage.GovernorTally
+    struct GovernorTallyStorage {
+        mapping(uint256 proposalId => Tally) tallies;
+        mapping(uint256 proposalId => uint256) abstainVotes;
+        mapping(address voter => mapping(uint256 word => uint256)) votedBitmaps;
+        uint48 voteExtension;
+    }
+
+    uint48 private constant DECIDED = uint48(1) << 47;
+
+    // keccak256(abi.encode(uint256(keccak256("coterie.storage.GovernorTally")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant GOVERNOR_TALLY_STORAGE_LOCATION =
+        0x3cf449679021c03d5cf0ac3a573214748a85dce12939d2dc01a3338df7c5a600;
+
+    function _getGovernorTallyStorage() private pure returns (GovernorTallyStorage storage $) {
+        assembly {
+            $.slot := GOVERNOR_TALLY_STORAGE_LOCATION
+        }
+    }
+
+    function __GovernorTally_init_unchained(uint48 initialVoteExtension) internal onlyInitializing {
+        _setLateQuorumVoteExtension(initialVoteExtension);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 COUNTING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice How votes are counted: Bravo support values; quorum counts for and abstain.
+    // solhint-disable-next-line func-name-mixedcase
+    function COUNTING_MODE() public pure virtual override returns (string memory) {
+        return "support=bravo&quorum=for,abstain";
+    }
+
+    /// @notice Whether `account` has voted on `proposalId`.
+    /// @param proposalId The proposal.
+    /// @param account The voter.
+    function hasVoted(uint256 proposalId, address account) public view virtual override returns (bool) {
+        uint256 word = _getGovernorTallyStorage().votedBitmaps[account][proposalId >> 8];
+        return (word >> (proposalId & 0xff)) & 1 == 1;
+    }
+
+    /// @notice Votes against, for and abstaining on `proposalId`.
+    /// @param proposalId The proposal.
+    function proposalVotes(
+        uint256 proposalId
+    ) public view virtual returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes) {
+        GovernorTallyStorage storage $ = _getGovernorTallyStorage();
+        Tally storage t = $.tallies[proposalId];
+        return (t.againstVotes, t.forVotes, $.abstainVotes[proposalId]);
+    }
+
+    function _quorumReached(uint256 proposalId) internal view virtual override returns (bool) {
+        GovernorTallyStorage storage $ = _getGovernorTallyStorage();
+        return quorum(proposalSnapshot(proposalId)) <= $.tallies[proposalId].forVotes + $.abstainVotes[proposalId];
+    }
+
+    function _voteSucceeded(uint256 proposalId) internal view virtual override returns (bool) {
+        Tally storage t = _getGovernorTallyStorage().tallies[proposalId];
+        return t.forVotes > t.againstVotes;
+    }
+
+    /// @dev Records the vote, then settles late-quorum protection (see the contract notes).
+    function _countVote(
+        uint256 proposalId,
+        address account,
+        uint8 support,
+        uint256 totalWeight,
+        bytes memory // params
+    ) internal virtual override returns (uint256) {
+        _markVoted(proposalId, account);
+
+        GovernorTallyStorage storage $ = _getGovernorTallyStorage();
+        Tally storage t = $.tallies[proposalId];
+        uint48 mark = t.lateQuorumMark;
+        bool undecidedInWindow = mark & DECIDED == 0 && clock() > mark;
+        uint256 forAndAbstainBefore = undecidedInWindow ? t.forVotes + $.abstainVotes[proposalId] : 0;
+
+        _addVotes(proposalId, t, support, SafeCast.toUint104(totalWeight));
+
+        if (undecidedInWindow) _settleLateQuorum(proposalId, t, mark, forAndAbstainBefore, support);
+        return totalWeight;
+    }
+
+    /// @dev Sets the voter's bit for `proposalId`; reverts if it was set.
+    function _markVoted(uint256 proposalId, address account) private {
+        mapping(uint256 word => uint256) storage voted = _getGovernorTallyStorage().votedBitmaps[account];
+        uint256 wordIndex = proposalId >> 8;
+        uint256 mask = uint256(1) << (proposalId & 0xff);
+        uint256 word = voted[wordIndex];
+        if (word & mask != 0) revert GovernorAlreadyCastVote(account);
+        voted[wordIndex] = word | mask;
+    }
+
+    function _addVotes(uint256 proposalId, Tally storage t, uint8 support, uint104 weight) private {
+        if (support == uint8(VoteType.Against)) {
+            t.againstVotes += weight;
+        } else if (support == uint8(VoteType.For)) {
+            t.forVotes += weight;
+        } else if (support == uint8(VoteType.Abstain)) {
+            _getGovernorTallyStorage().abstainVotes[proposalId] += weight;
+        } else {
+            revert GovernorInvalidVoteType();
+        }
+    }
+
+    /// @dev Called for a vote cast after the proposal's late-quorum window opened, while undecided.
+    function _settleLateQuorum(
+        uint256 proposalId,
+        Tally storage t,
+        uint48 windowStart,
+        uint256 forAndAbstainBefore,
+        uint8 support
+    ) private {
+        uint256 forAndAbstainAfter = support == uint8(VoteType.Against)
+            ? forAndAbstainBefore
+            : t.forVotes + _getGovernorTallyStorage().abstainVotes[proposalId];
+        uint256 needed = quorum(proposalSnapshot(proposalId));
+        if (forAndAbstainAfter < needed) return; // still short of quorum: stay undecided
+
+        if (forAndAbstainBefore >= needed) {
+            // Quorum was reached before the window opened: no extension, as with OpenZeppelin's module.
+            t.lateQuorumMark = DECIDED;
+            return;
+        }
+        // This vote reached quorum late: keep voting open for the proposal's extension from now.
+        uint256 baseDeadline = super.proposalDeadline(proposalId);
+        uint48 extendedDeadline = clock() + uint48(baseDeadline - windowStart);
+        t.lateQuorumMark = DECIDED | extendedDeadline;
+        emit ProposalExtended(proposalId, extendedDeadline);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                          LATE-QUORUM PROTECTION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The deadline, extended when quorum was reached late.
+    /// @param proposalId The proposal.
+    function proposalDeadline(uint256 proposalId) public view virtual override returns (uint256) {
+        uint256 base = super.proposalDeadline(proposalId);
+        uint48 mark = _getGovernorTallyStorage().tallies[proposalId].lateQuorumMark;
+        if (mark & DECIDED != 0) {
+            uint256 extended = mark & ~DECIDED;
+            if (extended > base) return extended;
+        }
+        return base;
+    }
+
+    /// @notice Seconds of voting guaranteed after a late quorum, for proposals made from now on.
+    function lateQuorumVoteExtension() public view virtual returns (uint48) {
+        return _getGovernorTallyStorage().voteExtension;
+    }
+
+    /// @notice Changes the late-quorum extension for future proposals. Governance only.
+    /// @param newVoteExtension Seconds; at most the voting period.
+    /// @dev Emits {LateQuorumVoteExtensionSet}.
+    function setLateQuorumVoteExtension(uint48 newVoteExtension) public virtual onlyGovernance {
+        _setLateQuorumVoteExtension(newVoteExtension);
+    }
+
+    function _setLateQuorumVoteExtension(uint48 newVoteExtension) internal virtual {
+        uint256 max = votingPeriod();
+        if (newVoteExtension > max) revert GovernorLateQuorumExtensionTooLarge(newVoteExtension, max);
+        GovernorTallyStorage storage $ = _getGovernorTallyStorage();
+        emit LateQuorumVoteExtensionSet($.voteExtension, newVoteExtension);
+        $.voteExtension = newVoteExtension;
+    }
+
+    /// @dev Arms the late-quorum window: the last `lateQuorumVoteExtension()` seconds of voting.
+    function _propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description,
+        address proposer
+    ) internal virtual override returns (uint256 proposalId) {
+        proposalId = super._propose(targets, values, calldatas, description, proposer);
+        uint256 deadline = super.proposalDeadline(proposalId);
+        uint256 extension = _getGovernorTallyStorage().voteExtension;
+        uint256 start = proposalSnapshot(proposalId);
+        // The window never opens before voting does.
+        uint256 windowStart = deadline - extension > start ? deadline - extension : start;
+        _getGovernorTallyStorage().tallies[proposalId].lateQuorumMark = SafeCast.toUint48(windowStart);
+    }
+}

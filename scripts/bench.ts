@@ -1,0 +1,238 @@
+/**
+ * Gas benchmark: `npm run bench` (add `-- --check` to fail when a budget is exceeded).
+ *
+ * Runs every measured operation on a fresh in-process chain, next to its baseline done the plain
+ * way (full-deploy OpenZeppelin contracts), prints a table and writes bench/gas.json as
+ * {"operations": {"<key>": {"gas", "baseline", "baselineLabel"}}}. Gas is the receipt's gasUsed.
+ */
+import { writeFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { network } from "hardhat";
+import { id, parseEther, Signature, ZeroAddress, type ContractTransactionResponse } from "ethers";
+import PlatformModule from "../deploy/modules/Platform.ts";
+import { communityParams, findCommunityCreated, DAY } from "./lib/community.ts";
+
+interface Row {
+  gas: number;
+  baseline: number | null;
+  baselineLabel: string;
+}
+
+/** Budgets named by the issues; `--check` fails the run when one is exceeded. */
+const BUDGETS: Record<string, { max: number } | { withinPctOfBaseline: number }> = {
+  createCommunity: { max: 1_000_000 },
+  castVote: { max: 90_000 },
+  "transfer.delegatedToDelegated": { withinPctOfBaseline: 10 },
+};
+
+const check = process.argv.includes("--check") || process.env.BENCH_CHECK === "1";
+const rows: Record<string, Row> = {};
+
+async function gasOf(tx: Promise<ContractTransactionResponse> | ContractTransactionResponse): Promise<number> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("transaction was not mined");
+  return Number(receipt.gasUsed);
+}
+
+function record(key: string, gas: number, baseline: number | null, baselineLabel: string): void {
+  rows[key] = { gas, baseline, baselineLabel };
+}
+
+const { ethers, ignition, networkHelpers } = await network.create();
+const [deployer, creator, fanA, fanB, relayer, voter2] = await ethers.getSigners();
+
+// ---------------------------------------------------------------- platform, fee set by the DAO
+const platform = await ignition.deploy(PlatformModule);
+const factory = platform.factory;
+const platformGovernor = platform.platformGovernor;
+const platformToken = platform.platformToken;
+
+// The platform DAO sets a creation fee through a full proposal, so createCommunity is measured
+// with the fee transfer it has in production.
+{
+  const fee = parseEther("0.01");
+  const targets = [await factory.getAddress()];
+  const values = [0n];
+  const calldatas = [factory.interface.encodeFunctionData("setCreationFee", [fee])];
+  const description = "Set the creation fee to 0.01 ETH";
+  await (await platformGovernor.connect(deployer).propose(targets, values, calldatas, description)).wait();
+  const proposalId = await platformGovernor.latestProposalId();
+  await networkHelpers.time.increase(Number(await platformGovernor.votingDelay()) + 1);
+  await (await platformGovernor.connect(deployer).castVote(proposalId, 1)).wait();
+  await networkHelpers.time.increase(Number(await platformGovernor.votingPeriod()) + 1);
+  await (await platformGovernor["queue(uint256)"](proposalId)).wait();
+  await networkHelpers.time.increase(2 * DAY + 1);
+  await (await platformGovernor["execute(uint256)"](proposalId)).wait();
+  if ((await factory.creationFee()) !== fee) throw new Error("platform proposal did not set the fee");
+}
+void platformToken;
+
+// ---------------------------------------------------------------- createCommunity vs full deploy
+const params = communityParams({ name: "Bench Fans", symbol: "BENCH", salt: id("bench") });
+const fee = await factory.creationFee();
+// Warm-up: the first community of the registry pays for its empty array slot; measure the steady state
+// (a second creator's community) as every creator after the first sees it.
+await (await factory.connect(fanB).createCommunity(communityParams({ salt: id("warm") }), { value: fee })).wait();
+const createTx = await factory.connect(creator).createCommunity(params, { value: fee });
+const createReceipt = await createTx.wait();
+if (createReceipt === null) throw new Error("createCommunity was not mined");
+const created = findCommunityCreated(createReceipt, factory.interface);
+const token = await ethers.getContractAt("SocialToken", created.token);
+const governor = await ethers.getContractAt("CommunityGovernor", created.governor);
+
+let fullDeploy = 0;
+const baselineToken = await ethers.deployContract("BaselineVotesToken", [
+  params.name,
+  params.symbol,
+  creator.address,
+  params.creatorAllocation,
+]);
+fullDeploy += Number((await baselineToken.deploymentTransaction()!.wait())!.gasUsed);
+const baselineTimelock = await ethers.deployContract("BaselineTimelock", [
+  params.timelockDelay,
+  [],
+  [ZeroAddress],
+  deployer.address,
+]);
+fullDeploy += Number((await baselineTimelock.deploymentTransaction()!.wait())!.gasUsed);
+const baselineGovernor = await ethers.deployContract("BaselineGovernor", [
+  await baselineToken.getAddress(),
+  await baselineTimelock.getAddress(),
+  params.votingDelay,
+  params.votingPeriod,
+  4,
+]);
+fullDeploy += Number((await baselineGovernor.deploymentTransaction()!.wait())!.gasUsed);
+const fullDeployOnly = fullDeploy;
+// Wire the same roles the factory wires: governor proposes and cancels; the deployer gives up admin.
+fullDeploy += await gasOf(baselineTimelock.grantRole(await baselineTimelock.PROPOSER_ROLE(), await baselineGovernor.getAddress()));
+fullDeploy += await gasOf(baselineTimelock.grantRole(await baselineTimelock.CANCELLER_ROLE(), await baselineGovernor.getAddress()));
+fullDeploy += await gasOf(baselineTimelock.renounceRole(await baselineTimelock.DEFAULT_ADMIN_ROLE(), deployer.address));
+record(
+  "createCommunity",
+  Number(createReceipt.gasUsed),
+  fullDeploy,
+  `plain OpenZeppelin token + timelock + governor deployed in full (${fullDeployOnly.toLocaleString("en-US")} for the three deployments) plus role wiring`,
+);
+
+// ---------------------------------------------------------------- transfers and delegation
+// Ours: auto-delegation. Baseline: plain ERC20Votes, where holders delegate themselves first.
+const amount = parseEther("100");
+record(
+  "transfer.toNewHolder",
+  await gasOf(token.connect(creator).transfer(fanA.address, amount)),
+  await (async () => {
+    await (await baselineToken.connect(creator).delegate(creator.address)).wait();
+    return gasOf(baselineToken.connect(creator).transfer(fanA.address, amount));
+  })(),
+  "plain OZ ERC20Votes transfer to a new holder (who is then NOT able to vote until they delegate)",
+);
+// fanA is now delegated to itself on our token (first receipt); on the baseline it delegates by hand.
+await (await baselineToken.connect(fanA).delegate(fanA.address)).wait();
+await networkHelpers.mine(1);
+record(
+  "transfer.delegatedToDelegated",
+  await gasOf(token.connect(creator).transfer(fanA.address, amount)),
+  await gasOf(baselineToken.connect(creator).transfer(fanA.address, amount)),
+  "plain OZ ERC20Votes transfer, sender and receiver both self-delegated",
+);
+// A holder moves their votes to someone else.
+await (await token.connect(creator).transfer(fanB.address, amount)).wait();
+await (await baselineToken.connect(creator).transfer(fanB.address, amount)).wait();
+await (await baselineToken.connect(fanB).delegate(fanB.address)).wait();
+record(
+  "delegate",
+  await gasOf(token.connect(fanA).delegate(fanB.address)),
+  await gasOf(baselineToken.connect(fanA).delegate(fanB.address)),
+  "plain OZ ERC20Votes delegate from self to another delegated holder",
+);
+
+// ---------------------------------------------------------------- governance lifecycle
+// Same proposal on both: the Timelock updates its own delay (a self-call every timelock has).
+await (await token.connect(creator).transfer(voter2.address, parseEther("50000"))).wait();
+await (await baselineToken.connect(creator).transfer(voter2.address, parseEther("50000"))).wait();
+await (await baselineToken.connect(voter2).delegate(voter2.address)).wait();
+
+async function lifecycle(
+  gov: typeof governor | typeof baselineGovernor,
+  timelockAddress: string,
+  isOurs: boolean,
+): Promise<Record<string, number>> {
+  const timelock = await ethers.getContractAt("CommunityTimelock", timelockAddress);
+  const targets = [timelockAddress];
+  const values = [0n];
+  const calldatas = [timelock.interface.encodeFunctionData("updateDelay", [3 * DAY])];
+  const description = "Lengthen the timelock delay to three days";
+  const out: Record<string, number> = {};
+  const proposeTx = await gov.connect(creator).propose(targets, values, calldatas, description);
+  out.propose = await gasOf(proposeTx);
+  const descriptionHash = id(description);
+  const proposalId = await gov.getProposalId(targets, values, calldatas, descriptionHash);
+  await networkHelpers.time.increase(params.votingDelay + 1);
+  out.castVote = await gasOf(gov.connect(creator).castVote(proposalId, 1));
+  // Vote by signature: voter2 signs, a relayer pays.
+  const { chainId } = await ethers.provider.getNetwork();
+  const signature = await voter2.signTypedData(
+    { name: await gov.name(), version: await gov.version(), chainId, verifyingContract: await gov.getAddress() },
+    { Ballot: [
+      { name: "proposalId", type: "uint256" },
+      { name: "support", type: "uint8" },
+      { name: "voter", type: "address" },
+      { name: "nonce", type: "uint256" },
+    ] },
+    { proposalId, support: 1, voter: voter2.address, nonce: await gov.nonces(voter2.address) },
+  );
+  out.castVoteBySig = await gasOf(
+    gov.connect(relayer).castVoteBySig(proposalId, 1, voter2.address, Signature.from(signature).serialized),
+  );
+  await networkHelpers.time.increase(params.votingPeriod + params.lateQuorumExtension + 1);
+  out.queue = await gasOf(gov.queue(targets, values, calldatas, descriptionHash));
+  await networkHelpers.time.increase(params.timelockDelay + 1);
+  out.execute = await gasOf(gov.execute(targets, values, calldatas, descriptionHash));
+  if (isOurs && (await timelock.getMinDelay()) !== BigInt(3 * DAY)) throw new Error("proposal did not execute");
+  return out;
+}
+
+const ours = await lifecycle(governor, created.timelock, true);
+const plain = await lifecycle(baselineGovernor, await baselineTimelock.getAddress(), false);
+const govLabel = "plain OZ Governor (Settings, CountingSimple, Votes, QuorumFraction, TimelockControl), same proposal";
+for (const key of ["propose", "castVote", "castVoteBySig", "queue", "execute"]) {
+  record(key, ours[key], plain[key], govLabel);
+}
+
+// ---------------------------------------------------------------- report
+const here = dirname(fileURLToPath(import.meta.url));
+const outFile = join(here, "..", "bench", "gas.json");
+mkdirSync(dirname(outFile), { recursive: true });
+writeFileSync(outFile, JSON.stringify({ operations: rows }, null, 2) + "\n");
+
+const failures: string[] = [];
+const table = Object.entries(rows).map(([key, r]) => {
+  const budget = BUDGETS[key];
+  let limit = "";
+  let ok = true;
+  if (budget !== undefined && "max" in budget) {
+    limit = `<= ${budget.max.toLocaleString("en-US")}`;
+    ok = r.gas <= budget.max;
+  } else if (budget !== undefined && r.baseline !== null) {
+    const max = Math.floor(r.baseline * (1 + budget.withinPctOfBaseline / 100));
+    limit = `<= ${max.toLocaleString("en-US")} (+${budget.withinPctOfBaseline}%)`;
+    ok = r.gas <= max;
+  }
+  if (!ok) failures.push(`${key}: ${r.gas} over budget ${limit}`);
+  return {
+    operation: key,
+    gas: r.gas.toLocaleString("en-US"),
+    baseline: r.baseline === null ? "-" : r.baseline.toLocaleString("en-US"),
+    "vs baseline": r.baseline === null ? "-" : `${((r.gas / r.baseline) * 100).toFixed(1)}%`,
+    budget: limit || "-",
+    status: limit ? (ok ? "ok" : "OVER") : "",
+  };
+});
+console.table(table);
+console.log(`wrote ${outFile}`);
+if (failures.length > 0) {
+  console.error(`gas budgets exceeded:\n  ${failures.join("\n  ")}`);
+  if (check) process.exitCode = 1;
+}
