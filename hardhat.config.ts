@@ -32,10 +32,12 @@ export default defineConfig({
       type: "edr-simulated",
       chainType: "l1",
     },
+    // A separate `hardhat node` (or `npm start`'s chain). LOCALHOST_RPC_URL moves it off 8545, e.g.
+    // for the deployment test, which starts its own node on a free port.
     localhost: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:8545",
+      url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545",
     },
     // A public network: its RPC URL and deployer key come from configuration variables
     // (environment or the encrypted keystore: `npx hardhat keystore set PUBLIC_RPC_URL`),

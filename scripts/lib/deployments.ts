@@ -1,0 +1,58 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The project root (scripts/lib/../..). */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** Ignition's deployments folder (hardhat.config.ts sets `paths.ignition` to deploy/). */
+export const DEPLOYMENTS_DIR = join(ROOT, "deploy", "deployments");
+
+/** Addresses of a platform deployment, as Ignition recorded them. */
+export interface PlatformAddresses {
+  factory: string;
+  platformToken: string;
+  platformGovernor: string;
+  platformTimelock: string;
+  tokenImplementation: string;
+  governorImplementation: string;
+  timelockImplementation: string;
+}
+
+const FUTURE_IDS: Record<keyof PlatformAddresses, string> = {
+  factory: "CoteriePlatform#CommunityFactory",
+  platformToken: "CoteriePlatform#PlatformToken",
+  platformGovernor: "CoteriePlatform#PlatformGovernor",
+  platformTimelock: "CoteriePlatform#PlatformTimelock",
+  tokenImplementation: "CoteriePlatform#SocialToken",
+  governorImplementation: "CoteriePlatform#CommunityGovernor",
+  timelockImplementation: "CoteriePlatform#CommunityTimelock",
+};
+
+/** Ignition's default deployment id for a chain. */
+export function defaultDeploymentId(chainId: bigint | number): string {
+  return `chain-${chainId}`;
+}
+
+/**
+ * Reads the platform addresses of an Ignition deployment (default: `chain-<chainId>`).
+ * Throws a message that says what to run when the deployment is missing or incomplete.
+ */
+export function readPlatformAddresses(deploymentId: string): PlatformAddresses {
+  const file = join(DEPLOYMENTS_DIR, deploymentId, "deployed_addresses.json");
+  if (!existsSync(file)) {
+    throw new Error(
+      `No platform deployment "${deploymentId}" (${file} is missing). Deploy first: npm run deploy -- --network <name>`,
+    );
+  }
+  const recorded = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  const out: Partial<PlatformAddresses> = {};
+  for (const [key, futureId] of Object.entries(FUTURE_IDS) as [keyof PlatformAddresses, string][]) {
+    const address = recorded[futureId];
+    if (address === undefined) {
+      throw new Error(`Deployment "${deploymentId}" is incomplete: ${futureId} is missing from ${file}`);
+    }
+    out[key] = address;
+  }
+  return out as PlatformAddresses;
+}

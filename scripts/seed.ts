@@ -1,0 +1,95 @@
+/**
+ * Seeds a local chain with a demo community after the platform is deployed.
+ * Run by `npm start`; on its own: `npx hardhat run scripts/seed.ts --network localhost`.
+ *
+ * What it leaves behind (and writes to deploy/deployments/demo-<chainId>.json):
+ * - "Aurora Fans" (AUR), created by dev account #1 through the factory, with short local-demo
+ *   governance times (1 min delay, 1 h voting, 5 min timelock);
+ * - three fans holding AUR, each able to vote at once (self-delegated on receipt);
+ * - 1 ETH in the community treasury (its Timelock);
+ * - the community marked verified by a real platform proposal (time is advanced on the local chain);
+ * - a live proposal (treasury grant to a fan) with one vote cast.
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { network } from "hardhat";
+import { id, parseEther } from "ethers";
+import { communityParams, findCommunityCreated } from "./lib/community.ts";
+import { DEPLOYMENTS_DIR, defaultDeploymentId, readPlatformAddresses } from "./lib/deployments.ts";
+
+const { ethers, networkHelpers } = await network.create();
+const { chainId } = await ethers.provider.getNetwork();
+const deploymentId = process.env.COTERIE_DEPLOYMENT_ID ?? defaultDeploymentId(chainId);
+const platform = readPlatformAddresses(deploymentId);
+
+const [deployer, creator, fan1, fan2, fan3] = await ethers.getSigners();
+const factory = await ethers.getContractAt("CommunityFactory", platform.factory);
+const platformGovernor = await ethers.getContractAt("CommunityGovernor", platform.platformGovernor);
+
+async function mined<T extends { wait(): Promise<unknown> }>(tx: Promise<T>): Promise<void> {
+  await (await tx).wait();
+}
+
+// ---------------------------------------------------------------- the demo community
+const params = communityParams({
+  name: "Aurora Fans",
+  symbol: "AUR",
+  votingDelay: 60,
+  votingPeriod: 3_600,
+  lateQuorumExtension: 600,
+  timelockDelay: 300,
+  proposalThreshold: parseEther("1000"),
+  salt: id("coterie.demo.aurora"),
+});
+const fee = await factory.creationFee();
+const receipt = await (await factory.connect(creator).createCommunity(params, { value: fee })).wait();
+if (receipt === null) throw new Error("createCommunity was not mined");
+const aurora = findCommunityCreated(receipt, factory.interface);
+const token = await ethers.getContractAt("SocialToken", aurora.token);
+const governor = await ethers.getContractAt("CommunityGovernor", aurora.governor);
+
+await mined(token.connect(creator).transfer(fan1.address, parseEther("10000")));
+await mined(token.connect(creator).transfer(fan2.address, parseEther("5000")));
+await mined(token.connect(creator).transfer(fan3.address, parseEther("2500")));
+await mined(creator.sendTransaction({ to: aurora.timelock, value: parseEther("1") }));
+
+// ---------------------------------------------------------------- verified by the platform DAO
+{
+  const targets = [platform.factory];
+  const values = [0n];
+  const calldatas = [factory.interface.encodeFunctionData("setVerified", [aurora.id, true])];
+  const description = `Verify ${params.name} (${params.symbol})`;
+  await mined(platformGovernor.connect(deployer).propose(targets, values, calldatas, description));
+  const proposalId = await platformGovernor.latestProposalId();
+  await networkHelpers.time.increase(Number(await platformGovernor.votingDelay()) + 1);
+  await mined(platformGovernor.connect(deployer).castVoteWithReason(proposalId, 1, "Known creator, checked"));
+  await networkHelpers.time.increaseTo(Number(await platformGovernor.proposalDeadline(proposalId)) + 1);
+  await mined(platformGovernor["queue(uint256)"](proposalId));
+  const eta = await platformGovernor.proposalEta(proposalId);
+  await networkHelpers.time.increaseTo(Number(eta) + 1);
+  await mined(platformGovernor["execute(uint256)"](proposalId));
+}
+
+// ---------------------------------------------------------------- a live community proposal
+const grant = parseEther("0.25");
+const description = "Fan-art contest: send 0.25 ETH from the treasury to the winner";
+await mined(governor.connect(creator).propose([fan1.address], [grant], ["0x"], description));
+const liveProposalId = await governor.latestProposalId();
+await networkHelpers.time.increase(params.votingDelay + 1);
+await mined(governor.connect(fan1).castVoteWithReason(liveProposalId, 1, "Great idea"));
+
+const verified = (await factory.community(aurora.id)).verified;
+const demo = {
+  chainId: Number(chainId),
+  deploymentId,
+  platform,
+  community: { ...aurora, id: Number(aurora.id), name: params.name, symbol: params.symbol, verified },
+  liveProposalId: Number(liveProposalId),
+  holders: {
+    creator: creator.address,
+    fans: [fan1.address, fan2.address, fan3.address],
+  },
+};
+const out = process.env.COTERIE_DEMO_OUT ?? join(DEPLOYMENTS_DIR, `demo-${chainId}.json`);
+writeFileSync(out, JSON.stringify(demo, null, 2) + "\n");
+console.log(`seeded ${params.name} at ${aurora.token}; demo summary in ${out}`);

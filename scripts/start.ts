@@ -1,0 +1,153 @@
+/**
+ * `npm start` (through `./coterie start`): a local Coterie on 127.0.0.1.
+ *
+ * 1. starts a `hardhat node` on 127.0.0.1:8545 (or --rpc-port / COTERIE_RPC_PORT),
+ * 2. deploys the platform with the same command a user runs (`npm run deploy -- --network localhost`),
+ * 3. seeds a demo community (scripts/seed.ts),
+ * 4. prints the addresses and the dev accounts, and keeps the chain running until Ctrl-C, which
+ *    stops everything it started.
+ *
+ * The web app (frontend/) joins this script once it exists.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { HDNodeWallet, Mnemonic } from "ethers";
+import { ROOT, DEPLOYMENTS_DIR } from "./lib/deployments.ts";
+
+const HOST = "127.0.0.1";
+const DEV_MNEMONIC = "test test test test test test test test test test test junk"; // Hardhat's public dev mnemonic
+
+function option(name: string, envName: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const raw = i >= 0 ? process.argv[i + 1] : process.env[envName];
+  if (raw === undefined) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    console.error(`coterie start: --${name} must be a port number (1-65535), got "${raw}"`);
+    process.exit(2);
+  }
+  return port;
+}
+
+const rpcPort = option("rpc-port", "COTERIE_RPC_PORT", 8545);
+const rpcUrl = `http://${HOST}:${rpcPort}`;
+const hardhatBin = join(ROOT, "node_modules", ".bin", "hardhat");
+const children: ChildProcess[] = [];
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, HOST, () => server.close(() => resolve(true)));
+  });
+}
+
+function stopAll(code: number): never {
+  for (const child of children) {
+    if (child.pid !== undefined && child.exitCode === null) {
+      try {
+        process.kill(-child.pid, "SIGTERM"); // the child's whole process group
+      } catch {
+        child.kill("SIGTERM");
+      }
+    }
+  }
+  process.exit(code);
+}
+
+/** Runs a command to completion with inherited output; exits everything on failure. */
+function run(args: string[], env: Record<string, string> = {}): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(hardhatBin, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("exit", (code) => {
+      if (code === 0) resolve();
+      else {
+        console.error(`coterie start: \`hardhat ${args.join(" ")}\` failed (exit ${code})`);
+        stopAll(1);
+      }
+    });
+  });
+}
+
+async function waitForRpc(url: string, tries: number): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  console.error(`coterie start: the local chain did not answer at ${url}`);
+  stopAll(1);
+}
+
+process.on("SIGINT", () => {
+  console.log("\nstopping the local chain");
+  stopAll(0);
+});
+process.on("SIGTERM", () => stopAll(0));
+
+if (!(await portIsFree(rpcPort))) {
+  console.error(
+    `coterie start: port ${rpcPort} on ${HOST} is already in use (another \`npm start\` or \`hardhat node\`?).\n` +
+      `Stop that process, or pick another port: ./coterie start --rpc-port 8546`,
+  );
+  process.exit(1);
+}
+
+console.log(`starting a local chain on ${rpcUrl}`);
+const node = spawn(hardhatBin, ["node", "--hostname", HOST, "--port", String(rpcPort)], {
+  cwd: ROOT,
+  stdio: ["ignore", "ignore", "inherit"],
+  detached: true, // own process group, so Ctrl-C handling can stop it and its children
+});
+children.push(node);
+node.on("exit", (code) => {
+  console.error(`coterie start: the local chain stopped (exit ${code})`);
+  stopAll(code ?? 1);
+});
+await waitForRpc(rpcUrl, 240);
+
+// A fresh chain: forget any earlier local deployment, then deploy exactly as a user would.
+rmSync(join(DEPLOYMENTS_DIR, "chain-31337"), { recursive: true, force: true });
+const env = { LOCALHOST_RPC_URL: rpcUrl };
+await run(["ignition", "deploy", "deploy/modules/Platform.ts", "--network", "localhost"], env);
+await run(["run", "scripts/seed.ts", "--network", "localhost"], env);
+
+const demo = JSON.parse(readFileSync(join(DEPLOYMENTS_DIR, "demo-31337.json"), "utf8")) as {
+  platform: Record<string, string>;
+  community: { id: number; name: string; symbol: string; token: string; governor: string; timelock: string; verified: boolean };
+  liveProposalId: number;
+};
+
+const lines = [
+  "",
+  "Coterie is running on the local chain.",
+  `  JSON-RPC     ${rpcUrl}   (chain id 31337)`,
+  "",
+  "Platform",
+  ...Object.entries(demo.platform).map(([k, v]) => `  ${k.padEnd(24)} ${v}`),
+  "",
+  `Demo community: ${demo.community.name} (${demo.community.symbol}), id ${demo.community.id}${demo.community.verified ? ", verified" : ""}`,
+  `  token     ${demo.community.token}`,
+  `  governor  ${demo.community.governor}   live proposal #${demo.liveProposalId}`,
+  `  timelock  ${demo.community.timelock}   (treasury, 1 ETH)`,
+  "",
+  "Dev accounts (Hardhat's public test mnemonic; never use these keys on a real network):",
+];
+const roles = ["platform deployer", "Aurora creator", "fan", "fan", "fan", "spare"];
+const root = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), "m/44'/60'/0'/0");
+roles.forEach((role, i) => {
+  const w = root.deriveChild(i);
+  lines.push(`  #${i} ${w.address}  ${w.privateKey}  ${role}`);
+});
+lines.push("", "Ctrl-C stops the chain.");
+console.log(lines.join("\n"));
