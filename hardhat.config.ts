@@ -28,7 +28,8 @@ export default defineConfig({
     outDir: "typechain-types",
   },
   networks: {
-    hardhatMainnet: {
+    // The in-process chain under the name Hardhat 2 users know (Hardhat 3 also calls it "default").
+    hardhat: {
       type: "edr-simulated",
       chainType: "l1",
     },
