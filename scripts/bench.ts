@@ -13,6 +13,7 @@ import { network } from "hardhat";
 import { id, parseEther, Signature, ZeroAddress, type ContractTransactionResponse } from "ethers";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated, DAY } from "./lib/community.ts";
+import { typedPlatform } from "./lib/deployments.ts";
 
 interface Row {
   gas: number;
@@ -43,10 +44,9 @@ const { ethers, ignition, networkHelpers } = await network.create();
 const [deployer, creator, fanA, fanB, relayer, voter2] = await ethers.getSigners();
 
 // ---------------------------------------------------------------- platform, fee set by the DAO
-const platform = await ignition.deploy(PlatformModule);
+const platform = await typedPlatform(ethers, await ignition.deploy(PlatformModule));
 const factory = platform.factory;
 const platformGovernor = platform.platformGovernor;
-const platformToken = platform.platformToken;
 
 // The platform DAO sets a creation fee through a full proposal, so createCommunity is measured
 // with the fee transfer it has in production.
@@ -66,7 +66,6 @@ const platformToken = platform.platformToken;
   await (await platformGovernor["execute(uint256)"](proposalId)).wait();
   if ((await factory.creationFee()) !== fee) throw new Error("platform proposal did not set the fee");
 }
-void platformToken;
 
 // ---------------------------------------------------------------- createCommunity vs full deploy
 const params = communityParams({ name: "Bench Fans", symbol: "BENCH", salt: id("bench") });
@@ -187,9 +186,12 @@ async function lifecycle(
     gov.connect(relayer).castVoteBySig(proposalId, 1, voter2.address, Signature.from(signature).serialized),
   );
   await networkHelpers.time.increase(params.votingPeriod + params.lateQuorumExtension + 1);
-  out.queue = await gasOf(gov.queue(targets, values, calldatas, descriptionHash));
+  const byHash = "(address[],uint256[],bytes[],bytes32)";
+  // Both governors have the four-argument queue/execute; ours also has the by-id overloads.
+  const g = gov as typeof baselineGovernor;
+  out.queue = await gasOf(g.getFunction(`queue${byHash}`)(targets, values, calldatas, descriptionHash));
   await networkHelpers.time.increase(params.timelockDelay + 1);
-  out.execute = await gasOf(gov.execute(targets, values, calldatas, descriptionHash));
+  out.execute = await gasOf(g.getFunction(`execute${byHash}`)(targets, values, calldatas, descriptionHash));
   if (isOurs && (await timelock.getMinDelay()) !== BigInt(3 * DAY)) throw new Error("proposal did not execute");
   // A second proposal: the same member votes again (steady state for an active member).
   const calldatas2 = [timelock.interface.encodeFunctionData("updateDelay", [2 * DAY])];

@@ -9,6 +9,7 @@ import { network } from "hardhat";
 import { id, parseEther } from "ethers";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams } from "./lib/community.ts";
+import { typedPlatform } from "./lib/deployments.ts";
 
 interface StructLog {
   op: string;
@@ -19,7 +20,7 @@ interface StructLog {
 
 const { ethers, ignition, networkHelpers, provider } = await network.create();
 const [, creator, fan, other] = await ethers.getSigners();
-const { factory } = await ignition.deploy(PlatformModule);
+const { factory } = await typedPlatform(ethers, await ignition.deploy(PlatformModule));
 
 async function analyse(label: string, hash: string): Promise<void> {
   const tx = await ethers.provider.getTransaction(hash);

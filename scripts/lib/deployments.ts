@@ -56,3 +56,16 @@ export function readPlatformAddresses(deploymentId: string): PlatformAddresses {
   }
   return out as PlatformAddresses;
 }
+
+/** The platform's contracts, typed, from a connection's Ignition deployment of the platform module. */
+export async function typedPlatform(
+  ethers: import("@nomicfoundation/hardhat-ethers/types").HardhatEthers,
+  deployed: { factory: { getAddress(): Promise<string> }; platformGovernor: { getAddress(): Promise<string> }; platformToken: { getAddress(): Promise<string> }; platformTimelock: { getAddress(): Promise<string> } },
+) {
+  return {
+    factory: await ethers.getContractAt("CommunityFactory", await deployed.factory.getAddress()),
+    platformGovernor: await ethers.getContractAt("CommunityGovernor", await deployed.platformGovernor.getAddress()),
+    platformToken: await ethers.getContractAt("SocialToken", await deployed.platformToken.getAddress()),
+    platformTimelock: await ethers.getContractAt("CommunityTimelock", await deployed.platformTimelock.getAddress()),
+  };
+}
