@@ -9,14 +9,24 @@ const require = createRequire(import.meta.url);
 const solcVersion: string = require("solc/package.json").version;
 const solcPath: string = require.resolve("solc/soljson.js");
 
+const compiler = {
+  version: solcVersion,
+  path: solcPath,
+  settings: {
+    optimizer: { enabled: true, runs: 200 },
+    evmVersion: "cancun",
+  },
+};
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
-    version: solcVersion,
-    path: solcPath,
-    settings: {
-      optimizer: { enabled: true, runs: 200 },
-      evmVersion: "cancun",
+    // One compiler set-up for every build profile: `hardhat test` (default profile) and
+    // `hardhat ignition deploy` (production profile) compile the same bytecode, so what is deployed
+    // is exactly what was tested and benchmarked.
+    profiles: {
+      default: compiler,
+      production: compiler,
     },
   },
   paths: {

@@ -17,7 +17,8 @@ interface ICommunityFactory {
     /// @param votingPeriod Seconds of voting; at least 1.
     /// @param proposalThreshold Votes needed to propose.
     /// @param quorumBps Quorum in basis points of supply; 1 to 10,000.
-    /// @param lateQuorumExtension Seconds of extra voting when quorum is reached late.
+    /// @param lateQuorumExtension Seconds of extra voting when quorum is reached late; at most
+    /// `votingPeriod`.
     /// @param timelockDelay Seconds a passed proposal waits in the Timelock.
     /// @param salt Creator-chosen salt; with the creator's address it fixes every address.
     /// @param rewardVaultConfig Passed to the reward vault's initialiser; must be empty while the
@@ -84,6 +85,8 @@ interface ICommunityFactory {
     error FactoryInvalidVotingDelay(uint48 votingDelay);
     /// @notice The voting period is zero.
     error FactoryInvalidVotingPeriod(uint32 votingPeriod);
+    /// @notice The late-quorum extension is longer than the voting period.
+    error FactoryInvalidLateQuorumExtension(uint48 lateQuorumExtension, uint32 votingPeriod);
     /// @notice An address that must be set is the zero address (or has no code where code is needed).
     error FactoryZeroAddress();
     /// @notice Less ETH was sent than the creation fee.
@@ -92,7 +95,9 @@ interface ICommunityFactory {
     error FactoryFeeTooHigh(uint256 fee);
     /// @notice Sending the fee to the platform treasury, or the change back to the creator, failed.
     error FactoryEthTransferFailed(address to, uint256 amount);
-    /// @notice This creator already used this salt.
+    /// @notice This creator already used this salt with the current token implementation (the
+    /// addresses it fixes are taken). After the platform DAO registers a new token implementation the
+    /// same (creator, salt) fixes new, free addresses.
     error FactorySaltUsed(address creator, bytes32 salt);
     /// @notice A reward-vault configuration was given but the platform has no vault implementation.
     error FactoryRewardVaultUnavailable();
@@ -182,6 +187,8 @@ interface ICommunityFactory {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The addresses `creator` would get with `salt` under the current implementations.
+    /// @dev The addresses depend on (creator, salt) and the implementation set: they stay valid until
+    /// the platform DAO registers new implementations.
     /// @param creator The creating account.
     /// @param salt The creator's salt.
     function predictAddresses(address creator, bytes32 salt) external view returns (Addresses memory);

@@ -1,0 +1,202 @@
+/**
+ * Deploys the platform the way a user does, over HTTP to a separately started `hardhat node`:
+ *
+ *   npx hardhat node --port <port> --hostname 127.0.0.1
+ *   LOCALHOST_RPC_URL=http://127.0.0.1:<port> npm run deploy -- --network localhost --deployment-id <id>
+ *
+ * Ignition asks "Confirm deploy to network ...?" only when the chain id is not 31337; a `hardhat node`
+ * is 31337, so no prompt appears. The child still gets HARDHAT_IGNITION_CONFIRM_DEPLOYMENT (Ignition's
+ * documented non-interactive answer) and a closed stdin, so a prompt could never hang the test: it
+ * would cancel the deploy and fail it with a non-zero exit code instead.
+ *
+ * Only loopback traffic: the node listens on 127.0.0.1 and every request goes there.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { readFile, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { expect } from "chai";
+import { Contract, getAddress, JsonRpcProvider } from "ethers";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const MODULE_ID = "CoteriePlatform";
+const NODE_START_TRIES = 120; // × 250 ms = 30 s
+const DEPLOY_TIMEOUT_MS = 100_000;
+
+/** The child's environment: ours, with the running Node's directory first on PATH (Hardhat 3 needs Node >= 22). */
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const nodeDir = path.dirname(process.execPath);
+  return { ...process.env, PATH: `${nodeDir}${path.delimiter}${process.env.PATH ?? ""}`, ...extra };
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("could not read the listening port");
+  server.close();
+  await once(server, "close");
+  return address.port;
+}
+
+/** Collects a child's stdout and stderr, for the failure message. */
+function capture(child: ChildProcess): () => string {
+  const chunks: string[] = [];
+  child.stdout?.on("data", (d: Buffer) => chunks.push(d.toString()));
+  child.stderr?.on("data", (d: Buffer) => chunks.push(d.toString()));
+  return () => chunks.join("");
+}
+
+async function rpc(url: string, method: string): Promise<unknown> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
+  });
+  const body = (await res.json()) as { result?: unknown; error?: unknown };
+  if (body.error !== undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+/** Runs a command to completion; resolves with its exit code and output. Kills it after `timeoutMs`. */
+async function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const output = capture(child);
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  }, timeoutMs);
+  const [code] = (await once(child, "exit")) as [number | null];
+  clearTimeout(timer);
+  return { code, output: output() };
+}
+
+describe("deployment to localhost (separate hardhat node over HTTP)", function () {
+  this.timeout(120_000);
+
+  const deploymentId = `coterie-e2e-${process.pid}-${Date.now()}`;
+  const deploymentDir = path.join(ROOT, "deploy", "deployments", deploymentId);
+  let node: ChildProcess | undefined;
+  let nodeOutput: () => string = () => "";
+  let url = "";
+  let deploy: { code: number | null; output: string } = { code: null, output: "" };
+  let addresses: Record<string, string> = {};
+
+  before(async function () {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    // detached: the node leads its own process group, so `after` can stop it and anything it spawned.
+    node = spawn("npx", ["hardhat", "node", "--port", String(port), "--hostname", "127.0.0.1"], {
+      cwd: ROOT,
+      env: childEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    nodeOutput = capture(node);
+    let exited = false;
+    node.once("exit", () => (exited = true));
+
+    let chainId: unknown;
+    for (let i = 0; i < NODE_START_TRIES && chainId === undefined; i++) {
+      if (exited) throw new Error(`hardhat node exited before answering:\n${nodeOutput()}`);
+      try {
+        chainId = await rpc(url, "eth_chainId");
+      } catch {
+        await sleep(250);
+      }
+    }
+    if (chainId === undefined) throw new Error(`hardhat node did not answer eth_chainId at ${url}:\n${nodeOutput()}`);
+
+    deploy = await run(
+      "npm",
+      ["run", "deploy", "--", "--network", "localhost", "--deployment-id", deploymentId],
+      childEnv({ LOCALHOST_RPC_URL: url, HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "true" }),
+      DEPLOY_TIMEOUT_MS,
+    );
+    if (deploy.code === 0) {
+      const file = path.join(deploymentDir, "deployed_addresses.json");
+      addresses = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
+    }
+  });
+
+  after(async function () {
+    if (node?.pid !== undefined && node.exitCode === null && node.signalCode === null) {
+      const exited = once(node, "exit");
+      try {
+        process.kill(-node.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
+      const stopped = await Promise.race([exited.then(() => true), sleep(5_000).then(() => false)]);
+      if (!stopped) {
+        try {
+          process.kill(-node.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+    await rm(deploymentDir, { recursive: true, force: true });
+  });
+
+  it("npm run deploy -- --network localhost exits with code 0", function () {
+    expect(deploy.code, deploy.output).to.equal(0);
+  });
+
+  it("writes deployed_addresses.json listing the factory, the implementations and the platform contracts", async function () {
+    expect(deploy.code, deploy.output).to.equal(0);
+    const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true });
+    try {
+      for (const name of [
+        "CommunityFactory",
+        "SocialToken",
+        "CommunityGovernor",
+        "CommunityTimelock",
+        "PlatformToken",
+        "PlatformGovernor",
+        "PlatformTimelock",
+      ]) {
+        const address = addresses[`${MODULE_ID}#${name}`];
+        expect(address, `${MODULE_ID}#${name} in deployed_addresses.json`).to.be.a("string");
+        expect(getAddress(address)).to.equal(address);
+        expect(await provider.getCode(address), `${name} has code on the node`).to.not.equal("0x");
+      }
+    } finally {
+      provider.destroy();
+    }
+  });
+
+  it("leaves the factory owned by the platform Timelock, with the platform token named Coterie", async function () {
+    expect(deploy.code, deploy.output).to.equal(0);
+    const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true });
+    try {
+      expect(await provider.send("eth_chainId", [])).to.equal("0x7a69"); // 31337: the hardhat node
+      const factory = new Contract(
+        addresses[`${MODULE_ID}#CommunityFactory`],
+        ["function owner() view returns (address)", "function feeRecipient() view returns (address)"],
+        provider,
+      );
+      const token = new Contract(
+        addresses[`${MODULE_ID}#PlatformToken`],
+        ["function name() view returns (string)", "function symbol() view returns (string)"],
+        provider,
+      );
+      const timelock = addresses[`${MODULE_ID}#PlatformTimelock`];
+      expect(await factory.getFunction("owner")()).to.equal(timelock);
+      expect(await factory.getFunction("feeRecipient")()).to.equal(timelock);
+      expect(await token.getFunction("name")()).to.equal("Coterie");
+      expect(await token.getFunction("symbol")()).to.equal("CTRE");
+    } finally {
+      provider.destroy();
+    }
+  });
+});
