@@ -19,7 +19,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "chai";
-import { Contract, getAddress, JsonRpcProvider } from "ethers";
+import { Contract, getAddress, JsonRpcProvider, Wallet } from "ethers";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MODULE_ID = "CoteriePlatform";
@@ -90,6 +90,15 @@ describe("deployment to localhost (separate hardhat node over HTTP)", function (
   let url = "";
   let deploy: { code: number | null; output: string } = { code: null, output: "" };
   let addresses: Record<string, string> = {};
+  // The "public" network of hardhat.config.ts, pointed at the same node through its configuration
+  // variables: the code path of a real public deployment, with a key that is not the node's account #0.
+  const publicDeploymentId = `${deploymentId}-public`;
+  const publicDeploymentDir = path.join(ROOT, "deploy", "deployments", publicDeploymentId);
+  // Hardhat's public dev account #7: funded on the node, known to nobody outside tests.
+  const publicDeployer = new Wallet("0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356");
+  let publicDeploy: { code: number | null; output: string } = { code: null, output: "" };
+  let missingKeyDeploy: { code: number | null; output: string } = { code: null, output: "" };
+  let publicAddresses: Record<string, string> = {};
 
   before(async function () {
     const port = await freePort();
@@ -126,6 +135,29 @@ describe("deployment to localhost (separate hardhat node over HTTP)", function (
       const file = path.join(deploymentDir, "deployed_addresses.json");
       addresses = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
     }
+
+    const withoutKey = childEnv({ PUBLIC_RPC_URL: url, HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "true" });
+    delete withoutKey.DEPLOYER_PRIVATE_KEY;
+    missingKeyDeploy = await run(
+      "npm",
+      ["run", "deploy", "--", "--network", "public", "--deployment-id", `${publicDeploymentId}-nokey`],
+      withoutKey,
+      DEPLOY_TIMEOUT_MS,
+    );
+    publicDeploy = await run(
+      "npm",
+      ["run", "deploy", "--", "--network", "public", "--deployment-id", publicDeploymentId],
+      childEnv({
+        PUBLIC_RPC_URL: url,
+        DEPLOYER_PRIVATE_KEY: publicDeployer.privateKey,
+        HARDHAT_IGNITION_CONFIRM_DEPLOYMENT: "true",
+      }),
+      DEPLOY_TIMEOUT_MS,
+    );
+    if (publicDeploy.code === 0) {
+      const file = path.join(publicDeploymentDir, "deployed_addresses.json");
+      publicAddresses = JSON.parse(await readFile(file, "utf8")) as Record<string, string>;
+    }
   });
 
   after(async function () {
@@ -146,6 +178,8 @@ describe("deployment to localhost (separate hardhat node over HTTP)", function (
       }
     }
     await rm(deploymentDir, { recursive: true, force: true });
+    await rm(publicDeploymentDir, { recursive: true, force: true });
+    await rm(`${publicDeploymentDir}-nokey`, { recursive: true, force: true });
   });
 
   it("npm run deploy -- --network localhost exits with code 0", function () {
@@ -198,5 +232,28 @@ describe("deployment to localhost (separate hardhat node over HTTP)", function (
     } finally {
       provider.destroy();
     }
+  });
+
+  it("deploys to the public network with the RPC URL and deployer key from configuration variables", async function () {
+    expect(publicDeploy.code, publicDeploy.output).to.equal(0);
+    const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true });
+    try {
+      const factory = new Contract(
+        publicAddresses[`${MODULE_ID}#CommunityFactory`],
+        ["function community(uint256) view returns ((uint256 id, address creator, address token, address governor, address timelock, address rewardVault, bool verified, uint48 createdAt, uint32 implementationsVersion))"],
+        provider,
+      );
+      const platform = (await factory.getFunction("community")(0)) as { creator: string; timelock: string };
+      // The platform's creator is the account whose key came from DEPLOYER_PRIVATE_KEY.
+      expect(platform.creator).to.equal(publicDeployer.address);
+      expect(platform.timelock).to.equal(publicAddresses[`${MODULE_ID}#PlatformTimelock`]);
+    } finally {
+      provider.destroy();
+    }
+  });
+
+  it("refuses to deploy to the public network without a deployer key, naming the missing variable", function () {
+    expect(missingKeyDeploy.code).to.not.equal(0);
+    expect(missingKeyDeploy.output).to.include("DEPLOYER_PRIVATE_KEY");
   });
 });

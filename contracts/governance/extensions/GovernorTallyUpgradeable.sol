@@ -235,11 +235,11 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
         address proposer
     ) internal virtual override returns (uint256 proposalId) {
         proposalId = super._propose(targets, values, calldatas, description, proposer);
-        uint256 deadline = super.proposalDeadline(proposalId);
-        uint256 extension = _getGovernorTallyStorage().voteExtension;
-        uint256 start = proposalSnapshot(proposalId);
-        // The window never opens before voting does.
-        uint256 windowStart = deadline - extension > start ? deadline - extension : start;
-        _getGovernorTallyStorage().tallies[proposalId].lateQuorumMark = SafeCast.toUint48(windowStart);
+        GovernorTallyStorage storage $ = _getGovernorTallyStorage();
+        // The window may start before voting does (when the DAO later shortened the voting period
+        // below the extension): then every vote counts as late, and the extension stays whole,
+        // because `_settleLateQuorum` derives it as `deadline - windowStart`.
+        uint256 windowStart = super.proposalDeadline(proposalId) - $.voteExtension;
+        $.tallies[proposalId].lateQuorumMark = SafeCast.toUint48(windowStart);
     }
 }
