@@ -14,7 +14,7 @@ import {
 } from "ethers";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated, DAY, type CommunityParams, type CreatedCommunity } from "../scripts/lib/community.ts";
-import { minimalProxyRuntime } from "./helpers/platform.ts";
+import { minimalProxyRuntime } from "./helpers/clones.ts";
 import type { CommunityFactory } from "../typechain-types/index.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { id, parseEther, toBeHex, ZeroAddress, type ContractTransactionResponse } from "ethers";
+import { id, parseEther, ZeroAddress, type ContractTransactionResponse } from "ethers";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated, DAY } from "../scripts/lib/community.ts";
 import {
@@ -9,6 +9,7 @@ import {
   VoteType,
   signBallot,
   signExtendedBallot,
+  stateBitmap,
   timelockSalt,
   type ProposalSpec,
 } from "./helpers/governance.ts";
@@ -39,13 +40,6 @@ const EXECUTOR_ROLE = id("EXECUTOR_ROLE");
 const CANCELLER_ROLE = id("CANCELLER_ROLE");
 
 /** `Governor._encodeStateBitmap`: the `expectedStates` argument of GovernorUnexpectedProposalState. */
-function stateBitmap(...states: bigint[]): string {
-  return toBeHex(
-    states.reduce((bits, s) => bits | (1n << s), 0n),
-    32
-  );
-}
-
 async function deployGovernance() {
   const [deployer, creator, alice, bob, carol, dave, relayer, stranger, recipient] = await ethers.getSigners();
   const platform = await ignition.deploy(PlatformModule);

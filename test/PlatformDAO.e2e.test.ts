@@ -9,7 +9,8 @@ import { network } from "hardhat";
 import { id, parseEther, toBeHex, ZeroAddress, ZeroHash, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated } from "../scripts/lib/community.ts";
-import { buildProposal, minimalProxyRuntime, ProposalState, ProposalWalker, stateBitmap, VoteType, type ProposalCall } from "./helpers/platform.ts";
+import { buildProposal, GovernorHelper, ProposalState, stateBitmap, VoteType, type ProposalCall } from "./helpers/governance.ts";
+import { minimalProxyRuntime } from "./helpers/clones.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 
@@ -52,10 +53,10 @@ async function deployPlatform() {
 
 type Platform = Awaited<ReturnType<typeof deployPlatform>>;
 
-/** A walker for a platform proposal calling the factory. */
-async function factoryProposal(platform: Platform, calls: Array<Omit<ProposalCall, "target">>, description: string): Promise<ProposalWalker> {
+/** A helper walking a platform proposal that calls the factory. */
+async function factoryProposal(platform: Platform, calls: Array<Omit<ProposalCall, "target">>, description: string): Promise<GovernorHelper> {
   const target = await platform.factory.getAddress();
-  return new ProposalWalker(
+  return new GovernorHelper(
     platform.governor,
     networkHelpers.time,
     buildProposal(calls.map((c) => ({ ...c, target })), description),
@@ -108,7 +109,7 @@ describe("Platform DAO", function () {
         [{ data: factory.interface.encodeFunctionData("setCreationFee", [fee]) }],
         "Set the creation fee to 0.05 ETH",
       );
-      const proposalId = await walker.passToExecution(deployer, deployer, voterA);
+      const proposalId = await walker.passToEta(deployer, [deployer, voterA]);
       expect(await factory.creationFee()).to.equal(0n); // nothing changes before execution
       await expect(governor["execute(uint256)"](proposalId)).to.emit(factory, "CreationFeeSet").withArgs(0n, fee);
       expect(await factory.creationFee()).to.equal(fee);
@@ -131,7 +132,7 @@ describe("Platform DAO", function () {
         ],
         "Send creation fees to the treasury and charge 0.02 ETH",
       );
-      const proposalId = await walker.passToExecution(voterA, deployer, voterA);
+      const proposalId = await walker.passToEta(voterA, [deployer, voterA]);
       await expect(governor["execute(uint256)"](proposalId))
         .to.emit(factory, "FeeRecipientSet")
         .withArgs(await timelock.getAddress(), treasury.address);
@@ -154,7 +155,7 @@ describe("Platform DAO", function () {
         [{ data: factory.interface.encodeFunctionData("setVerified", [aurora.id, true]) }],
         "Verify Aurora Fans",
       );
-      const proposalId = await walker.passToExecution(deployer);
+      const proposalId = await walker.passToEta(deployer, [deployer]);
       await expect(governor["execute(uint256)"](proposalId))
         .to.emit(factory, "CommunityVerified")
         .withArgs(aurora.id, aurora.token, true);
@@ -168,7 +169,7 @@ describe("Platform DAO", function () {
       const timelockAddress = await timelock.getAddress();
 
       const pause = await factoryProposal(platform, [{ data: factory.interface.encodeFunctionData("pause") }], "Pause community creation");
-      const pauseId = await pause.passToExecution(deployer, deployer, voterA);
+      const pauseId = await pause.passToEta(deployer, [deployer, voterA]);
       await expect(governor["execute(uint256)"](pauseId)).to.emit(factory, "Paused").withArgs(timelockAddress);
       expect(await factory.paused()).to.equal(true);
       await expect(factory.connect(creator).createCommunity(communityParams())).to.be.revertedWithCustomError(
@@ -181,7 +182,7 @@ describe("Platform DAO", function () {
         [{ data: factory.interface.encodeFunctionData("unpause") }],
         "Resume community creation",
       );
-      const unpauseId = await unpause.passToExecution(voterA, deployer, voterA);
+      const unpauseId = await unpause.passToEta(voterA, [deployer, voterA]);
       await expect(governor["execute(uint256)"](unpauseId)).to.emit(factory, "Unpaused").withArgs(timelockAddress);
       expect(await factory.paused()).to.equal(false);
       const created = findCommunityCreated(await mined(factory.connect(creator).createCommunity(communityParams())), factory.interface);
@@ -207,7 +208,7 @@ describe("Platform DAO", function () {
         [{ data: factory.interface.encodeFunctionData("setImplementations", [next]) }],
         "Clone future communities from implementations v1",
       );
-      const proposalId = await walker.passToExecution(deployer, deployer, voterA);
+      const proposalId = await walker.passToEta(deployer, [deployer, voterA]);
       await expect(governor["execute(uint256)"](proposalId))
         .to.emit(factory, "ImplementationsSet")
         .withArgs(1n, next.token, next.governor, next.timelock, ZeroAddress);
@@ -249,14 +250,17 @@ describe("Platform DAO", function () {
         "Routine maintenance",
       );
       const proposalId = await walker.propose(attacker);
-      await walker.waitForVoting();
-      await walker.vote(VoteType.For, attacker); // 5M: alone enough for quorum (4M)
-      await walker.vote(VoteType.Against, deployer, voterA); // 85M
+      expect(await walker.state()).to.equal(ProposalState.Pending);
+      await walker.waitForSnapshot(1n);
+      expect(await walker.state()).to.equal(ProposalState.Active);
+      await mined(walker.vote(attacker, VoteType.For)); // 5M: alone enough for quorum (4M)
+      for (const voter of [deployer, voterA]) await mined(walker.vote(voter, VoteType.Against)); // 85M
       const [against, forVotes, abstain] = await governor.proposalVotes(proposalId);
       expect([against, forVotes, abstain]).to.deep.equal([M(85), M(5), 0n]);
       expect(forVotes + abstain).to.be.at.least(await governor.quorum(await governor.proposalSnapshot(proposalId)));
 
-      expect(await walker.waitForDeadline()).to.equal(ProposalState.Defeated);
+      await walker.waitForDeadline(1n);
+      expect(await walker.state()).to.equal(ProposalState.Defeated);
       await expect(governor["queue(uint256)"](proposalId))
         .to.be.revertedWithCustomError(governor, "GovernorUnexpectedProposalState")
         .withArgs(proposalId, ProposalState.Defeated, stateBitmap(ProposalState.Succeeded));
@@ -277,10 +281,14 @@ describe("Platform DAO", function () {
       );
       // An apathetic DAO: only the attacker votes, and 5M For clears the 4M quorum.
       const proposalId = await walker.propose(attacker);
-      await walker.waitForVoting();
-      await walker.vote(VoteType.For, attacker);
-      expect(await walker.waitForDeadline()).to.equal(ProposalState.Succeeded);
-      const queued = await walker.queue();
+      expect(await walker.state()).to.equal(ProposalState.Pending);
+      await walker.waitForSnapshot(1n);
+      expect(await walker.state()).to.equal(ProposalState.Active);
+      await mined(walker.vote(attacker, VoteType.For));
+      await walker.waitForDeadline(1n);
+      expect(await walker.state()).to.equal(ProposalState.Succeeded);
+      const queued = await mined(walker.queue());
+      expect(await walker.state()).to.equal(ProposalState.Queued);
 
       // The operation now waits in the Timelock.
       const scheduled = queued.logs
@@ -289,7 +297,8 @@ describe("Platform DAO", function () {
         .find((e) => e?.name === "CallScheduled");
       expect(scheduled, "CallScheduled").to.not.equal(undefined);
       const operationId = scheduled!.args.id as string;
-      const { targets, values, calldatas, descriptionHash } = walker.proposal;
+      const { targets, values, calldatas } = walker.proposal;
+      const { descriptionHash } = walker;
       // GovernorTimelockControl's salt: the governor's address (left-aligned) XOR the description hash.
       const salt = toBeHex((BigInt(await governor.getAddress()) << 96n) ^ BigInt(descriptionHash), 32);
       expect(await timelock.hashOperationBatch(targets, values, calldatas, ZeroHash, salt)).to.equal(operationId);

@@ -1,7 +1,8 @@
 /**
  * Governance test helpers: the proposal states, the vote types, EIP-712 ballot signers and a small
  * class that walks one proposal through its life (propose, wait for the snapshot, vote, wait for the
- * deadline, queue, wait for the Timelock, execute).
+ * deadline, queue, wait for the Timelock, execute). It is the one proposal walker of the test suite,
+ * for the platform's governor as for any community's.
  *
  * Modelled on OpenZeppelin's `test/helpers/governance.js` and `test/helpers/enums.js`. The module has
  * no side effects (mocha loads every file under test/), and it never creates a network: callers
@@ -30,6 +31,23 @@ export const ProposalState = {
 } as const;
 export type ProposalStateValue = (typeof ProposalState)[keyof typeof ProposalState];
 
+/** The name of a `state(id)` value ("Pending", ...), for error messages; the number if unknown. */
+export function proposalStateName(state: bigint): string {
+  const entry = Object.entries(ProposalState).find(([, value]) => value === state);
+  return entry === undefined ? `state ${state}` : entry[0];
+}
+
+/**
+ * `Governor._encodeStateBitmap`: the `expectedStates` argument of `GovernorUnexpectedProposalState`,
+ * one bit per accepted state, as a 32-byte hex string.
+ */
+export function stateBitmap(...states: ProposalStateValue[]): string {
+  return toBeHex(
+    states.reduce<bigint>((bits, s) => bits | (1n << s), 0n),
+    32
+  );
+}
+
 /** Governor Bravo support values. */
 export const VoteType = {
   Against: 0,
@@ -44,6 +62,23 @@ export interface ProposalSpec {
   values: bigint[];
   calldatas: string[];
   description: string;
+}
+
+/** One call of a proposal; `value` defaults to 0. */
+export interface ProposalCall {
+  target: string;
+  data: string;
+  value?: bigint;
+}
+
+/** The `ProposalSpec` of a list of calls, in order. */
+export function buildProposal(calls: ProposalCall[], description: string): ProposalSpec {
+  return {
+    targets: calls.map((c) => c.target),
+    values: calls.map((c) => c.value ?? 0n),
+    calldatas: calls.map((c) => c.data),
+    description,
+  };
 }
 
 /**
@@ -285,6 +320,35 @@ export class GovernorHelper {
     await this.waitForEta();
     await mined(this.execute());
     return this.id;
+  }
+
+  /**
+   * Everything `pass` does but execute: propose, vote For with every voter, queue, and wait for the
+   * ETA, so a test can assert on the execution itself. Unlike `pass`, it checks the state each step
+   * leaves the proposal in (Pending, Active, Succeeded, Queued) and throws at the step that went
+   * wrong. Returns the id.
+   */
+  async passToEta(proposer: Signer, voters: Signer[]): Promise<bigint> {
+    await this.propose(proposer);
+    await this.expectState(ProposalState.Pending);
+    await this.waitForSnapshot(1n);
+    await this.expectState(ProposalState.Active);
+    for (const voter of voters) await mined(this.vote(voter, VoteType.For));
+    await this.waitForDeadline(1n);
+    await this.expectState(ProposalState.Succeeded);
+    await mined(this.queue());
+    await this.expectState(ProposalState.Queued);
+    await this.waitForEta();
+    return this.id;
+  }
+
+  private async expectState(expected: ProposalStateValue): Promise<void> {
+    const actual = await this.state();
+    if (actual !== expected) {
+      throw new Error(
+        `proposal ${this.id} is ${proposalStateName(actual)}, expected ${proposalStateName(expected)}`
+      );
+    }
   }
 }
 
