@@ -18,6 +18,19 @@ const compiler = {
   },
 };
 
+// The governor carries the whole OpenZeppelin Governor family. Compiled through the IR pipeline it
+// is ~3.3 KB smaller (20.9 KB against 24.2 KB, the limit being 24,576 bytes, EIP-170) and slightly
+// cheaper to call; the other contracts keep the faster legacy pipeline.
+const governorCompiler = {
+  ...compiler,
+  settings: { ...compiler.settings, viaIR: true },
+};
+
+const profile = {
+  compilers: [compiler],
+  overrides: { "contracts/governance/CommunityGovernor.sol": governorCompiler },
+};
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
@@ -25,8 +38,8 @@ export default defineConfig({
     // `hardhat ignition deploy` (production profile) compile the same bytecode, so what is deployed
     // is exactly what was tested and benchmarked.
     profiles: {
-      default: compiler,
-      production: compiler,
+      default: profile,
+      production: profile,
     },
   },
   paths: {

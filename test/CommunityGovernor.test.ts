@@ -13,6 +13,7 @@ import {
   timelockSalt,
   type ProposalSpec,
 } from "./helpers/governance.ts";
+import { minimalProxyCreationCode } from "./helpers/clones.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
@@ -1058,6 +1059,22 @@ describe("CommunityGovernor", function () {
       expect(await governor.proposalGuardian()).to.equal(creator.address);
     });
 
+    it("can be handed to another account by the DAO, after which only the new guardian cancels", async function () {
+      const { governor, governorCall, helper, noop, creator, alice, carol } = await networkHelpers.loadFixture(deployGovernance);
+      const handover = helper(
+        governorCall("carol guards", governor.interface.encodeFunctionData("setProposalGuardian", [carol.address]))
+      );
+      await handover.passToEta(creator, [creator]);
+      await expect(handover.execute()).to.emit(governor, "ProposalGuardianSet").withArgs(creator.address, carol.address);
+      expect(await governor.proposalGuardian()).to.equal(carol.address);
+
+      const p = helper(noop("watched by carol"));
+      await p.propose(alice);
+      await p.waitForSnapshot(1n);
+      await expect(p.cancel(creator)).to.be.revertedWithCustomError(governor, "GovernorUnableToCancel");
+      await expect(p.cancel(carol)).to.emit(governor, "ProposalCanceled").withArgs(p.id);
+    });
+
     it("cancels a Pending proposal", async function () {
       const { governor, helper, noop, alice, creator } = await networkHelpers.loadFixture(deployGovernance);
       const p = helper(noop("pending"));
@@ -1214,6 +1231,22 @@ describe("CommunityGovernor", function () {
       ).to.be.revertedWithCustomError(governor, "InvalidInitialization");
     });
 
+    it("refuses a quorum above 100% on a fresh clone initialised outside the factory", async function () {
+      const { governorImplementation, created, deployer, stranger } = await networkHelpers.loadFixture(deployGovernance);
+      const tx = await deployer.sendTransaction({
+        data: minimalProxyCreationCode(await governorImplementation.getAddress()),
+      });
+      const clone = await ethers.getContractAt("CommunityGovernor", (await tx.wait())!.contractAddress!);
+      await expect(clone.initialize({ ...config, quorumBps: 10_001n }, created.token, created.timelock, stranger.address))
+        .to.be.revertedWithCustomError(clone, "GovernorInvalidQuorumFraction")
+        .withArgs(10_001n, 10_000n);
+      // The same clone accepts valid settings: the refusal was about the quorum only.
+      await expect(clone.initialize(config, created.token, created.timelock, stranger.address))
+        .to.emit(clone, "QuorumNumeratorUpdated")
+        .withArgs(0n, config.quorumBps);
+      expect(await clone["quorumNumerator()"]()).to.equal(config.quorumBps);
+    });
+
     it("reverts on the timelock implementation and on a community timelock", async function () {
       const { timelockImplementation, timelock, stranger } = await networkHelpers.loadFixture(deployGovernance);
       for (const t of [timelockImplementation, timelock]) {
@@ -1256,6 +1289,70 @@ describe("CommunityGovernor", function () {
       expect(await token.getVotes(creator.address)).to.equal(CREATOR);
       expect(await token.CLOCK_MODE()).to.equal("mode=timestamp");
       expect(await token.hasRole(DEFAULT_ADMIN_ROLE, await governor.timelock())).to.equal(true);
+    });
+
+    it("keeps the creation quorum before the DAO's first change and follows the history after each change", async function () {
+      const { governor, governorCall, helper, creator } = await networkHelpers.loadFixture(deployGovernance);
+      const initial = BigInt(PARAMS.quorumBps);
+      const setQuorum = (bps: bigint, what: string) =>
+        helper(governorCall(what, governor.interface.encodeFunctionData("updateQuorumNumerator", [bps])));
+
+      const first = setQuorum(1000n, "ten percent");
+      await first.passToEta(creator, [creator]);
+      const firstTx = await first.execute();
+      await expect(firstTx).to.emit(governor, "QuorumNumeratorUpdated").withArgs(initial, 1000n);
+      const firstAt = BigInt((await ethers.provider.getBlock((await firstTx.wait())!.blockNumber))!.timestamp);
+
+      const second = setQuorum(2500n, "twenty-five percent");
+      await second.passToEta(creator, [creator]);
+      const secondTx = await second.execute();
+      await expect(secondTx).to.emit(governor, "QuorumNumeratorUpdated").withArgs(1000n, 2500n);
+      const secondAt = BigInt((await ethers.provider.getBlock((await secondTx.wait())!.blockNumber))!.timestamp);
+
+      expect(await governor["quorumNumerator(uint256)"](firstAt - 1n)).to.equal(initial);
+      expect(await governor["quorumNumerator(uint256)"](firstAt)).to.equal(1000n);
+      expect(await governor["quorumNumerator(uint256)"](secondAt - 1n)).to.equal(1000n);
+      expect(await governor["quorumNumerator(uint256)"](secondAt)).to.equal(2500n);
+      expect(await governor["quorumNumerator()"]()).to.equal(2500n);
+    });
+
+    it("decides a proposal made before a quorum change by the quorum at its snapshot", async function () {
+      const { governor, governorCall, helper, noop, creator, alice, bob } = await networkHelpers.loadFixture(deployGovernance);
+      // ALICE + BOB (50.5k) clear the creation quorum (40k) but not a 10% quorum (100k).
+      const earlier = helper(noop("made under the creation quorum"));
+      const raise = helper(governorCall("ten percent", governor.interface.encodeFunctionData("updateQuorumNumerator", [1000n])));
+      await earlier.propose(creator);
+      await raise.propose(creator);
+      await raise.waitForSnapshot(1n);
+      await earlier.vote(alice, VoteType.For);
+      await earlier.vote(bob, VoteType.For);
+      await raise.vote(creator, VoteType.For);
+      await raise.waitForDeadline(1n);
+      await raise.queue();
+      await raise.waitForEta();
+      await raise.execute();
+      expect(await governor["quorumNumerator()"]()).to.equal(1000n);
+      // The change is in force, yet the earlier proposal is judged at its own snapshot.
+      expect(await governor.quorum(await earlier.snapshot())).to.equal(QUORUM);
+      expect(await earlier.state()).to.equal(ProposalState.Succeeded);
+
+      const later = helper(noop("made under the raised quorum"));
+      await later.propose(creator);
+      await later.waitForSnapshot(1n);
+      await later.vote(alice, VoteType.For);
+      await later.vote(bob, VoteType.For);
+      await later.waitForDeadline(1n);
+      expect(await later.state()).to.equal(ProposalState.Defeated);
+    });
+
+    it("refuses a quorum above 100% proposed through governance (GovernorInvalidQuorumFraction)", async function () {
+      const { governor, governorCall, helper, creator } = await networkHelpers.loadFixture(deployGovernance);
+      const bad = helper(governorCall("too much", governor.interface.encodeFunctionData("updateQuorumNumerator", [10_001n])));
+      await bad.passToEta(creator, [creator]);
+      await expect(bad.execute())
+        .to.be.revertedWithCustomError(governor, "GovernorInvalidQuorumFraction")
+        .withArgs(10_001n, 10_000n);
+      expect(await governor["quorumNumerator()"]()).to.equal(BigInt(PARAMS.quorumBps));
     });
 
     it("updates the quorum through a proposal without changing the quorum of earlier timepoints", async function () {

@@ -4,7 +4,6 @@ pragma solidity 0.8.30;
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {GovernorUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/GovernorUpgradeable.sol";
-import {GovernorProposalGuardianUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorProposalGuardianUpgradeable.sol";
 import {GovernorSequentialProposalIdUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSequentialProposalIdUpgradeable.sol";
 import {GovernorSettingsUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSettingsUpgradeable.sol";
 import {GovernorStorageUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorStorageUpgradeable.sol";
@@ -13,6 +12,7 @@ import {GovernorVotesQuorumFractionUpgradeable} from "@openzeppelin/contracts-up
 import {GovernorVotesUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesUpgradeable.sol";
 import {TimelockControllerUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/TimelockControllerUpgradeable.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICommunityGovernor} from "../interfaces/ICommunityGovernor.sol";
 import {GovernorTallyUpgradeable} from "./extensions/GovernorTallyUpgradeable.sol";
 
@@ -43,9 +43,32 @@ contract CommunityGovernor is
     GovernorSequentialProposalIdUpgradeable,
     GovernorVotesUpgradeable,
     GovernorVotesQuorumFractionUpgradeable,
-    GovernorProposalGuardianUpgradeable,
     GovernorTimelockControlUpgradeable
 {
+    /*//////////////////////////////////////////////////////////////
+                                 STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Settings that OpenZeppelin keeps in three separate places (four slots), packed in one:
+    /// the proposal guardian, the late-quorum extension, and the quorum set at creation together
+    /// with the time the quorum history starts (zero until the DAO first changes the quorum).
+    /// @custom:storage-location erc7201:coterie.storage.CommunityGovernor
+    struct CommunityGovernorStorage {
+        address proposalGuardian;
+        uint32 lateQuorumExtension;
+        uint16 initialQuorumBps;
+        uint48 quorumHistoryStart;
+    }
+
+    // keccak256(abi.encode(uint256(keccak256("coterie.storage.CommunityGovernor")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant COMMUNITY_GOVERNOR_STORAGE_LOCATION = 0xed1d8d061c029e6b922c9e94fd3e30e055fbd6d91a4248e03659cc7d42517e00;
+
+    function _getCommunityGovernorStorage() private pure returns (CommunityGovernorStorage storage $) {
+        assembly {
+            $.slot := COMMUNITY_GOVERNOR_STORAGE_LOCATION
+        }
+    }
+
     /// @custom:oz-upgrades-unsafe-allow constructor
     constructor() {
         _disableInitializers();
@@ -64,12 +87,63 @@ contract CommunityGovernor is
         // No name initialiser: the name and the EIP-712 domain are derived from the token.
         __GovernorSettings_init_unchained(config.votingDelay, config.votingPeriod, config.proposalThreshold);
         __GovernorVotes_init_unchained(token);
-        __GovernorVotesQuorumFraction_init_unchained(config.quorumBps);
+        // The creation quorum is kept packed; OpenZeppelin's checkpoint history starts with the
+        // DAO's first change (see quorumNumerator).
+        uint256 denominator = quorumDenominator();
+        if (config.quorumBps > denominator) revert GovernorInvalidQuorumFraction(config.quorumBps, denominator);
+        _getCommunityGovernorStorage().initialQuorumBps = uint16(config.quorumBps);
+        emit QuorumNumeratorUpdated(0, config.quorumBps);
         __GovernorTally_init_unchained(config.lateQuorumExtension);
         __GovernorTimelockControl_init_unchained(timelock);
         if (guardian != address(0)) {
             _setProposalGuardian(guardian);
         }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            PROPOSAL GUARDIAN
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ICommunityGovernor
+    function proposalGuardian() public view returns (address) {
+        return _getCommunityGovernorStorage().proposalGuardian;
+    }
+
+    /// @inheritdoc ICommunityGovernor
+    /// @dev Emits {ProposalGuardianSet}.
+    function setProposalGuardian(address newProposalGuardian) external onlyGovernance {
+        _setProposalGuardian(newProposalGuardian);
+    }
+
+    function _setProposalGuardian(address newProposalGuardian) private {
+        CommunityGovernorStorage storage $ = _getCommunityGovernorStorage();
+        emit ProposalGuardianSet($.proposalGuardian, newProposalGuardian);
+        $.proposalGuardian = newProposalGuardian;
+    }
+
+    /// @dev As OpenZeppelin's GovernorProposalGuardian: the guardian may cancel any proposal at any
+    /// point before execution; with no guardian, a proposer may cancel their own proposal at any
+    /// point; the base rule (proposer while Pending) always applies.
+    function _validateCancel(uint256 proposalId, address caller) internal view override returns (bool) {
+        address guardian = _getCommunityGovernorStorage().proposalGuardian;
+        return
+            guardian == caller ||
+            (guardian == address(0) && caller == proposalProposer(proposalId)) ||
+            super._validateCancel(proposalId, caller);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                         LATE-QUORUM EXTENSION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Seconds of voting guaranteed after a late quorum, for proposals made from now on.
+    function lateQuorumVoteExtension() public view override returns (uint48) {
+        return _getCommunityGovernorStorage().lateQuorumExtension;
+    }
+
+    function _storeLateQuorumVoteExtension(uint48 newVoteExtension) internal override {
+        // Bounded by the voting period (a uint32) in _setLateQuorumVoteExtension.
+        _getCommunityGovernorStorage().lateQuorumExtension = SafeCast.toUint32(newVoteExtension);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -98,6 +172,31 @@ contract CommunityGovernor is
     /// @notice Quorum is expressed in basis points of the total supply.
     function quorumDenominator() public view virtual override returns (uint256) {
         return 10_000;
+    }
+
+    /// @notice The quorum numerator (basis points) in force now.
+    function quorumNumerator() public view override returns (uint256) {
+        CommunityGovernorStorage storage $ = _getCommunityGovernorStorage();
+        if ($.quorumHistoryStart == 0) return $.initialQuorumBps;
+        return super.quorumNumerator();
+    }
+
+    /// @notice The quorum numerator (basis points) in force at `timepoint`: the creation value
+    /// before the DAO's first change, OpenZeppelin's checkpoint history from then on.
+    /// @param timepoint A timestamp.
+    function quorumNumerator(uint256 timepoint) public view override returns (uint256) {
+        CommunityGovernorStorage storage $ = _getCommunityGovernorStorage();
+        uint256 historyStart = $.quorumHistoryStart;
+        if (historyStart == 0 || timepoint < historyStart) return $.initialQuorumBps;
+        return super.quorumNumerator(timepoint);
+    }
+
+    /// @dev The first change starts OpenZeppelin's history at this timestamp; earlier timepoints keep
+    /// the creation value. Emits {QuorumNumeratorUpdated} (from OpenZeppelin, with the old value).
+    function _updateQuorumNumerator(uint256 newQuorumNumerator) internal override {
+        super._updateQuorumNumerator(newQuorumNumerator);
+        CommunityGovernorStorage storage $ = _getCommunityGovernorStorage();
+        if ($.quorumHistoryStart == 0) $.quorumHistoryStart = clock();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -162,13 +261,6 @@ contract CommunityGovernor is
         returns (uint256)
     {
         return super._propose(targets, values, calldatas, description, proposer);
-    }
-
-    function _validateCancel(
-        uint256 proposalId,
-        address caller
-    ) internal view override(GovernorUpgradeable, GovernorProposalGuardianUpgradeable) returns (bool) {
-        return super._validateCancel(proposalId, caller);
     }
 
     function _queueOperations(

@@ -7,6 +7,16 @@ import {TimelockControllerUpgradeable} from "@openzeppelin/contracts-upgradeable
 /// @title ICommunityGovernor
 /// @notice Set-up entry point and errors of a community's Governor.
 interface ICommunityGovernor {
+    /// @notice The proposal guardian changed (same event as OpenZeppelin's GovernorProposalGuardian).
+    event ProposalGuardianSet(address oldProposalGuardian, address newProposalGuardian);
+
+    /// @notice The account that may cancel any proposal before it executes; zero for none.
+    function proposalGuardian() external view returns (address);
+
+    /// @notice Replaces or removes (zero address) the proposal guardian. Governance only.
+    /// @param newProposalGuardian The new guardian, or the zero address.
+    function setProposalGuardian(address newProposalGuardian) external;
+
     /// @notice Governance settings of a community. Times are in seconds (the token's clock).
     /// @param votingDelay Seconds between a proposal and the start of voting; at least 1, so votes
     /// are read from a checkpoint strictly before the proposal.

@@ -9,3 +9,8 @@ export function minimalProxyRuntime(implementation: string): string {
     "0x363d3d373d3d3d363d73" + implementation.slice(2).toLowerCase() + "5af43d82803e903d91602b57fd5bf3"
   );
 }
+
+/** The creation code of an EIP-1167 minimal proxy: deploying it leaves `minimalProxyRuntime(implementation)`. */
+export function minimalProxyCreationCode(implementation: string): string {
+  return "0x3d602d80600a3d3981f3" + minimalProxyRuntime(implementation).slice(2);
+}

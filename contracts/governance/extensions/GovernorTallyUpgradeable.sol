@@ -30,7 +30,9 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
  * Requirement: every vote weight fits in 104 bits (the factory caps supply at 2^104 - 1 units).
  *
  * If you are overriding: `_propose` must keep calling `super._propose` to arm the late-quorum
- * window, and `_countVote` is the single place where tallies change.
+ * window, and `_countVote` is the single place where tallies change. Implement
+ * `lateQuorumVoteExtension` and `_storeLateQuorumVoteExtension` together: they are where the
+ * setting lives.
  */
 abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     /// @notice Support values, as Governor Bravo.
@@ -63,7 +65,6 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
         mapping(uint256 proposalId => Tally) tallies;
         mapping(uint256 proposalId => uint256) abstainVotes;
         mapping(address voter => mapping(uint256 word => uint256)) votedBitmaps;
-        uint48 voteExtension;
     }
 
     uint48 private constant DECIDED = uint48(1) << 47;
@@ -207,9 +208,8 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     }
 
     /// @notice Seconds of voting guaranteed after a late quorum, for proposals made from now on.
-    function lateQuorumVoteExtension() public view virtual returns (uint48) {
-        return _getGovernorTallyStorage().voteExtension;
-    }
+    /// @dev Storage is the inheriting governor's (see {_storeLateQuorumVoteExtension}).
+    function lateQuorumVoteExtension() public view virtual returns (uint48);
 
     /// @notice Changes the late-quorum extension for future proposals. Governance only.
     /// @param newVoteExtension Seconds; at most the voting period.
@@ -221,10 +221,13 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     function _setLateQuorumVoteExtension(uint48 newVoteExtension) internal virtual {
         uint256 max = votingPeriod();
         if (newVoteExtension > max) revert GovernorLateQuorumExtensionTooLarge(newVoteExtension, max);
-        GovernorTallyStorage storage $ = _getGovernorTallyStorage();
-        emit LateQuorumVoteExtensionSet($.voteExtension, newVoteExtension);
-        $.voteExtension = newVoteExtension;
+        emit LateQuorumVoteExtensionSet(lateQuorumVoteExtension(), newVoteExtension);
+        _storeLateQuorumVoteExtension(newVoteExtension);
     }
+
+    /// @dev Keeps the extension; the inheriting governor decides where, so it can pack it with its
+    /// other settings (CommunityGovernor does), and returns it from {lateQuorumVoteExtension}.
+    function _storeLateQuorumVoteExtension(uint48 newVoteExtension) internal virtual;
 
     /// @dev Arms the late-quorum window: the last `lateQuorumVoteExtension()` seconds of voting.
     function _propose(
@@ -235,11 +238,10 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
         address proposer
     ) internal virtual override returns (uint256 proposalId) {
         proposalId = super._propose(targets, values, calldatas, description, proposer);
-        GovernorTallyStorage storage $ = _getGovernorTallyStorage();
         // The window may start before voting does (when the DAO later shortened the voting period
         // below the extension): then every vote counts as late, and the extension stays whole,
         // because `_settleLateQuorum` derives it as `deadline - windowStart`.
-        uint256 windowStart = super.proposalDeadline(proposalId) - $.voteExtension;
-        $.tallies[proposalId].lateQuorumMark = SafeCast.toUint48(windowStart);
+        uint256 windowStart = super.proposalDeadline(proposalId) - lateQuorumVoteExtension();
+        _getGovernorTallyStorage().tallies[proposalId].lateQuorumMark = SafeCast.toUint48(windowStart);
     }
 }
