@@ -126,16 +126,17 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
             revert FactoryRewardVaultUnavailable();
         }
 
-        // Checks done; deploy. A reused (creator, salt) pair would collide on the token's address.
+        // Checks done; deploy. A reused (creator, salt) pair would collide on the token's address,
+        // so that one is predicted first to give the named error; the others are what CREATE2 returns.
         bytes32 tokenSalt = _tokenSalt(creator, params.salt);
         address token = Clones.predictDeterministicAddress(impl.token, tokenSalt);
         if (token.code.length != 0) revert FactorySaltUsed(creator, params.salt);
-        Addresses memory a = _predictFromToken(impl, token);
-        Clones.cloneDeterministic(impl.token, tokenSalt);
-        Clones.cloneDeterministic(impl.timelock, _componentSalt(token, KIND_TIMELOCK));
-        Clones.cloneDeterministic(impl.governor, _componentSalt(token, KIND_GOVERNOR));
+        Addresses memory a;
+        a.token = Clones.cloneDeterministic(impl.token, tokenSalt);
+        a.timelock = Clones.cloneDeterministic(impl.timelock, _componentSalt(token, KIND_TIMELOCK));
+        a.governor = Clones.cloneDeterministic(impl.governor, _componentSalt(token, KIND_GOVERNOR));
         if (vaultImpl != address(0)) {
-            Clones.cloneDeterministic(vaultImpl, _componentSalt(token, KIND_REWARD_VAULT));
+            a.rewardVault = Clones.cloneDeterministic(vaultImpl, _componentSalt(token, KIND_REWARD_VAULT));
         }
 
         // Registry entry before the clones are initialised (effects before interactions).

@@ -18,8 +18,9 @@ interface ICommunityGovernor {
     function setProposalGuardian(address newProposalGuardian) external;
 
     /// @notice Governance settings of a community. Times are in seconds (the token's clock).
-    /// @param votingDelay Seconds between a proposal and the start of voting; at least 1, so votes
-    /// are read from a checkpoint strictly before the proposal.
+    /// @param votingDelay Seconds between a proposal and its snapshot, at whose balances votes are
+    /// weighed; at least 1. Voting opens after the snapshot second, so tokens bought or borrowed in the
+    /// block of a vote never count.
     /// @param votingPeriod Seconds of voting.
     /// @param proposalThreshold Votes needed to propose.
     /// @param quorumBps Quorum as basis points of the total supply at the proposal's snapshot.

@@ -112,8 +112,12 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     }
 
     function _quorumReached(uint256 proposalId) internal view virtual override returns (bool) {
-        GovernorTallyStorage storage $ = _getGovernorTallyStorage();
-        return quorum(proposalSnapshot(proposalId)) <= $.tallies[proposalId].forVotes + $.abstainVotes[proposalId];
+        return quorum(proposalSnapshot(proposalId)) <= _forAndAbstain(proposalId, _getGovernorTallyStorage().tallies[proposalId]);
+    }
+
+    /// @dev The votes that count towards quorum.
+    function _forAndAbstain(uint256 proposalId, Tally storage t) private view returns (uint256) {
+        return t.forVotes + _getGovernorTallyStorage().abstainVotes[proposalId];
     }
 
     function _voteSucceeded(uint256 proposalId) internal view virtual override returns (bool) {
@@ -131,11 +135,10 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     ) internal virtual override returns (uint256) {
         _markVoted(proposalId, account);
 
-        GovernorTallyStorage storage $ = _getGovernorTallyStorage();
-        Tally storage t = $.tallies[proposalId];
+        Tally storage t = _getGovernorTallyStorage().tallies[proposalId];
         uint48 mark = t.lateQuorumMark;
         bool undecidedInWindow = mark & DECIDED == 0 && clock() > mark;
-        uint256 forAndAbstainBefore = undecidedInWindow ? t.forVotes + $.abstainVotes[proposalId] : 0;
+        uint256 forAndAbstainBefore = undecidedInWindow ? _forAndAbstain(proposalId, t) : 0;
 
         _addVotes(proposalId, t, support, SafeCast.toUint104(totalWeight));
 
@@ -175,7 +178,7 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     ) private {
         uint256 forAndAbstainAfter = support == uint8(VoteType.Against)
             ? forAndAbstainBefore
-            : t.forVotes + _getGovernorTallyStorage().abstainVotes[proposalId];
+            : _forAndAbstain(proposalId, t);
         uint256 needed = quorum(proposalSnapshot(proposalId));
         if (forAndAbstainAfter < needed) return; // still short of quorum: stay undecided
 
