@@ -14,6 +14,7 @@ import { id, parseEther, Signature, ZeroAddress, type ContractTransactionRespons
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated, DAY } from "./lib/community.ts";
 import { typedPlatform } from "./lib/deployments.ts";
+import { buildProposal, GovernorHelper } from "./lib/governance.ts";
 
 interface Row {
   gas: number;
@@ -52,18 +53,11 @@ const platformGovernor = platform.platformGovernor;
 // with the fee transfer it has in production.
 {
   const fee = parseEther("0.01");
-  const targets = [await factory.getAddress()];
-  const values = [0n];
-  const calldatas = [factory.interface.encodeFunctionData("setCreationFee", [fee])];
-  const description = "Set the creation fee to 0.01 ETH";
-  await (await platformGovernor.connect(deployer).propose(targets, values, calldatas, description)).wait();
-  const proposalId = await platformGovernor.latestProposalId();
-  await networkHelpers.time.increase(Number(await platformGovernor.votingDelay()) + 1);
-  await (await platformGovernor.connect(deployer).castVote(proposalId, 1)).wait();
-  await networkHelpers.time.increase(Number(await platformGovernor.votingPeriod()) + 1);
-  await (await platformGovernor["queue(uint256)"](proposalId)).wait();
-  await networkHelpers.time.increase(2 * DAY + 1);
-  await (await platformGovernor["execute(uint256)"](proposalId)).wait();
+  const setFee = { target: await factory.getAddress(), data: factory.interface.encodeFunctionData("setCreationFee", [fee]) };
+  await new GovernorHelper(platformGovernor, networkHelpers.time, buildProposal([setFee], "Set the creation fee to 0.01 ETH")).pass(
+    deployer,
+    [deployer],
+  );
   if ((await factory.creationFee()) !== fee) throw new Error("platform proposal did not set the fee");
 }
 

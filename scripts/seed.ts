@@ -16,6 +16,7 @@ import { network } from "hardhat";
 import { id, parseEther } from "ethers";
 import { communityParams, findCommunityCreated } from "./lib/community.ts";
 import { DEPLOYMENTS_DIR, defaultDeploymentId, readPlatformAddresses } from "./lib/deployments.ts";
+import { buildProposal, GovernorHelper, mined, VoteType } from "./lib/governance.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const { chainId } = await ethers.provider.getNetwork();
@@ -25,10 +26,6 @@ const platform = readPlatformAddresses(deploymentId);
 const [deployer, creator, fan1, fan2, fan3] = await ethers.getSigners();
 const factory = await ethers.getContractAt("CommunityFactory", platform.factory);
 const platformGovernor = await ethers.getContractAt("CommunityGovernor", platform.platformGovernor);
-
-async function mined<T extends { wait(): Promise<unknown> }>(tx: Promise<T>): Promise<void> {
-  await (await tx).wait();
-}
 
 // ---------------------------------------------------------------- the demo community
 const params = communityParams({
@@ -51,23 +48,19 @@ const governor = await ethers.getContractAt("CommunityGovernor", aurora.governor
 await mined(token.connect(creator).transfer(fan1.address, parseEther("10000")));
 await mined(token.connect(creator).transfer(fan2.address, parseEther("5000")));
 await mined(token.connect(creator).transfer(fan3.address, parseEther("2500")));
-await mined(creator.sendTransaction({ to: aurora.timelock, value: parseEther("1") }));
+await (await creator.sendTransaction({ to: aurora.timelock, value: parseEther("1") })).wait();
 
 // ---------------------------------------------------------------- verified by the platform DAO
 {
-  const targets = [platform.factory];
-  const values = [0n];
-  const calldatas = [factory.interface.encodeFunctionData("setVerified", [aurora.id, true])];
-  const description = `Verify ${params.name} (${params.symbol})`;
-  await mined(platformGovernor.connect(deployer).propose(targets, values, calldatas, description));
-  const proposalId = await platformGovernor.latestProposalId();
-  await networkHelpers.time.increase(Number(await platformGovernor.votingDelay()) + 1);
-  await mined(platformGovernor.connect(deployer).castVoteWithReason(proposalId, 1, "Known creator, checked"));
-  await networkHelpers.time.increaseTo(Number(await platformGovernor.proposalDeadline(proposalId)) + 1);
-  await mined(platformGovernor["queue(uint256)"](proposalId));
-  const eta = await platformGovernor.proposalEta(proposalId);
-  await networkHelpers.time.increaseTo(Number(eta) + 1);
-  await mined(platformGovernor["execute(uint256)"](proposalId));
+  const verify = { target: platform.factory, data: factory.interface.encodeFunctionData("setVerified", [aurora.id, true]) };
+  const p = new GovernorHelper(platformGovernor, networkHelpers.time, buildProposal([verify], `Verify ${params.name} (${params.symbol})`));
+  await p.propose(deployer);
+  await p.waitForSnapshot();
+  await mined(p.vote(deployer, VoteType.For, "Known creator, checked"));
+  await p.waitForDeadline();
+  await mined(p.queue());
+  await p.waitForEta();
+  await mined(p.execute());
 }
 
 // ---------------------------------------------------------------- a live community proposal

@@ -15,6 +15,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { HDNodeWallet, Mnemonic } from "ethers";
 import { ROOT, DEPLOYMENTS_DIR } from "./lib/deployments.ts";
+import { waitForRpc } from "./lib/rpc.ts";
 
 const HOST = "127.0.0.1";
 const DEV_MNEMONIC = "test test test test test test test test test test test junk"; // Hardhat's public dev mnemonic
@@ -71,24 +72,6 @@ function run(args: string[], env: Record<string, string> = {}): Promise<void> {
   });
 }
 
-async function waitForRpc(url: string, tries: number): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  console.error(`coterie start: the local chain did not answer at ${url}`);
-  stopAll(1);
-}
-
 process.on("SIGINT", () => {
   console.log("\nstopping the local chain");
   stopAll(0);
@@ -114,7 +97,12 @@ node.on("exit", (code) => {
   console.error(`coterie start: the local chain stopped (exit ${code})`);
   stopAll(code ?? 1);
 });
-await waitForRpc(rpcUrl, 240);
+try {
+  await waitForRpc(rpcUrl, 240, () => node.exitCode === null);
+} catch (error) {
+  console.error(`coterie start: ${(error as Error).message}`);
+  stopAll(1);
+}
 
 // A fresh chain: forget any earlier local deployment, then deploy exactly as a user would.
 rmSync(join(DEPLOYMENTS_DIR, "chain-31337"), { recursive: true, force: true });

@@ -12,7 +12,7 @@ import {
   stateBitmap,
   timelockSalt,
   type ProposalSpec,
-} from "./helpers/governance.ts";
+} from "../scripts/lib/governance.ts";
 import { minimalProxyCreationCode } from "./helpers/clones.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();

@@ -9,7 +9,7 @@ import { network } from "hardhat";
 import { id, parseEther, toBeHex, ZeroAddress, ZeroHash, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated } from "../scripts/lib/community.ts";
-import { buildProposal, GovernorHelper, ProposalState, stateBitmap, VoteType, type ProposalCall } from "./helpers/governance.ts";
+import { buildProposal, GovernorHelper, ProposalState, stateBitmap, VoteType, type ProposalCall } from "../scripts/lib/governance.ts";
 import { minimalProxyRuntime } from "./helpers/clones.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();

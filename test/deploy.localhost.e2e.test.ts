@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "chai";
 import { Contract, getAddress, JsonRpcProvider, Wallet } from "ethers";
+import { waitForRpc } from "../scripts/lib/rpc.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MODULE_ID = "CoteriePlatform";
@@ -50,17 +51,6 @@ function capture(child: ChildProcess): () => string {
   child.stdout?.on("data", (d: Buffer) => chunks.push(d.toString()));
   child.stderr?.on("data", (d: Buffer) => chunks.push(d.toString()));
   return () => chunks.join("");
-}
-
-async function rpc(url: string, method: string): Promise<unknown> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
-  });
-  const body = (await res.json()) as { result?: unknown; error?: unknown };
-  if (body.error !== undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
 }
 
 /** Runs a command to completion; resolves with its exit code and output. Kills it after `timeoutMs`. */
@@ -114,16 +104,11 @@ describe("deployment to localhost (separate hardhat node over HTTP)", function (
     let exited = false;
     node.once("exit", () => (exited = true));
 
-    let chainId: unknown;
-    for (let i = 0; i < NODE_START_TRIES && chainId === undefined; i++) {
-      if (exited) throw new Error(`hardhat node exited before answering:\n${nodeOutput()}`);
-      try {
-        chainId = await rpc(url, "eth_chainId");
-      } catch {
-        await sleep(250);
-      }
+    try {
+      await waitForRpc(url, NODE_START_TRIES, () => !exited);
+    } catch (error) {
+      throw new Error(`hardhat node: ${(error as Error).message}:\n${nodeOutput()}`);
     }
-    if (chainId === undefined) throw new Error(`hardhat node did not answer eth_chainId at ${url}:\n${nodeOutput()}`);
 
     deploy = await run(
       "npm",

@@ -1,12 +1,13 @@
 /**
- * Governance test helpers: the proposal states, the vote types, EIP-712 ballot signers and a small
+ * Governance helpers: the proposal states, the vote types, EIP-712 ballot signers and a small
  * class that walks one proposal through its life (propose, wait for the snapshot, vote, wait for the
- * deadline, queue, wait for the Timelock, execute). It is the one proposal walker of the test suite,
- * for the platform's governor as for any community's.
+ * deadline, queue, wait for the Timelock, execute). It is the one proposal walker of the project:
+ * the tests, the benchmark and the local demo seed use it, for the platform's governor as for any
+ * community's.
  *
  * Modelled on OpenZeppelin's `test/helpers/governance.js` and `test/helpers/enums.js`. The module has
- * no side effects (mocha loads every file under test/), and it never creates a network: callers
- * pass their governor contract, signers and time helpers in.
+ * no side effects and never creates a network: callers pass their governor contract, signers and
+ * time helpers (Hardhat's `networkHelpers.time`) in.
  */
 import {
   id,
@@ -175,7 +176,8 @@ export async function advanceTo(time: TimeControl, timestamp: number | bigint): 
   if (BigInt(await time.latest()) < BigInt(timestamp)) await time.increaseTo(timestamp);
 }
 
-async function mined(tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
+/** Waits for a transaction's receipt; throws if it was not mined. */
+export async function mined(tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("transaction was not mined");
   return receipt;
