@@ -14,6 +14,7 @@ import { id, parseEther, Signature, ZeroAddress, type ContractTransactionRespons
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated, DAY } from "./lib/community.ts";
 import { typedPlatform } from "./lib/deployments.ts";
+import { buildCampaign, defaultVaultConfig, encodeVaultConfig, signVoucher, type Voucher } from "./lib/rewards.ts";
 import { buildProposal, GovernorHelper } from "./lib/governance.ts";
 
 interface Row {
@@ -25,6 +26,11 @@ interface Row {
 /** Budgets named by the issues; the run fails when one is exceeded. */
 const BUDGETS: Record<string, { max: number } | { withinPctOfBaseline: number }> = {
   createCommunity: { max: 1_000_000 },
+  "redeemVoucher.newHolder": { max: 180_000 },
+  "redeemVoucher.existingHolder": { max: 110_000 },
+  "redeemVoucher.withReferral": { max: 230_000 },
+  "redeemVoucher.batch10.perVoucher": { max: 60_000 },
+  "claimCampaign.newHolder": { max: 190_000 },
   castVote: { max: 90_000 },
   "transfer.delegatedToDelegated": { withinPctOfBaseline: 10 },
 };
@@ -62,7 +68,15 @@ const platformGovernor = platform.platformGovernor;
 }
 
 // ---------------------------------------------------------------- createCommunity vs full deploy
-const params = communityParams({ name: "Bench Fans", symbol: "BENCH", salt: id("bench") });
+// Measured with a real reward vault configuration (the creator attests; 1% of the cap per week; 10% referral bonus).
+const benchCap = parseEther("10000000");
+const params = communityParams({
+  name: "Bench Fans",
+  symbol: "BENCH",
+  salt: id("bench"),
+  cap: benchCap,
+  rewardVaultConfig: encodeVaultConfig(defaultVaultConfig(benchCap)),
+});
 const fee = await factory.creationFee();
 // Warm-up: the first community of the registry pays for its empty array slot; measure the steady state
 // (a second creator's community) as every creator after the first sees it.
@@ -202,6 +216,117 @@ const plain = await lifecycle(baselineGovernor, await baselineTimelock.getAddres
 const govLabel = "plain OZ Governor (Settings, CountingSimple, Votes, QuorumFraction, TimelockControl), same proposal";
 for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig", "queue", "execute"]) {
   record(key, ours[key], plain[key], govLabel);
+}
+
+// ---------------------------------------------------------------- rewards: vouchers and campaigns
+// Ours: the community's RewardVault (budget, referrals, ERC-1271-capable attester) minting into the
+// auto-delegating token. Baseline: a plain voucher minter into plain ERC20Votes, then the fan's own
+// delegate transaction. Steady state: the voucher bitmap word is already in use.
+{
+  const vault = await ethers.getContractAt("RewardVault", created.rewardVault);
+  const vaultAddress = created.rewardVault;
+  const { chainId } = await ethers.provider.getNetwork();
+  const deadline = BigInt(await networkHelpers.time.latest()) + 365n * BigInt(DAY);
+  const reward = parseEther("10");
+  let nextId = 0n;
+  const voucher = async (recipient: string, referrer = ZeroAddress) => {
+    const v: Voucher = { recipient, amount: reward, referrer, id: nextId++, deadline };
+    return { v, s: await signVoucher(creator, chainId, vaultAddress, v) };
+  };
+  const freshFan = async () => {
+    const wallet = ethers.Wallet.createRandom().connect(ethers.provider);
+    await networkHelpers.setBalance(wallet.address, parseEther("1"));
+    return wallet;
+  };
+  const redeem = async (recipient: string, referrer = ZeroAddress) => {
+    const { v, s } = await voucher(recipient, referrer);
+    return gasOf(vault.connect(relayer).redeem(v, s));
+  };
+
+  await redeem((await freshFan()).address); // warms the bitmap word
+  const newFan = await freshFan();
+  const oursNew = await redeem(newFan.address);
+  await networkHelpers.mine(1);
+  const oursExisting = await redeem(newFan.address);
+
+  const plainToken = await ethers.deployContract("BaselineVotesToken", ["Plain", "PLN", creator.address, 0n]);
+  const minter = await ethers.deployContract("BaselineVoucherMinter", [await plainToken.getAddress(), creator.address]);
+  const plainRedeem = async (recipient: string) => {
+    const v: Voucher = { recipient, amount: reward, referrer: ZeroAddress, id: nextId++, deadline };
+    const s = await signVoucher(creator, chainId, await minter.getAddress(), v);
+    return gasOf(minter.connect(relayer).redeem(v.recipient, v.amount, v.referrer, v.id, v.deadline, s));
+  };
+  nextId = 0n;
+  await plainRedeem((await freshFan()).address);
+  const plainFan = await freshFan();
+  const plainNew = await plainRedeem(plainFan.address);
+  const plainDelegate = await gasOf(plainToken.connect(plainFan).delegate(plainFan.address));
+  await networkHelpers.mine(1);
+  const plainExisting = await plainRedeem(plainFan.address);
+  nextId = 100n;
+
+  record(
+    "redeemVoucher.newHolder",
+    oursNew,
+    plainNew + plainDelegate,
+    `plain voucher minter into OZ ERC20Votes (${plainNew.toLocaleString("en-US")}) + the fan's delegate transaction (${plainDelegate.toLocaleString("en-US")})`,
+  );
+  record("redeemVoucher.existingHolder", oursExisting, plainExisting, "plain voucher minter into OZ ERC20Votes, delegated holder");
+
+  // A referrer who already holds (delegated) and has referred before; the fan is new.
+  const referrer = fanA.address;
+  await redeem((await freshFan()).address, referrer);
+  await networkHelpers.mine(1);
+  const oursReferral = await redeem((await freshFan()).address, referrer);
+  record(
+    "redeemVoucher.withReferral",
+    oursReferral,
+    plainNew + plainDelegate + plainExisting,
+    "plain: voucher to a new holder + their delegate + a second mint of the bonus to the referrer",
+  );
+
+  // Ten vouchers for ten existing holders in one transaction.
+  const holders = await Promise.all(Array.from({ length: 10 }, () => freshFan()));
+  for (const h of holders) await redeem(h.address);
+  await networkHelpers.mine(1);
+  const batch = await Promise.all(holders.map((h) => voucher(h.address)));
+  const batchGas = await gasOf(vault.connect(relayer).redeemBatch(batch.map((b) => b.v), batch.map((b) => b.s)));
+  record(
+    "redeemVoucher.batch10.perVoucher",
+    Math.round(batchGas / 10),
+    plainExisting,
+    "plain voucher minter into OZ ERC20Votes, one existing holder per transaction",
+  );
+
+  // A campaign of 10,000 leaves; the claimant is new and can vote afterwards.
+  const accounts = Array.from({ length: 10_000 }, (_, i) => ({
+    account: ethers.zeroPadValue(ethers.toBeHex(0x10000n + BigInt(i)), 20),
+    amount: parseEther("1"),
+  }));
+  const claimant = await freshFan();
+  accounts[5000] = { account: claimant.address, amount: parseEther("1") };
+  const built = buildCampaign(accounts);
+  const end = BigInt(await networkHelpers.time.latest()) + 30n * BigInt(DAY);
+  await (await vault.connect(creator).openCampaign(built.root, built.total, end)).wait();
+  const claimOf = (i: number) => {
+    const c = built.claims[ethers.getAddress(accounts[i].account)];
+    return [BigInt(c.index), accounts[i].account, BigInt(c.amount), c.proof] as const;
+  };
+  await (await vault.connect(relayer).claimCampaign(0n, ...claimOf(5001))).wait(); // bitmap word in use
+  const oursClaim = await gasOf(vault.connect(relayer).claimCampaign(0n, ...claimOf(5000)));
+  if ((await token.getVotes(claimant.address)) !== parseEther("1")) throw new Error("campaign claimant cannot vote");
+
+  const plainErc20 = await ethers.deployContract("BaselinePlainToken", [built.total]);
+  const distributor = await ethers.deployContract("BaselineMerkleDistributor", [await plainErc20.getAddress(), built.root]);
+  await (await plainErc20.transfer(await distributor.getAddress(), built.total)).wait();
+  await (await distributor.connect(relayer).claim(...claimOf(5001))).wait();
+  const plainClaim = await gasOf(distributor.connect(relayer).claim(...claimOf(5000)));
+  record(
+    "claimCampaign.newHolder",
+    oursClaim,
+    plainClaim,
+    "plain Merkle distributor transferring pre-minted plain ERC-20 to a new holder (no votes)",
+  );
 }
 
 // ---------------------------------------------------------------- report

@@ -136,7 +136,11 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
         a.timelock = Clones.cloneDeterministic(impl.timelock, _componentSalt(token, KIND_TIMELOCK));
         a.governor = Clones.cloneDeterministic(impl.governor, _componentSalt(token, KIND_GOVERNOR));
         if (vaultImpl != address(0)) {
-            a.rewardVault = Clones.cloneDeterministic(vaultImpl, _componentSalt(token, KIND_REWARD_VAULT));
+            a.rewardVault = Clones.cloneDeterministicWithImmutableArgs(
+                vaultImpl,
+                _vaultArgs(a.token, a.timelock),
+                _componentSalt(token, KIND_REWARD_VAULT)
+            );
         }
 
         // Registry entry before the clones are initialised (effects before interactions).
@@ -398,7 +402,11 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
         a.timelock = Clones.predictDeterministicAddress(impl.timelock, _componentSalt(token, KIND_TIMELOCK));
         address vaultImpl = impl.rewardVault;
         if (vaultImpl != address(0)) {
-            a.rewardVault = Clones.predictDeterministicAddress(vaultImpl, _componentSalt(token, KIND_REWARD_VAULT));
+            a.rewardVault = Clones.predictDeterministicAddressWithImmutableArgs(
+                vaultImpl,
+                _vaultArgs(token, a.timelock),
+                _componentSalt(token, KIND_REWARD_VAULT)
+            );
         }
     }
 
@@ -411,6 +419,12 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
     /// @dev The other components' salts are bound to the token address (itself bound to the creator).
     function _componentSalt(address token, uint8 kind) private pure returns (bytes32) {
         return keccak256(abi.encode(token, kind));
+    }
+
+    /// @dev The vault clone carries its token and Timelock in its code (they never change), so
+    /// reading them costs no storage access.
+    function _vaultArgs(address token, address timelock) private pure returns (bytes memory) {
+        return abi.encodePacked(token, timelock);
     }
 
     function _sendEth(address to, uint256 amount) private {

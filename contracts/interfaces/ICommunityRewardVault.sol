@@ -6,8 +6,9 @@ pragma solidity ^0.8.24;
 /// @dev While the platform has no reward-vault implementation registered, communities are created
 /// without one and their `rewardVault` is the zero address. Once the platform DAO registers an
 /// implementation (see {ICommunityFactory-setImplementations}), every new community gets a clone of
-/// it at a CREATE2 address, initialised through this function in the creating transaction and
-/// granted MINTER_ROLE on the community token.
+/// it at a CREATE2 address, carrying `abi.encodePacked(token, timelock)` as immutable clone
+/// arguments (OpenZeppelin `Clones.cloneDeterministicWithImmutableArgs`), initialised through this
+/// function in the creating transaction and granted MINTER_ROLE on the community token.
 interface ICommunityRewardVault {
     /// @notice Initialises a freshly cloned vault. Must be callable once only.
     /// @param token The community token the vault mints.

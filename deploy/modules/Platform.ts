@@ -1,9 +1,9 @@
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
-import { id, parseEther, ZeroAddress } from "ethers";
+import { id, parseEther } from "ethers";
 
 /**
  * Deploys the Coterie platform:
- * 1. the implementations every community is cloned from (token, governor, timelock),
+ * 1. the implementations every community is cloned from (token, governor, timelock, reward vault),
  * 2. the CommunityFactory (owned by the deployer for one transaction),
  * 3. the platform's own community, through the factory's `launchPlatform`, which hands the
  *    factory to the platform Timelock and makes it the fee recipient.
@@ -15,13 +15,14 @@ export default buildModule("CoteriePlatform", (m) => {
   const tokenImplementation = m.contract("SocialToken");
   const governorImplementation = m.contract("CommunityGovernor");
   const timelockImplementation = m.contract("CommunityTimelock");
+  const rewardVaultImplementation = m.contract("RewardVault");
 
   const factory = m.contract("CommunityFactory", [
     {
       token: tokenImplementation,
       governor: governorImplementation,
       timelock: timelockImplementation,
-      rewardVault: ZeroAddress,
+      rewardVault: rewardVaultImplementation,
     },
     m.getAccount(0),
   ]);
@@ -60,6 +61,7 @@ export default buildModule("CoteriePlatform", (m) => {
     tokenImplementation,
     governorImplementation,
     timelockImplementation,
+    rewardVaultImplementation,
     platformToken,
     platformGovernor,
     platformTimelock,
