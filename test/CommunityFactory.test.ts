@@ -24,6 +24,20 @@ const MAX_CAP = (1n << 104n) - 1n;
 /** EIP-170: the largest runtime bytecode a contract may have. */
 const EIP170_LIMIT = 24_576;
 const FEE = parseEther("0.01");
+/** The Ignition module's default platform parameters (deploy/modules/Platform.ts). */
+const PLATFORM_PARAMS = communityParams({
+  name: "Coterie",
+  symbol: "CTRE",
+  cap: parseEther("1000000000"),
+  creatorAllocation: parseEther("100000000"),
+  votingDelay: DAY,
+  votingPeriod: 7 * DAY,
+  proposalThreshold: parseEther("100000"),
+  quorumBps: 400,
+  lateQuorumExtension: 2 * DAY,
+  timelockDelay: 2 * DAY,
+  salt: id("coterie.platform"),
+});
 
 const DEFAULT_ADMIN_ROLE = ZeroHash;
 const MINTER_ROLE = id("MINTER_ROLE");
@@ -90,20 +104,30 @@ function rolesGranted(receipt: ContractTransactionReceipt, emitter: string, ifac
 
 // ------------------------------------------------------------------------------------ fixtures
 
-/** The platform as Ignition deploys it (implementations, factory, launched platform community). */
+/**
+ * The platform as Ignition deploys it, except that the factory starts without a reward-vault
+ * implementation: these unit tests exercise the factory's vault extension point with
+ * MockRewardVault (RewardVault.test.ts covers the real vault the Ignition module registers). The
+ * implementations come from the Ignition deployment; the factory is deployed and launched the way
+ * the module does it, with the module's default platform parameters.
+ */
 async function deployPlatform() {
   const [deployer, creator, other, attacker, fan] = await ethers.getSigners();
   const p = await ignition.deploy(PlatformModule);
-  const factory = await ethers.getContractAt("CommunityFactory", await p.factory.getAddress());
   const implementations = {
     token: await p.tokenImplementation.getAddress(),
     governor: await p.governorImplementation.getAddress(),
     timelock: await p.timelockImplementation.getAddress(),
     rewardVault: ZeroAddress,
   };
-  const platformTimelock = await p.platformTimelock.getAddress();
-  const platformToken = await p.platformToken.getAddress();
-  const platformGovernor = await p.platformGovernor.getAddress();
+  const factory = await ethers.deployContract("CommunityFactory", [implementations, deployer.address]);
+  const launched = findCommunityCreated(
+    await mined(factory.connect(deployer).launchPlatform(PLATFORM_PARAMS)),
+    factory.interface,
+  );
+  const platformTimelock = launched.timelock;
+  const platformToken = launched.token;
+  const platformGovernor = launched.governor;
   // The platform Timelock, impersonated: stands in for an executed platform proposal in the
   // factory's own unit tests (PlatformDAO.e2e.test.ts walks the real proposals).
   await networkHelpers.setBalance(platformTimelock, parseEther("10"));
@@ -753,13 +777,17 @@ describe("CommunityFactory", function () {
   });
 
   describe("reward-vault extension point", function () {
-    it("clones the registered vault implementation at the predicted address", async function () {
+    it("clones the registered vault implementation at the predicted address, carrying its token and Timelock as immutable args", async function () {
       const { factory, other, vaultImpl } = await networkHelpers.loadFixture(withVaultImplementation);
       const predicted = await factory.predictAddresses(other.address, id("with-vault"));
       expect(predicted.rewardVault).to.not.equal(ZeroAddress);
       const created = await create(factory, other, { salt: id("with-vault"), rewardVaultConfig: "0xc0ffee" });
       expect(created.rewardVault).to.equal(predicted.rewardVault);
-      expect(await ethers.provider.getCode(created.rewardVault)).to.equal(minimalProxyRuntime(vaultImpl));
+      // EIP-1167 runtime followed by abi.encodePacked(token, timelock).
+      const args = ethers.solidityPacked(["address", "address"], [created.token, created.timelock]);
+      expect(await ethers.provider.getCode(created.rewardVault)).to.equal(
+        minimalProxyRuntime(vaultImpl) + args.slice(2).toLowerCase(),
+      );
       const entry = await factory.community(created.id);
       expect(entry.rewardVault).to.equal(predicted.rewardVault);
       expect(entry.implementationsVersion).to.equal(1n);

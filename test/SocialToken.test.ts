@@ -610,7 +610,7 @@ describe("SocialToken", function () {
       }
     });
 
-    it("grants exactly one role at creation: DEFAULT_ADMIN_ROLE to the Timelock", async function () {
+    it("grants exactly two roles at creation: DEFAULT_ADMIN_ROLE to the Timelock and MINTER_ROLE to the reward vault", async function () {
       const { token, receipt, created } = await networkHelpers.loadFixture(deployCommunity);
       const tokenAddress = await token.getAddress();
       const grants = receipt.logs
@@ -618,7 +618,11 @@ describe("SocialToken", function () {
         .map((log) => token.interface.parseLog(log))
         .filter((parsed) => parsed?.name === "RoleGranted")
         .map((parsed) => [parsed!.args.role as string, parsed!.args.account as string]);
-      expect(grants).to.deep.equal([[DEFAULT_ADMIN_ROLE, created.timelock]]);
+      expect(created.rewardVault).to.not.equal(ZeroAddress);
+      expect(grants).to.deep.equal([
+        [DEFAULT_ADMIN_ROLE, created.timelock],
+        [MINTER_ROLE, created.rewardVault],
+      ]);
     });
 
     it("lets only the admin grant roles", async function () {
