@@ -368,7 +368,8 @@ describe("SocialToken", function () {
   describe("automatic self-delegation", function () {
     it("delegates a first-time receiver to itself, so its votes equal its balance without a delegate tx", async function () {
       const { token, creator, fanA } = await networkHelpers.loadFixture(deployCommunity);
-      expect(await token.delegates(fanA.address)).to.equal(ZeroAddress);
+      // Self-delegated by default: an account that never chose is its own delegate even before it holds.
+      expect(await token.delegates(fanA.address)).to.equal(fanA.address);
       await expect(token.connect(creator).transfer(fanA.address, 500n))
         .to.emit(token, "DelegateChanged")
         .withArgs(fanA.address, ZeroAddress, fanA.address)
@@ -404,12 +405,43 @@ describe("SocialToken", function () {
       expect(await token.getVotes(fanA.address)).to.equal(750n);
     });
 
-    it("does not delegate on a zero-value transfer", async function () {
+    it("announces nothing and gives no votes on a zero-value transfer", async function () {
       const { token, creator } = await networkHelpers.loadFixture(deployCommunity);
       const fan = freshAccount();
       await expect(token.connect(creator).transfer(fan, 0n)).not.to.emit(token, "DelegateChanged");
-      expect(await token.delegates(fan)).to.equal(ZeroAddress);
       expect(await token.getVotes(fan)).to.equal(0n);
+    });
+
+    it("announces the default delegation again when an emptied holder receives again", async function () {
+      const { token, creator, fanA, fanB } = await networkHelpers.loadFixture(deployCommunity);
+      await token.connect(creator).transfer(fanA.address, 100n);
+      await token.connect(fanA).transfer(fanB.address, 100n);
+      await expect(token.connect(creator).transfer(fanA.address, 5n))
+        .to.emit(token, "DelegateChanged")
+        .withArgs(fanA.address, ZeroAddress, fanA.address);
+      expect(await token.getVotes(fanA.address)).to.equal(5n);
+    });
+
+    it("writes no delegation storage for a new holder (the receipt costs no extra slot)", async function () {
+      const { token, creator } = await networkHelpers.loadFixture(deployCommunity);
+      const fan = freshAccount();
+      await token.connect(creator).transfer(fan, 10n);
+      // VotesUpgradeable's own delegatee mapping stays unused; ours stays zero (= self by default).
+      expect(await token.autoDelegationOptedOut(fan)).to.equal(false);
+      expect(await token.delegates(fan)).to.equal(fan);
+    });
+
+    it("treats delegating to the opt-out marker address like delegating to zero", async function () {
+      const { token, creator, fanA } = await networkHelpers.loadFixture(deployCommunity);
+      await token.connect(creator).transfer(fanA.address, 100n);
+      const marker = "0xFFfFfFffFFfffFFfFFfFFFFFffFFFffffFfFFFfF";
+      await expect(token.connect(fanA).delegate(marker))
+        .to.emit(token, "DelegateChanged")
+        .withArgs(fanA.address, fanA.address, ZeroAddress);
+      expect(await token.delegates(fanA.address)).to.equal(ZeroAddress);
+      expect(await token.autoDelegationOptedOut(fanA.address)).to.equal(true);
+      expect(await token.getVotes(marker)).to.equal(0n);
+      expect(await token.getVotes(fanA.address)).to.equal(0n);
     });
 
     it("keeps an explicit delegate on later receipts", async function () {

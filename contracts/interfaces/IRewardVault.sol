@@ -61,8 +61,8 @@ interface IRewardVault is ICommunityRewardVault {
 
     /// @notice The vault was set up for `token`, administered by `timelock` and operated by `operator`.
     event RewardVaultInitialized(address indexed token, address indexed timelock, address indexed operator);
-    /// @notice Voucher `id` paid `amount` to `recipient` (submitted by `relayer`).
-    event VoucherRedeemed(uint256 indexed id, address indexed recipient, uint256 amount, address relayer);
+    /// @notice Voucher `id` paid `amount` to `recipient` (whoever submitted it).
+    event VoucherRedeemed(uint256 indexed id, address indexed recipient, uint256 amount);
     /// @notice `fan`'s first voucher naming a referrer recorded `referrer` for good.
     event ReferrerRecorded(address indexed fan, address indexed referrer);
     /// @notice `referrer` was credited `bonus` for a redemption of `fan`'s.

@@ -40,12 +40,12 @@ interface ISocialToken {
     function initialize(TokenConfig calldata config) external;
 
     /// @notice Mints `amount` tokens to `to`. Only MINTER_ROLE; the cap binds.
-    /// @param to Receiver, self-delegated on first receipt unless it opted out.
+    /// @param to Receiver; votes with the tokens unless it delegated elsewhere or opted out.
     /// @param amount Amount in the token's smallest unit.
     function mint(address to, uint256 amount) external;
 
-    /// @notice True when `account` explicitly delegated to the zero address and so is not
-    /// self-delegated on receipt.
+    /// @notice True when `account` explicitly delegated to the zero address, so it is not
+    /// self-delegated by default.
     /// @param account The holder.
     function autoDelegationOptedOut(address account) external view returns (bool);
 }

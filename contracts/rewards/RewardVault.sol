@@ -182,7 +182,10 @@ contract RewardVault is IRewardVault, EIP712 {
 
         uint256 charge = v.amount;
         address fan = v.recipient;
-        address referrer = _referrerOf[fan];
+        // Without a referral rate and without a named referrer nothing is recorded or credited:
+        // skip the lookup.
+        address referrer;
+        if (cfg.referralBps != 0 || v.referrer != address(0)) referrer = _referrerOf[fan];
         if (referrer == address(0) && v.referrer != address(0) && v.referrer != fan) {
             referrer = v.referrer;
             _referrerOf[fan] = referrer;
@@ -201,7 +204,7 @@ contract RewardVault is IRewardVault, EIP712 {
             }
         }
         _spend(epoch, charge);
-        emit VoucherRedeemed(id, fan, v.amount, msg.sender);
+        emit VoucherRedeemed(id, fan, v.amount);
     }
 
     function _voucherDigest(Voucher calldata v) private view returns (bytes32) {

@@ -16,11 +16,12 @@ import {ISocialToken} from "../interfaces/ISocialToken.sol";
  * timestamp clock, hard cap, burnable, minted only by holders of MINTER_ROLE.
  *
  * Departures from a plain OpenZeppelin ERC20Votes token:
- * - **Self-delegation on first receipt.** A holder whose delegate is unset is delegated to
- *   themselves when they receive tokens, so a fan can vote with tokens they earned without a
- *   separate `delegate` transaction. It costs the receiver's first transfer one storage write
- *   (see docs/gas.md). A holder who does not want voting power calls `delegate(address(0))`:
- *   that records an opt-out and no receipt re-delegates them until they delegate again.
+ * - **Self-delegated by default.** An account that never chose a delegate votes with its own
+ *   tokens: `delegates(account)` is the account itself, so a fan can vote with tokens they earned
+ *   without a `delegate` transaction, and receiving tokens costs no delegation write at all. The
+ *   receipt that makes an account a holder emits `DelegateChanged(account, 0, account)` so indexers
+ *   that follow delegation events see it. A holder who does not want voting power calls
+ *   `delegate(address(0))`: that records an opt-out until they delegate again.
  * - **No EIP-712 storage.** The permit domain's name is the token name and its version is "1";
  *   both are derived rather than stored twice, which keeps clone initialisation cheap.
  * - **Clone-ready.** The implementation's initialisers are disabled in the constructor; each
@@ -49,9 +50,14 @@ contract SocialToken is
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev Stored for an account that opted out of voting (delegated to the zero address).
+    address private constant OPTED_OUT = address(type(uint160).max);
+
     /// @custom:storage-location erc7201:coterie.storage.SocialToken
     struct SocialTokenStorage {
-        mapping(address account => bool) autoDelegationOptedOut;
+        /// @dev Zero: never chose, so self-delegated; OPTED_OUT: no delegate; otherwise the delegate.
+        /// Replaces VotesUpgradeable's own delegatee mapping, which stays unused.
+        mapping(address account => address) delegation;
     }
 
     // keccak256(abi.encode(uint256(keccak256("coterie.storage.SocialToken")) - 1)) & ~bytes32(uint256(0xff))
@@ -101,7 +107,7 @@ contract SocialToken is
 
     /// @inheritdoc ISocialToken
     /// @dev Requirements: caller has MINTER_ROLE; the new supply stays within the cap.
-    /// Emits {Transfer}, and {DelegateChanged} on a first receipt.
+    /// Emits {Transfer}, and {DelegateChanged} (to itself) when `to` becomes a holder.
     function mint(address to, uint256 amount) external onlyRole(MINTER_ROLE) {
         _mint(to, amount);
     }
@@ -112,38 +118,51 @@ contract SocialToken is
 
     /// @inheritdoc ISocialToken
     function autoDelegationOptedOut(address account) external view returns (bool) {
-        return _getSocialTokenStorage().autoDelegationOptedOut[account];
+        return _getSocialTokenStorage().delegation[account] == OPTED_OUT;
     }
 
-    /// @dev Records an explicit choice: delegating to the zero address opts out of automatic
-    /// self-delegation; delegating to anyone opts back in. Only writes when the choice changes.
+    /// @notice The account `account` delegates its votes to: itself unless it chose otherwise.
+    /// @param account The token holder (or any address).
+    /// @return The delegate; the zero address if the account opted out.
+    function delegates(address account) public view virtual override returns (address) {
+        return _resolve(account, _getSocialTokenStorage().delegation[account]);
+    }
+
+    /// @dev Records an explicit choice and moves the account's votes. Delegating to the zero
+    /// address (or to the opt-out marker itself) opts out; delegating to anyone opts back in.
+    /// Replaces VotesUpgradeable's `_delegate`, whose storage is unused here.
     function _delegate(address account, address delegatee) internal virtual override {
         SocialTokenStorage storage $ = _getSocialTokenStorage();
-        bool optOut = delegatee == address(0);
-        if ($.autoDelegationOptedOut[account] != optOut) {
-            $.autoDelegationOptedOut[account] = optOut;
-            emit AutoDelegationOptOutSet(account, optOut);
-        }
-        super._delegate(account, delegatee);
+        address stored = $.delegation[account];
+        address oldDelegate = _resolve(account, stored);
+        address newStored = delegatee == address(0) ? OPTED_OUT : delegatee;
+        address newDelegate = newStored == OPTED_OUT ? address(0) : delegatee;
+        bool optOut = newStored == OPTED_OUT;
+        if ((stored == OPTED_OUT) != optOut) emit AutoDelegationOptOutSet(account, optOut);
+        $.delegation[account] = newStored;
+        emit DelegateChanged(account, oldDelegate, newDelegate);
+        _moveDelegateVotes(oldDelegate, newDelegate, _getVotingUnits(account));
+    }
+
+    function _resolve(address account, address stored) private pure returns (address) {
+        if (stored == address(0)) return account;
+        if (stored == OPTED_OUT) return address(0);
+        return stored;
     }
 
     /*//////////////////////////////////////////////////////////////
                                  HOOKS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Self-delegates a receiver with no delegate (unless it opted out) before the balance
-    /// moves, so the received amount lands on its own voting power in the same checkpoint.
+    /// @dev Announces the default self-delegation on the receipt that makes an account a holder
+    /// (no storage is written for it); votes then follow `delegates()` in super._update.
     function _update(
         address from,
         address to,
         uint256 value
     ) internal virtual override(ERC20Upgradeable, ERC20CappedUpgradeable, ERC20VotesUpgradeable) {
-        if (to != address(0) && value != 0 && delegates(to) == address(0)) {
-            if (!_getSocialTokenStorage().autoDelegationOptedOut[to]) {
-                // The receiver's current balance (zero for a new holder) moves from "no delegate"
-                // to itself; the received amount then follows in super._update.
-                super._delegate(to, to);
-            }
+        if (to != address(0) && value != 0 && balanceOf(to) == 0) {
+            if (_getSocialTokenStorage().delegation[to] == address(0)) emit DelegateChanged(to, address(0), to);
         }
         super._update(from, to, value);
     }

@@ -109,7 +109,7 @@ contract SocialTokenTest is Assertions {
         vm.assume(!_isHolder(account));
         vm.assume(account != address(this) && account != address(token) && account != address(implementation));
         vm.assume(account != address(vm));
-        vm.assume(token.balanceOf(account) == 0 && token.delegates(account) == address(0));
+        vm.assume(token.balanceOf(account) == 0 && token.delegates(account) == account);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -263,12 +263,12 @@ contract SocialTokenTest is Assertions {
         assertEq(token.getVotes(fan), amount, "votes");
     }
 
-    /// @dev A zero-value transfer gives the receiver no delegate.
-    function testFuzz_transfer_zeroValueDoesNotDelegate(address fan) public {
+    /// @dev A zero-value transfer gives the receiver no votes and leaves its default delegate (itself).
+    function testFuzz_transfer_zeroValueGivesNoVotes(address fan) public {
         _assumeFresh(fan);
         vm.prank(CREATOR);
         token.transfer(fan, 0);
-        assertEq(token.delegates(fan), address(0), "delegate");
+        assertEq(token.delegates(fan), fan, "delegate");
         assertEq(token.getVotes(fan), 0, "votes");
     }
 
@@ -331,7 +331,8 @@ contract SocialTokenTest is Assertions {
         assertEq(clone.totalSupply(), allocation, "supply");
         assertEq(clone.balanceOf(CREATOR), allocation, "creator balance");
         assertEq(clone.getVotes(CREATOR), allocation, "creator votes");
-        assertEq(clone.delegates(CREATOR), allocation == 0 ? address(0) : CREATOR, "creator delegate");
+        // Self-delegated by default, whether or not the creator holds anything.
+        assertEq(clone.delegates(CREATOR), CREATOR, "creator delegate");
         assertTrue(clone.hasRole(clone.DEFAULT_ADMIN_ROLE(), address(this)), "admin");
     }
 
