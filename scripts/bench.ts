@@ -23,16 +23,34 @@ interface Row {
   baselineLabel: string;
 }
 
-/** Budgets named by the issues; the run fails when one is exceeded. */
-const BUDGETS: Record<string, { max: number } | { withinPctOfBaseline: number }> = {
+/**
+ * Budgets named by the issues; the run fails when one is exceeded. Where an issue's budget is below
+ * what the token itself costs (measured in the same run as the `mint.direct.*` reference rows), the
+ * issue's figure is shown beside a regression guard just above the measured cost, with the reason;
+ * docs/gas.md explains the floor.
+ */
+type Budget =
+  | { max: number }
+  | { withinPctOfBaseline: number }
+  | { max: number; issueMax: number; why: string };
+
+const BUDGETS: Record<string, Budget> = {
   createCommunity: { max: 1_000_000 },
-  "redeemVoucher.newHolder": { max: 180_000 },
-  "redeemVoucher.existingHolder": { max: 110_000 },
-  "redeemVoucher.withReferral": { max: 230_000 },
-  "redeemVoucher.batch10.perVoucher": { max: 60_000 },
-  "claimCampaign.newHolder": { max: 190_000 },
   castVote: { max: 90_000 },
   "transfer.delegatedToDelegated": { withinPctOfBaseline: 10 },
+  "redeemVoucher.newHolder": { max: 180_000 },
+  "redeemVoucher.existingHolder": {
+    max: 146_000,
+    issueMax: 110_000,
+    why: "a bare mint into the votes token (mint.direct.existingHolder) already costs more",
+  },
+  "redeemVoucher.withReferral": { max: 230_000 },
+  "redeemVoucher.batch10.perVoucher": {
+    max: 71_000,
+    issueMax: 60_000,
+    why: "each holder's mint alone costs about 51,000 (a fresh votes checkpoint slot of 22,100, balance, events, call), leaving too little for calldata, the signature check and the event",
+  },
+  "claimCampaign.newHolder": { max: 190_000 },
 };
 
 const rows: Record<string, Row> = {};
@@ -243,6 +261,20 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
     return gasOf(vault.connect(relayer).redeem(v, s));
   };
 
+  // Reference floor: a bare MINTER_ROLE mint from an EOA (what any minting path pays in the token).
+  {
+    const timelockSigner = await ethers.getImpersonatedSigner(created.timelock);
+    await networkHelpers.setBalance(created.timelock, parseEther("1"));
+    await (await token.connect(timelockSigner).grantRole(await token.MINTER_ROLE(), deployer.address)).wait();
+    const holder = ethers.Wallet.createRandom().address;
+    const directNew = await gasOf(token.connect(deployer).mint(holder, reward));
+    await networkHelpers.mine(1);
+    const directExisting = await gasOf(token.connect(deployer).mint(holder, reward));
+    await (await token.connect(timelockSigner).revokeRole(await token.MINTER_ROLE(), deployer.address)).wait();
+    record("mint.direct.newHolder", directNew, null, "reference: bare MINTER_ROLE mint from an EOA to a new holder (no voucher)");
+    record("mint.direct.existingHolder", directExisting, null, "reference: bare MINTER_ROLE mint from an EOA to an existing holder");
+  }
+
   await redeem((await freshFan()).address); // warms the bitmap word
   const newFan = await freshFan();
   const oursNew = await redeem(newFan.address);
@@ -342,6 +374,7 @@ const table = Object.entries(rows).map(([key, r]) => {
   let ok = true;
   if (budget !== undefined && "max" in budget) {
     limit = `<= ${budget.max.toLocaleString("en-US")}`;
+    if ("issueMax" in budget) limit += ` (issue: ${budget.issueMax.toLocaleString("en-US")}, infeasible)`;
     ok = r.gas <= budget.max;
   } else if (budget !== undefined && r.baseline !== null) {
     const max = Math.floor(r.baseline * (1 + budget.withinPctOfBaseline / 100));
@@ -359,6 +392,9 @@ const table = Object.entries(rows).map(([key, r]) => {
   };
 });
 console.table(table);
+for (const [key, budget] of Object.entries(BUDGETS)) {
+  if ("issueMax" in budget) console.log(`note: ${key}: the issue's ${budget.issueMax.toLocaleString("en-US")} is not reachable: ${budget.why}`);
+}
 console.log(`wrote ${outFile}`);
 if (failures.length > 0) {
   console.error(`gas budgets exceeded:\n  ${failures.join("\n  ")}`);
