@@ -311,9 +311,20 @@ export interface BuiltCampaign {
   claims: Record<string, CampaignClaim>;
 }
 
-/** Builds the campaign tree; leaf i is (i, account, amount) in row order. */
+/**
+ * Builds the campaign tree; leaf i is (i, account, amount) in row order. Each account may appear
+ * once (the proofs file is keyed by account), and amounts must be positive.
+ */
 export function buildCampaign(rows: Array<{ account: string; amount: bigint }>): BuiltCampaign {
-  const values: Array<[bigint, string, bigint]> = rows.map((r, i) => [BigInt(i), getAddress(r.account), r.amount]);
+  if (rows.length === 0) throw new Error("a campaign needs at least one account");
+  const seen = new Set<string>();
+  const values: Array<[bigint, string, bigint]> = rows.map((r, i) => {
+    const account = getAddress(r.account);
+    if (seen.has(account)) throw new Error(`account ${account} appears twice in the campaign (row ${i + 1})`);
+    if (r.amount <= 0n) throw new Error(`amount for ${account} must be positive (row ${i + 1})`);
+    seen.add(account);
+    return [BigInt(i), account, r.amount];
+  });
   const tree = StandardMerkleTree.of(values, [...CAMPAIGN_LEAF_ENCODING]);
   const claims: Record<string, CampaignClaim> = {};
   for (const [i, [index, account, amount]] of tree.entries()) {
