@@ -8,27 +8,37 @@
  * - three fans holding AUR, each able to vote at once (self-delegated on receipt);
  * - 1 ETH in the community treasury (its Timelock);
  * - the community marked verified by a real platform proposal (time is advanced on the local chain);
- * - a live proposal (treasury grant to a fan) with one vote cast.
+ * - a live proposal (treasury grant to a fan) with one vote cast;
+ * - a reward vault (the creator attests; 1% of the cap per weekly epoch; 10% referral bonus) and
+ *   three signed demo claim links for fresh dev accounts #6-#8, one of them referred by a fan.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { network } from "hardhat";
-import { id, parseEther } from "ethers";
+import { id, parseEther, ZeroAddress } from "ethers";
 import { communityParams, findCommunityCreated } from "./lib/community.ts";
 import { DEPLOYMENTS_DIR, defaultDeploymentId, readPlatformAddresses } from "./lib/deployments.ts";
 import { buildProposal, GovernorHelper, mined, VoteType } from "./lib/governance.ts";
+import { claimLink, defaultVaultConfig, encodeVaultConfig, signVoucher, type Voucher } from "./lib/rewards.ts";
+import { DEFAULT_APP_URL } from "./lib/rewards-cli.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const { chainId } = await ethers.provider.getNetwork();
 const deploymentId = process.env.COTERIE_DEPLOYMENT_ID ?? defaultDeploymentId(chainId);
 const platform = readPlatformAddresses(deploymentId);
 
-const [deployer, creator, fan1, fan2, fan3] = await ethers.getSigners();
+const signers = await ethers.getSigners();
+const [deployer, creator, fan1, fan2, fan3] = signers;
+// Fresh dev accounts (no tokens, no history) that the demo claim links pay.
+const claimants = signers.slice(6, 9);
 const factory = await ethers.getContractAt("CommunityFactory", platform.factory);
 const platformGovernor = await ethers.getContractAt("CommunityGovernor", platform.platformGovernor);
 
 // ---------------------------------------------------------------- the demo community
+const cap = parseEther("10000000");
 const params = communityParams({
+  cap,
+  rewardVaultConfig: encodeVaultConfig(defaultVaultConfig(cap)), // the creator attests
   name: "Aurora Fans",
   symbol: "AUR",
   votingDelay: 60,
@@ -71,6 +81,30 @@ const liveProposalId = await governor.latestProposalId();
 await networkHelpers.time.increase(params.votingDelay + 1);
 await mined(governor.connect(fan1).castVoteWithReason(liveProposalId, 1, "Great idea"));
 
+// ---------------------------------------------------------------- demo claim links
+// Signed last, so their deadlines count from the chain's clock after the time travel above.
+const vault = await ethers.getContractAt("RewardVault", aurora.rewardVault);
+const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+const appUrl = process.env.COTERIE_APP_URL ?? DEFAULT_APP_URL;
+const demoVouchers: Voucher[] = [
+  { recipient: claimants[0].address, amount: parseEther("100"), referrer: ZeroAddress, id: 1n, deadline: now + 30n * 86_400n },
+  { recipient: claimants[1].address, amount: parseEther("250"), referrer: fan1.address, id: 2n, deadline: now + 30n * 86_400n },
+  { recipient: claimants[2].address, amount: parseEther("50"), referrer: ZeroAddress, id: 3n, deadline: now + 30n * 86_400n },
+];
+const claimLinks = [];
+for (const voucher of demoVouchers) {
+  const signature = await signVoucher(creator, chainId, aurora.rewardVault, voucher);
+  await vault.redeem.staticCall(voucher, signature); // the link works on this chain (nothing is sent)
+  claimLinks.push({
+    recipient: voucher.recipient,
+    amount: voucher.amount.toString(),
+    referrer: voucher.referrer,
+    id: voucher.id.toString(),
+    deadline: voucher.deadline.toString(),
+    link: claimLink(appUrl, { chainId, vault: aurora.rewardVault, voucher, signature }),
+  });
+}
+
 const verified = (await factory.community(aurora.id)).verified;
 const demo = {
   chainId: Number(chainId),
@@ -78,6 +112,14 @@ const demo = {
   platform,
   community: { ...aurora, id: Number(aurora.id), name: params.name, symbol: params.symbol, verified },
   liveProposalId: Number(liveProposalId),
+  rewardVault: aurora.rewardVault,
+  rewards: {
+    attester: await vault.attester(),
+    epochBudget: (await vault.epochBudget()).toString(),
+    epochLength: Number(await vault.epochLength()),
+    referralBps: Number(await vault.referralBps()),
+    claimLinks,
+  },
   holders: {
     creator: creator.address,
     fans: [fan1.address, fan2.address, fan3.address],

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { HDNodeWallet, Mnemonic } from "ethers";
+import { formatEther, HDNodeWallet, Mnemonic, ZeroAddress } from "ethers";
 import { ROOT, DEPLOYMENTS_DIR } from "./lib/deployments.ts";
 import { waitForRpc } from "./lib/rpc.ts";
 
@@ -114,7 +114,17 @@ const demo = JSON.parse(readFileSync(join(DEPLOYMENTS_DIR, "demo-31337.json"), "
   platform: Record<string, string>;
   community: { id: number; name: string; symbol: string; token: string; governor: string; timelock: string; verified: boolean };
   liveProposalId: number;
+  rewardVault: string;
+  rewards: {
+    attester: string;
+    epochBudget: string;
+    epochLength: number;
+    referralBps: number;
+    claimLinks: Array<{ recipient: string; amount: string; referrer: string; id: string; link: string }>;
+  };
 };
+const aur = (wei: string) => `${formatEther(wei).replace(/\.0$/, "")} ${demo.community.symbol}`;
+const rewardsEnv = rpcPort === 8545 ? "" : `LOCALHOST_RPC_URL=${rpcUrl} `;
 
 const lines = [
   "",
@@ -128,10 +138,28 @@ const lines = [
   `  token     ${demo.community.token}`,
   `  governor  ${demo.community.governor}   live proposal #${demo.liveProposalId}`,
   `  timelock  ${demo.community.timelock}   (treasury, 1 ETH)`,
+  `  rewards   ${demo.rewardVault}   (attester: the creator; ${aur(demo.rewards.epochBudget)} per ${demo.rewards.epochLength / 86_400}-day epoch; ${demo.rewards.referralBps / 100}% referral bonus)`,
+  "",
+  `Demo claim links (for the web app, or: ${rewardsEnv}./coterie rewards redeem --link "<link>"):`,
+  ...demo.rewards.claimLinks.flatMap((c) => [
+    `  ${aur(c.amount)} to ${c.recipient}${c.referrer === ZeroAddress ? "" : `, referred by fan ${c.referrer}`}`,
+    `    ${c.link}`,
+  ]),
+  `Rewards CLI: ${rewardsEnv}./coterie rewards status   (./coterie rewards help for signing vouchers and campaigns)`,
   "",
   "Dev accounts (Hardhat's public test mnemonic; never use these keys on a real network):",
 ];
-const roles = ["platform deployer", "Aurora creator", "fan", "fan", "fan", "spare"];
+const roles = [
+  "platform deployer",
+  "Aurora creator",
+  "fan",
+  "fan",
+  "fan",
+  "spare (the rewards CLI's default sender)",
+  "demo claim link recipient",
+  "demo claim link recipient (referred)",
+  "demo claim link recipient",
+];
 const root = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), "m/44'/60'/0'/0");
 roles.forEach((role, i) => {
   const w = root.deriveChild(i);

@@ -238,6 +238,9 @@ interface IRewardVault is ICommunityRewardVault {
     /// @notice Index of the current epoch (zero at creation).
     function currentEpoch() external view returns (uint256);
 
+    /// @notice When the current epoch ends (the first second of the next one).
+    function epochEndsAt() external view returns (uint256);
+
     /// @notice The budget the current epoch has used (minted, credited or reserved).
     function epochSpent() external view returns (uint256);
 

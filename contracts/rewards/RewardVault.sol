@@ -519,6 +519,12 @@ contract RewardVault is IRewardVault, EIP712 {
     }
 
     /// @inheritdoc IRewardVault
+    function epochEndsAt() external view returns (uint256) {
+        Config memory cfg = _config;
+        return uint256(cfg.origin) + (uint256(_currentEpoch(cfg).index) + 1) * cfg.epochLength;
+    }
+
+    /// @inheritdoc IRewardVault
     function epochSpent() external view returns (uint256) {
         return _currentEpoch(_config).spent;
     }
