@@ -6,6 +6,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ERC20CappedUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20CappedUpgradeable.sol";
 import {IRewardVault} from "../interfaces/IRewardVault.sol";
 import {ICommunityRewardVault} from "../interfaces/ICommunityRewardVault.sol";
@@ -192,18 +193,23 @@ contract RewardVault is IRewardVault, EIP712 {
             ++_referralStats[referrer].referredFans;
             emit ReferrerRecorded(fan, referrer);
         }
+        uint256 bonus;
         if (referrer != address(0) && cfg.referralBps != 0) {
-            uint256 bonus = (v.amount * cfg.referralBps) / MAX_BPS;
-            if (bonus != 0) {
-                charge += bonus;
-                ReferralStats storage s = _referralStats[referrer];
-                // Both fit: every credited bonus is charged to a budget below 2^104 per epoch.
-                s.earned += uint112(bonus);
-                s.unclaimed += uint112(bonus);
-                emit ReferralBonusCredited(referrer, fan, bonus);
+            // mulDiv: no overflow in amount * bps; a sum beyond 2^256 saturates, and either way
+            // such a charge is refused by _spend below (budgets are under 2^104).
+            bonus = Math.mulDiv(charge, cfg.referralBps, MAX_BPS);
+            unchecked {
+                charge = charge + bonus < charge ? type(uint256).max : charge + bonus;
             }
         }
         _spend(epoch, charge);
+        if (bonus != 0) {
+            ReferralStats storage s = _referralStats[referrer];
+            // Both fit: the bonus passed _spend, so it is below 2^104.
+            s.earned += uint112(bonus);
+            s.unclaimed += uint112(bonus);
+            emit ReferralBonusCredited(referrer, fan, bonus);
+        }
         emit VoucherRedeemed(id, fan, v.amount);
     }
 
