@@ -21,65 +21,9 @@ import {ISocialToken} from "../interfaces/ISocialToken.sol";
 import {SocialToken} from "../token/SocialToken.sol";
 import {RewardVault} from "./RewardVault.sol";
 import {RewardVaultHandler} from "../test/RewardVaultHandler.sol";
+import {Vm, Assertions} from "../test/SolidityTestBase.sol";
 
-/// @dev The cheatcodes these tests use (forge-std is not installed; EDR serves the same address).
-interface Vm {
-    function assume(bool condition) external pure;
-    function prank(address sender) external;
-    function warp(uint256 timestamp) external;
-    function expectRevert(bytes calldata revertData) external;
-    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
-    function addr(uint256 privateKey) external pure returns (address);
-}
 
-/// @dev Minimal assertions: revert with both values so a failing fuzz run explains itself.
-abstract contract Assertions {
-    function assertEq(uint256 actual, uint256 expected, string memory what) internal pure {
-        if (actual != expected) {
-            revert(
-                string.concat(what, ": ", Strings.toString(actual), " != expected ", Strings.toString(expected))
-            );
-        }
-    }
-
-    function assertEq(address actual, address expected, string memory what) internal pure {
-        if (actual != expected) {
-            revert(
-                string.concat(what, ": ", Strings.toHexString(actual), " != expected ", Strings.toHexString(expected))
-            );
-        }
-    }
-
-    function assertEq(bytes32 actual, bytes32 expected, string memory what) internal pure {
-        if (actual != expected) {
-            revert(
-                string.concat(
-                    what,
-                    ": ",
-                    Strings.toHexString(uint256(actual), 32),
-                    " != expected ",
-                    Strings.toHexString(uint256(expected), 32)
-                )
-            );
-        }
-    }
-
-    function assertTrue(bool condition, string memory what) internal pure {
-        if (!condition) revert(what);
-    }
-
-    function assertLe(uint256 a, uint256 b, string memory what) internal pure {
-        if (a > b) revert(string.concat(what, ": ", Strings.toString(a), " > ", Strings.toString(b)));
-    }
-
-    /// @dev `x` mapped into [min, max] (inclusive), uniformly enough for fuzzing.
-    function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
-        if (min > max) revert("bound: min > max");
-        uint256 size = max - min;
-        if (size == type(uint256).max) return x;
-        return min + (x % (size + 1));
-    }
-}
 
 /**
  * @title RewardVault test fixture

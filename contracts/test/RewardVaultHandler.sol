@@ -5,13 +5,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {IRewardVault} from "../interfaces/IRewardVault.sol";
 import {RewardVault} from "../rewards/RewardVault.sol";
 import {SocialToken} from "../token/SocialToken.sol";
-
-/// @dev The cheatcodes the handler uses (forge-std is not installed; EDR serves the same address).
-interface Vm {
-    function prank(address sender) external;
-    function warp(uint256 timestamp) external;
-    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
-}
+import {Vm} from "./SolidityTestBase.sol";
 
 /**
  * @title RewardVaultHandler

@@ -4,56 +4,12 @@ pragma solidity 0.8.30;
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
-import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {ERC20CappedUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20CappedUpgradeable.sol";
 import {ISocialToken} from "../interfaces/ISocialToken.sol";
 import {SocialToken} from "./SocialToken.sol";
+import {Vm, Assertions} from "../test/SolidityTestBase.sol";
 
-/// @dev The cheatcodes these tests use (forge-std is not installed; EDR serves the same address).
-interface Vm {
-    function assume(bool condition) external pure;
-    function prank(address sender) external;
-    function startPrank(address sender) external;
-    function stopPrank() external;
-    function warp(uint256 timestamp) external;
-    function expectRevert(bytes4 selector) external;
-    function expectRevert(bytes calldata revertData) external;
-}
 
-/// @dev Minimal assertions: revert with both values so a failing fuzz run explains itself.
-abstract contract Assertions {
-    function assertEq(uint256 actual, uint256 expected, string memory what) internal pure {
-        if (actual != expected) {
-            revert(
-                string.concat(what, ": ", Strings.toString(actual), " != expected ", Strings.toString(expected))
-            );
-        }
-    }
-
-    function assertEq(address actual, address expected, string memory what) internal pure {
-        if (actual != expected) {
-            revert(
-                string.concat(what, ": ", Strings.toHexString(actual), " != expected ", Strings.toHexString(expected))
-            );
-        }
-    }
-
-    function assertTrue(bool condition, string memory what) internal pure {
-        if (!condition) revert(what);
-    }
-
-    function assertLe(uint256 a, uint256 b, string memory what) internal pure {
-        if (a > b) revert(string.concat(what, ": ", Strings.toString(a), " > ", Strings.toString(b)));
-    }
-
-    /// @dev `x` mapped into [min, max] (inclusive), uniformly enough for fuzzing.
-    function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
-        if (min > max) revert("bound: min > max");
-        uint256 size = max - min;
-        if (size == type(uint256).max) return x;
-        return min + (x % (size + 1));
-    }
-}
 
 /**
  * @title SocialToken fuzz tests
