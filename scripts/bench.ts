@@ -51,6 +51,10 @@ const BUDGETS: Record<string, Budget> = {
     why: "each holder's mint alone costs about 51,000 (a fresh votes checkpoint slot of 22,100, balance, events, call), leaving too little for calldata, the signature check and the event",
   },
   "claimCampaign.newHolder": { max: 190_000 },
+  "contribute.eth.first": { max: 90_000 },
+  "contribute.erc20.first": { max: 110_000 },
+  "claimCrowdfundTokens.newHolder": { max: 160_000 },
+  refund: { max: 60_000 },
 };
 
 const rows: Record<string, Row> = {};
@@ -69,7 +73,8 @@ const { ethers, ignition, networkHelpers } = await network.create();
 const [deployer, creator, fanA, fanB, relayer, voter2] = await ethers.getSigners();
 
 // ---------------------------------------------------------------- platform, fee set by the DAO
-const platform = await typedPlatform(ethers, await ignition.deploy(PlatformModule));
+const deployment = await ignition.deploy(PlatformModule);
+const platform = await typedPlatform(ethers, deployment);
 const factory = platform.factory;
 const platformGovernor = platform.platformGovernor;
 
@@ -359,6 +364,67 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
     plainClaim,
     "plain Merkle distributor transferring pre-minted plain ERC-20 to a new holder (no votes)",
   );
+}
+
+// ---------------------------------------------------------------- crowdfunds
+// A creator's crowdfund, approved by the community DAO (MINTER_ROLE, granted here by the
+// impersonated Timelock). "first" is a contributor's first contribution to a crowdfund that has
+// already received others (its totals slot is in use). No plain baseline: the figures are absolute.
+{
+  const crowdfundFactory = await ethers.getContractAt("CrowdfundFactory", await deployment.crowdfundFactory.getAddress());
+  const timelockSigner = await ethers.getImpersonatedSigner(created.timelock);
+  await networkHelpers.setBalance(created.timelock, parseEther("10"));
+  const start = async (paymentToken: string, goal: bigint, salt: string) => {
+    const now = BigInt(await networkHelpers.time.latest());
+    const p = { paymentToken, goal, cap: 0n, deadline: now + 7n * BigInt(DAY), price: parseEther("1000"), referralBps: 500 };
+    const address = await crowdfundFactory.connect(creator).createCrowdfund.staticCall(created.token, p, id(salt));
+    await (await crowdfundFactory.connect(creator).createCrowdfund(created.token, p, id(salt))).wait();
+    await (await token.connect(timelockSigner).grantRole(await token.MINTER_ROLE(), address)).wait();
+    return ethers.getContractAt("Crowdfund", address);
+  };
+  const fan = async () => {
+    const wallet = ethers.Wallet.createRandom().connect(ethers.provider);
+    await networkHelpers.setBalance(wallet.address, parseEther("10"));
+    return wallet;
+  };
+
+  // ETH: succeeds, then a new holder claims.
+  const ethFund = await start(ZeroAddress, parseEther("1"), "bench-eth");
+  await (await ethFund.connect(fanA).contribute(parseEther("0.5"), ZeroAddress, { value: parseEther("0.5") })).wait();
+  const ethContributor = await fan();
+  const ethFirst = await gasOf(ethFund.connect(ethContributor).contribute(parseEther("0.5"), ZeroAddress, { value: parseEther("0.5") }));
+  await networkHelpers.time.increase(8 * DAY);
+  await (await ethFund.finalize()).wait();
+  const claim = await gasOf(ethFund.connect(relayer).claimTokens(ethContributor.address));
+  if ((await token.getVotes(ethContributor.address)) !== parseEther("500")) throw new Error("crowdfund claimant cannot vote");
+
+  // ERC-20: a contributor's first contribution (allowance given beforehand).
+  const payment = await ethers.deployContract("BaselinePlainToken", [parseEther("1000000")]);
+  const now2 = BigInt(await networkHelpers.time.latest());
+  const p20 = { paymentToken: await payment.getAddress(), goal: parseEther("1000"), cap: 0n, deadline: now2 + 7n * BigInt(DAY), price: parseEther("1"), referralBps: 500 };
+  const erc20Address = await crowdfundFactory.connect(creator).createCrowdfund.staticCall(created.token, p20, id("bench-erc20"));
+  await (await crowdfundFactory.connect(creator).createCrowdfund(created.token, p20, id("bench-erc20"))).wait();
+  const erc20Fund = await ethers.getContractAt("Crowdfund", erc20Address);
+  const erc20Contributor = await fan();
+  for (const who of [deployer, erc20Contributor]) {
+    if (who !== deployer) await (await payment.transfer(who.address, parseEther("100"))).wait();
+    await (await payment.connect(who).approve(erc20Address, parseEther("100"))).wait();
+  }
+  await (await erc20Fund.connect(deployer).contribute(parseEther("10"), ZeroAddress)).wait();
+  const erc20First = await gasOf(erc20Fund.connect(erc20Contributor).contribute(parseEther("10"), ZeroAddress));
+
+  // Failure: the goal is missed; the second refund (the first also records the failure).
+  const failing = await start(ZeroAddress, parseEther("100"), "bench-fail");
+  const refunders = [await fan(), await fan()];
+  for (const r of refunders) await (await failing.connect(r).contribute(parseEther("1"), ZeroAddress, { value: parseEther("1") })).wait();
+  await networkHelpers.time.increase(8 * DAY);
+  await (await failing.connect(refunders[0]).refund(refunders[0].address)).wait();
+  const refundGas = await gasOf(failing.connect(refunders[1]).refund(refunders[1].address));
+
+  record("contribute.eth.first", ethFirst, null, "a contributor's first ETH contribution (no referrer)");
+  record("contribute.erc20.first", erc20First, null, "a contributor's first ERC-20 contribution (allowance given beforehand; received amount checked)");
+  record("claimCrowdfundTokens.newHolder", claim, null, "a contributor's tokens after success, to a new holder who can vote with them");
+  record("refund", refundGas, null, "a contributor's full refund in ETH after the goal was missed");
 }
 
 // ---------------------------------------------------------------- report

@@ -52,6 +52,10 @@ export default buildModule("CoteriePlatform", (m) => {
     id: "PlatformTimelockAddress",
   });
 
+  const crowdfundImplementation = m.contract("Crowdfund");
+  const crowdfundFactory = m.contract("CrowdfundFactory", [factory, crowdfundImplementation, m.getAccount(0)]);
+  m.call(crowdfundFactory, "transferOwnership", [timelockAddress], { id: "HandCrowdfundFactoryToPlatform" });
+
   const platformToken = m.contractAt("SocialToken", tokenAddress, { id: "PlatformToken" });
   const platformGovernor = m.contractAt("CommunityGovernor", governorAddress, { id: "PlatformGovernor" });
   const platformTimelock = m.contractAt("CommunityTimelock", timelockAddress, { id: "PlatformTimelock" });
@@ -62,6 +66,8 @@ export default buildModule("CoteriePlatform", (m) => {
     governorImplementation,
     timelockImplementation,
     rewardVaultImplementation,
+    crowdfundImplementation,
+    crowdfundFactory,
     platformToken,
     platformGovernor,
     platformTimelock,

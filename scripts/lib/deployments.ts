@@ -17,6 +17,9 @@ export interface PlatformAddresses {
   tokenImplementation: string;
   governorImplementation: string;
   timelockImplementation: string;
+  rewardVaultImplementation: string;
+  crowdfundFactory: string;
+  crowdfundImplementation: string;
 }
 
 const FUTURE_IDS: Record<keyof PlatformAddresses, string> = {
@@ -27,6 +30,9 @@ const FUTURE_IDS: Record<keyof PlatformAddresses, string> = {
   tokenImplementation: "CoteriePlatform#SocialToken",
   governorImplementation: "CoteriePlatform#CommunityGovernor",
   timelockImplementation: "CoteriePlatform#CommunityTimelock",
+  rewardVaultImplementation: "CoteriePlatform#RewardVault",
+  crowdfundFactory: "CoteriePlatform#CrowdfundFactory",
+  crowdfundImplementation: "CoteriePlatform#Crowdfund",
 };
 
 /** Ignition's default deployment id for a chain. */
