@@ -30,6 +30,16 @@ interface ISocialToken {
     /// @notice The admin passed at initialisation is the zero address.
     error SocialTokenZeroAdmin();
 
+    /// @notice Revenue snapshots need recording to have started in an earlier block (the DAO
+    /// starts it by granting REVENUE_ROLE).
+    error SocialTokenRevenueNotStarted(uint256 since);
+
+    /// @notice Balance recording for revenue sharing started (REVENUE_ROLE was first granted).
+    event RevenueRecordingStarted(uint256 since);
+
+    /// @notice A revenue snapshot was taken: balances as they stood before this block count.
+    event RevenueSnapshot(uint256 timepoint);
+
     /// @notice A holder turned automatic self-delegation on or off.
     /// @param account The holder.
     /// @param optedOut True when the holder no longer wants to be self-delegated on receipt.
@@ -48,4 +58,21 @@ interface ISocialToken {
     /// self-delegated by default.
     /// @param account The holder.
     function autoDelegationOptedOut(address account) external view returns (bool);
+
+    /// @notice Takes a revenue snapshot at this block (REVENUE_ROLE only; once per block).
+    /// @dev Requires recording to have started in an earlier block.
+    /// @return supplyBefore The total supply as it stood before this block.
+    function markRevenueSnapshot() external returns (uint256 supplyBefore);
+
+    /// @notice `account`'s balance as it stood before the block with timestamp `snapshot`, for a
+    /// snapshot taken with {markRevenueSnapshot}.
+    /// @param account The holder.
+    /// @param snapshot A timestamp at which a revenue snapshot was taken.
+    function balanceBeforeSnapshot(address account, uint256 snapshot) external view returns (uint256);
+
+    /// @notice When balance recording started (0: not started).
+    function revenueRecordingSince() external view returns (uint256);
+
+    /// @notice The latest revenue snapshot (0: none).
+    function lastRevenueSnapshot() external view returns (uint256);
 }

@@ -5,7 +5,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
-import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {CloneArgs} from "../utils/CloneArgs.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ERC20CappedUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20CappedUpgradeable.sol";
 import {IRewardVault} from "../interfaces/IRewardVault.sol";
@@ -459,20 +459,15 @@ contract RewardVault is IRewardVault, EIP712 {
 
     /// @dev The clone's immutable arguments: `abi.encodePacked(token, timelock)`.
     function _args() private view returns (address token_, address timelock_) {
-        bytes memory args = Clones.fetchCloneArgs(address(this));
-        if (args.length != 40) return (address(0), address(0));
-        assembly ("memory-safe") {
-            token_ := shr(96, mload(add(args, 0x20)))
-            timelock_ := shr(96, mload(add(args, 0x34)))
-        }
+        (token_, timelock_) = (CloneArgs.addressAt(0), CloneArgs.addressAt(1));
     }
 
-    function _token() private view returns (address token_) {
-        (token_, ) = _args();
+    function _token() private view returns (address) {
+        return CloneArgs.addressAt(0);
     }
 
-    function _timelock() private view returns (address timelock_) {
-        (, timelock_) = _args();
+    function _timelock() private view returns (address) {
+        return CloneArgs.addressAt(1);
     }
 
     /*//////////////////////////////////////////////////////////////

@@ -8,6 +8,8 @@ import {ERC20CappedUpgradeable} from "@openzeppelin/contracts-upgradeable/token/
 import {ERC20PermitUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20PermitUpgradeable.sol";
 import {ERC20VotesUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20VotesUpgradeable.sol";
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ISocialToken} from "../interfaces/ISocialToken.sol";
 
 /**
@@ -46,6 +48,10 @@ contract SocialToken is
     /// @notice Role allowed to mint (the community's reward vault and crowdfund).
     bytes32 public constant MINTER_ROLE = keccak256("MINTER_ROLE");
 
+    /// @notice Role of the community's RevenueShare: takes revenue snapshots. Granting it the first
+    /// time (a DAO decision: it adds gas to every transfer) starts balance recording.
+    bytes32 public constant REVENUE_ROLE = keccak256("REVENUE_ROLE");
+
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
@@ -53,11 +59,30 @@ contract SocialToken is
     /// @dev Stored for an account that opted out of voting (delegated to the zero address).
     address private constant OPTED_OUT = address(type(uint160).max);
 
+    /// @dev An account's latest balance record: before the block with timestamp `key`, the account
+    /// held `value`. `prevKey` is the key of the record before it (or the start of recording) and
+    /// `seen` the latest snapshot when it was written: together they tell whether a snapshot may
+    /// still read this record when the next one replaces it.
+    struct Pending {
+        uint48 key;
+        uint48 prevKey;
+        uint48 seen;
+        uint104 value;
+    }
+
     /// @custom:storage-location erc7201:coterie.storage.SocialToken
     struct SocialTokenStorage {
         /// @dev Zero: never chose, so self-delegated; OPTED_OUT: no delegate; otherwise the delegate.
         /// Replaces VotesUpgradeable's own delegatee mapping, which stays unused.
         mapping(address account => address) delegation;
+        /// @dev Revenue sharing: when recording started (0: off), the latest snapshot and the one before.
+        uint48 revenueSince;
+        uint48 lastSnapshot;
+        uint48 prevSnapshot;
+        mapping(address account => Pending) pending;
+        /// @dev Older records kept because a snapshot may read them (key: block time of the change,
+        /// value: the balance before that block).
+        mapping(address account => Checkpoints.Trace208) history;
     }
 
     // keccak256(abi.encode(uint256(keccak256("coterie.storage.SocialToken")) - 1)) & ~bytes32(uint256(0xff))
@@ -155,16 +180,107 @@ contract SocialToken is
     //////////////////////////////////////////////////////////////*/
 
     /// @dev Announces the default self-delegation on the receipt that makes an account a holder
-    /// (no storage is written for it); votes then follow `delegates()` in super._update.
+    /// (no storage is written for it); records balances for revenue sharing once it is on; votes
+    /// then follow `delegates()` in super._update.
     function _update(
         address from,
         address to,
         uint256 value
     ) internal virtual override(ERC20Upgradeable, ERC20CappedUpgradeable, ERC20VotesUpgradeable) {
+        SocialTokenStorage storage $ = _getSocialTokenStorage();
         if (to != address(0) && value != 0 && balanceOf(to) == 0) {
-            if (_getSocialTokenStorage().delegation[to] == address(0)) emit DelegateChanged(to, address(0), to);
+            if ($.delegation[to] == address(0)) emit DelegateChanged(to, address(0), to);
+        }
+        uint48 since = $.revenueSince;
+        if (since != 0 && value != 0) {
+            (uint48 last, uint48 prev) = ($.lastSnapshot, $.prevSnapshot);
+            if (from != address(0)) _recordBalance($, from, since, last, prev);
+            if (to != address(0) && to != from) _recordBalance($, to, since, last, prev);
         }
         super._update(from, to, value);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                            REVENUE SNAPSHOTS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Before `account`'s balance changes for the first time in this block, remembers what it
+    /// held before the block. The record it replaces, covering the snapshots in (prevKey, key], is
+    /// moved to the history only if one of them exists: one seen when it was written, or one taken
+    /// later in its own block (the latest snapshot, or the one before it, at exactly `key`; with two
+    /// or more snapshots since, it is kept to be safe). Steady state: one slot read and rewritten
+    /// per account per block; a history slot once per account after each snapshot it lived through.
+    function _recordBalance(
+        SocialTokenStorage storage $,
+        address account,
+        uint48 since,
+        uint48 last,
+        uint48 prev
+    ) private {
+        Pending memory p = $.pending[account];
+        uint48 now_ = clock();
+        if (p.key == now_) return;
+        uint48 prevKey = since;
+        if (p.key != 0) {
+            bool needed = p.seen > p.prevKey || (last >= p.key && (last == p.key || prev >= p.key));
+            if (needed) Checkpoints.push($.history[account], p.key, p.value);
+            prevKey = p.key;
+        }
+        $.pending[account] = Pending({
+            key: now_,
+            prevKey: prevKey,
+            seen: last,
+            value: SafeCast.toUint104(balanceOf(account))
+        });
+    }
+
+    /// @inheritdoc ISocialToken
+    /// @dev Emits {RevenueSnapshot} the first time in a block.
+    function markRevenueSnapshot() external onlyRole(REVENUE_ROLE) returns (uint256 supplyBefore) {
+        SocialTokenStorage storage $ = _getSocialTokenStorage();
+        uint48 now_ = clock();
+        uint48 since = $.revenueSince;
+        if (since == 0 || now_ <= since) revert SocialTokenRevenueNotStarted(since);
+        uint48 last = $.lastSnapshot;
+        if (last != now_) {
+            ($.prevSnapshot, $.lastSnapshot) = (last, now_);
+            emit RevenueSnapshot(now_);
+        }
+        return getPastTotalSupply(now_ - 1);
+    }
+
+    /// @inheritdoc ISocialToken
+    function balanceBeforeSnapshot(address account, uint256 snapshot) external view returns (uint256) {
+        SocialTokenStorage storage $ = _getSocialTokenStorage();
+        Pending memory p = $.pending[account];
+        if (p.key == 0) return balanceOf(account); // unchanged since recording started
+        Checkpoints.Trace208 storage h = $.history[account];
+        (bool exists, uint48 lastKey, ) = Checkpoints.latestCheckpoint(h);
+        if (exists && lastKey >= snapshot) return Checkpoints.lowerLookup(h, SafeCast.toUint48(snapshot));
+        if (p.key >= snapshot) return p.value;
+        return balanceOf(account);
+    }
+
+    /// @inheritdoc ISocialToken
+    function revenueRecordingSince() external view returns (uint256) {
+        return _getSocialTokenStorage().revenueSince;
+    }
+
+    /// @inheritdoc ISocialToken
+    function lastRevenueSnapshot() external view returns (uint256) {
+        return _getSocialTokenStorage().lastSnapshot;
+    }
+
+    /// @dev The first grant of REVENUE_ROLE starts balance recording (for good).
+    function _grantRole(bytes32 role, address account) internal virtual override returns (bool granted) {
+        granted = super._grantRole(role, account);
+        if (granted && role == REVENUE_ROLE) {
+            SocialTokenStorage storage $ = _getSocialTokenStorage();
+            if ($.revenueSince == 0) {
+                $.revenueSince = clock();
+                emit RevenueRecordingStarted(clock());
+            }
+        }
     }
 
     /// @inheritdoc ERC20PermitUpgradeable

@@ -55,6 +55,8 @@ export default buildModule("CoteriePlatform", (m) => {
   const crowdfundImplementation = m.contract("Crowdfund");
   const crowdfundFactory = m.contract("CrowdfundFactory", [factory, crowdfundImplementation, m.getAccount(0)]);
   m.call(crowdfundFactory, "transferOwnership", [timelockAddress], { id: "HandCrowdfundFactoryToPlatform" });
+  const revenueShareImplementation = m.contract("RevenueShare");
+  const revenueShareFactory = m.contract("RevenueShareFactory", [factory, revenueShareImplementation]);
 
   const platformToken = m.contractAt("SocialToken", tokenAddress, { id: "PlatformToken" });
   const platformGovernor = m.contractAt("CommunityGovernor", governorAddress, { id: "PlatformGovernor" });
@@ -68,6 +70,8 @@ export default buildModule("CoteriePlatform", (m) => {
     rewardVaultImplementation,
     crowdfundImplementation,
     crowdfundFactory,
+    revenueShareImplementation,
+    revenueShareFactory,
     platformToken,
     platformGovernor,
     platformTimelock,

@@ -20,6 +20,8 @@ export interface PlatformAddresses {
   rewardVaultImplementation: string;
   crowdfundFactory: string;
   crowdfundImplementation: string;
+  revenueShareFactory: string;
+  revenueShareImplementation: string;
 }
 
 const FUTURE_IDS: Record<keyof PlatformAddresses, string> = {
@@ -33,6 +35,8 @@ const FUTURE_IDS: Record<keyof PlatformAddresses, string> = {
   rewardVaultImplementation: "CoteriePlatform#RewardVault",
   crowdfundFactory: "CoteriePlatform#CrowdfundFactory",
   crowdfundImplementation: "CoteriePlatform#Crowdfund",
+  revenueShareFactory: "CoteriePlatform#RevenueShareFactory",
+  revenueShareImplementation: "CoteriePlatform#RevenueShare",
 };
 
 /** Ignition's default deployment id for a chain. */
