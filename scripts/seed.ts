@@ -10,7 +10,10 @@
  * - the community marked verified by a real platform proposal (time is advanced on the local chain);
  * - a live proposal (treasury grant to a fan) with one vote cast;
  * - a reward vault (the creator attests; 1% of the cap per weekly epoch; 10% referral bonus) and
- *   three signed demo claim links for fresh dev accounts #6-#8, one of them referred by a fan.
+ *   three signed demo claim links for fresh dev accounts #6-#8, one of them referred by a fan;
+ * - a crowdfund in progress, started by the creator through the CrowdfundFactory with the creator
+ *   CLI's core (ETH, goal 5, cap 10, 14 days, 1,000 AUR per ETH, 5% referral bonus), approved by a
+ *   real community proposal (MINTER_ROLE), with two fans' contributions, one naming a referrer.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -21,6 +24,7 @@ import { DEPLOYMENTS_DIR, defaultDeploymentId, readPlatformAddresses } from "./l
 import { buildProposal, GovernorHelper, mined, VoteType } from "./lib/governance.ts";
 import { claimLink, defaultVaultConfig, encodeVaultConfig, signVoucher, type Voucher } from "./lib/rewards.ts";
 import { DEFAULT_APP_URL } from "./lib/rewards-cli.ts";
+import { contribute, startCrowdfund } from "./lib/funding-cli.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const { chainId } = await ethers.provider.getNetwork();
@@ -73,6 +77,34 @@ await (await creator.sendTransaction({ to: aurora.timelock, value: parseEther("1
   await mined(p.execute());
 }
 
+// ---------------------------------------------------------------- a crowdfund, approved by the community DAO
+// Before the live proposal below, whose voting must still be open at the end: approving the
+// crowdfund walks a whole community proposal (about 70 minutes of chain time).
+const fund = await startCrowdfund(ethers.provider, creator, {
+  factory: platform.crowdfundFactory,
+  token: aurora.token,
+  goal: "5",
+  cap: "10",
+  days: 14,
+  price: "1000",
+  referralBps: 500,
+  salt: "coterie.demo.aurora.crowdfund",
+});
+let approvalProposalId: bigint;
+{
+  // Exactly the proposal `./coterie funding start` prints: grantRole(MINTER_ROLE, crowdfund) on the token.
+  const { proposal } = fund;
+  const approve = buildProposal([{ target: proposal.target, data: proposal.calldata, value: proposal.value }], proposal.description);
+  const p = new GovernorHelper(governor, networkHelpers.time, approve);
+  approvalProposalId = await p.pass(creator, [creator]);
+}
+const crowdfundContributions = [
+  { fan: fan2, amount: "1.5", referrer: undefined },
+  { fan: fan3, amount: "1", referrer: fan1.address },
+];
+for (const c of crowdfundContributions) await contribute(ethers.provider, c.fan, fund.crowdfund, { amount: c.amount, referrer: c.referrer });
+const crowdfund = await ethers.getContractAt("Crowdfund", fund.crowdfund);
+
 // ---------------------------------------------------------------- a live community proposal
 const grant = parseEther("0.25");
 const description = "Fan-art contest: send 0.25 ETH from the treasury to the winner";
@@ -113,6 +145,23 @@ const demo = {
   community: { ...aurora, id: Number(aurora.id), name: params.name, symbol: params.symbol, verified },
   liveProposalId: Number(liveProposalId),
   rewardVault: aurora.rewardVault,
+  crowdfund: fund.crowdfund,
+  funding: {
+    paymentToken: fund.plan.params.paymentToken,
+    goal: fund.plan.params.goal.toString(),
+    cap: fund.plan.params.cap.toString(),
+    deadline: Number(fund.plan.params.deadline),
+    price: fund.plan.params.price.toString(),
+    referralBps: Number(fund.plan.params.referralBps),
+    raised: (await crowdfund.raised()).toString(),
+    approved: await token.hasRole(await token.MINTER_ROLE(), fund.crowdfund),
+    approvalProposalId: Number(approvalProposalId),
+    contributions: crowdfundContributions.map((c) => ({
+      contributor: c.fan.address,
+      amount: parseEther(c.amount).toString(),
+      referrer: c.referrer ?? ZeroAddress,
+    })),
+  },
   rewards: {
     attester: await vault.attester(),
     epochBudget: (await vault.epochBudget()).toString(),

@@ -3,7 +3,7 @@
  *
  * 1. starts a `hardhat node` on 127.0.0.1:8545 (or --rpc-port / COTERIE_RPC_PORT),
  * 2. deploys the platform with the same command a user runs (`npm run deploy -- --network localhost`),
- * 3. seeds a demo community (scripts/seed.ts),
+ * 3. seeds a demo community with a crowdfund in progress (scripts/seed.ts),
  * 4. prints the addresses and the dev accounts, and keeps the chain running until Ctrl-C, which
  *    stops everything it started.
  *
@@ -115,6 +115,8 @@ const demo = JSON.parse(readFileSync(join(DEPLOYMENTS_DIR, "demo-31337.json"), "
   community: { id: number; name: string; symbol: string; token: string; governor: string; timelock: string; verified: boolean };
   liveProposalId: number;
   rewardVault: string;
+  crowdfund: string;
+  funding: { goal: string; cap: string; deadline: number; price: string; referralBps: number; raised: string; approved: boolean; approvalProposalId: number; contributions: unknown[] };
   rewards: {
     attester: string;
     epochBudget: string;
@@ -124,6 +126,7 @@ const demo = JSON.parse(readFileSync(join(DEPLOYMENTS_DIR, "demo-31337.json"), "
   };
 };
 const aur = (wei: string) => `${formatEther(wei).replace(/\.0$/, "")} ${demo.community.symbol}`;
+const eth = (wei: string) => formatEther(wei).replace(/\.0$/, "");
 const rewardsEnv = rpcPort === 8545 ? "" : `LOCALHOST_RPC_URL=${rpcUrl} `;
 
 const lines = [
@@ -139,6 +142,9 @@ const lines = [
   `  governor  ${demo.community.governor}   live proposal #${demo.liveProposalId}`,
   `  timelock  ${demo.community.timelock}   (treasury, 1 ETH)`,
   `  rewards   ${demo.rewardVault}   (attester: the creator; ${aur(demo.rewards.epochBudget)} per ${demo.rewards.epochLength / 86_400}-day epoch; ${demo.rewards.referralBps / 100}% referral bonus)`,
+  `  crowdfund ${demo.crowdfund}   (${eth(demo.funding.raised)} of ${eth(demo.funding.goal)} ETH raised from ${demo.funding.contributions.length} fans, cap ${eth(demo.funding.cap)} ETH; ` +
+    `${aur(demo.funding.price)} per ETH; ${demo.funding.referralBps / 100}% referral bonus; ends ${new Date(demo.funding.deadline * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC; ` +
+    `${demo.funding.approved ? `approved by community proposal #${demo.funding.approvalProposalId}` : "awaiting DAO approval"})`,
   "",
   `Demo claim links (for the web app, or: ${rewardsEnv}./coterie rewards redeem --link "<link>"):`,
   ...demo.rewards.claimLinks.flatMap((c) => [
@@ -146,6 +152,7 @@ const lines = [
     `    ${c.link}`,
   ]),
   `Rewards CLI: ${rewardsEnv}./coterie rewards status   (./coterie rewards help for signing vouchers and campaigns)`,
+  `Crowdfund CLI: ${rewardsEnv}./coterie funding status   (./coterie funding help for starting, contributing, finalizing, claiming)`,
   "",
   "Dev accounts (Hardhat's public test mnemonic; never use these keys on a real network):",
 ];
@@ -155,7 +162,7 @@ const roles = [
   "fan",
   "fan",
   "fan",
-  "spare (the rewards CLI's default sender)",
+  "spare (the rewards and funding CLIs' default sender)",
   "demo claim link recipient",
   "demo claim link recipient (referred)",
   "demo claim link recipient",

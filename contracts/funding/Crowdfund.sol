@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ICrowdfund} from "../interfaces/ICrowdfund.sol";
 import {ISocialToken} from "../interfaces/ISocialToken.sol";
@@ -16,7 +17,8 @@ import {ISocialToken} from "../interfaces/ISocialToken.sol";
  * - Accounting never reads this contract's balance: `raised` and each contribution are recorded
  *   amounts, so ETH or tokens sent here by other means change nothing (and stay here).
  * - Success (goal reached when the deadline passes, or the cap reached early): `finalize` mints
- *   `raised * price / 1e18` tokens plus the referral bonuses to this contract in one mint, pays the
+ *   `raised * price / 1e18` tokens plus the referral bonuses to this contract in one mint (then
+ *   renounces MINTER_ROLE), pays the
  *   treasury `raised - fee` and the platform `fee`; contributors and referrers then pull their
  *   tokens. Minting needs MINTER_ROLE, which only the community's DAO can grant: a crowdfund the
  *   DAO never approves fails after a grace period and refunds everyone.
@@ -38,8 +40,11 @@ contract Crowdfund is ICrowdfund {
     /// @notice How long after the deadline a successful crowdfund may wait for the DAO's minting
     /// approval before anyone can declare it failed.
     uint256 public constant MINT_GRACE = 30 days;
+    /// @notice The longest a crowdfund may run: contributions are locked until it ends.
+    uint256 public constant MAX_DURATION = 365 days;
 
     uint256 private constant MAX_BPS = 10_000;
+    bytes32 private constant MINTER_ROLE = keccak256("MINTER_ROLE");
 
     /*//////////////////////////////////////////////////////////////
                                  STORAGE
@@ -95,7 +100,7 @@ contract Crowdfund is ICrowdfund {
 
     /// @inheritdoc ICrowdfund
     /// @dev Requirements: once; non-zero addresses; goal > 0; cap 0 or >= goal; deadline in the
-    /// future; price > 0; referral rate <= 10,000; amounts below 2^128. Emits {CrowdfundInitialized}.
+    /// future and at most MAX_DURATION away; price > 0; referral rate <= 10,000; amounts below 2^128. Emits {CrowdfundInitialized}.
     function initialize(
         address token_,
         address treasury_,
@@ -113,7 +118,7 @@ contract Crowdfund is ICrowdfund {
             p.cap > type(uint128).max ||
             (p.cap != 0 && p.cap < p.goal) ||
             p.deadline <= block.timestamp ||
-            p.deadline > type(uint48).max ||
+            p.deadline > block.timestamp + MAX_DURATION ||
             p.price == 0 ||
             p.referralBps > MAX_BPS ||
             feeBps_ > MAX_BPS
@@ -228,6 +233,8 @@ contract Crowdfund is ICrowdfund {
         }
 
         _core.settled = State.Succeeded;
+        // Minted once and for all: give the role back so no stale minter remains.
+        IAccessControl(core.token).renounceRole(MINTER_ROLE, address(this));
         uint256 fee_ = (raised_ * core.feeBps) / MAX_BPS;
         uint256 proceeds = raised_ - fee_;
         emit Finalized(raised_, proceeds, fee_, tokens);
@@ -367,7 +374,9 @@ contract Crowdfund is ICrowdfund {
 
     /// @inheritdoc ICrowdfund
     /// @dev Rounds down per account, so the tokens minted at finalisation always cover every claim.
+    /// Zero once the crowdfund failed (contributors take refunds instead).
     function claimableTokens(address account) public view returns (uint256 tokens, uint256 bonus) {
+        if (_core.settled == State.Failed) return (0, 0);
         uint256 price = _price;
         tokens = Math.mulDiv(_paid[account], price, PRICE_SCALE);
         bonus = _bonus(_referred[account], price, _core.referralBps);

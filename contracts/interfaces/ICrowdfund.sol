@@ -16,7 +16,8 @@ interface ICrowdfund {
     /// @param goal The amount (payment units) that must be raised by the deadline; non-zero.
     /// @param cap The most that can be raised (reaching it ends the crowdfund early); 0 = no cap,
     /// otherwise >= goal.
-    /// @param deadline Last timestamp at which contributions are accepted; in the future.
+    /// @param deadline Last timestamp at which contributions are accepted; in the future, at most
+    /// 365 days away (contributions are locked until it passes).
     /// @param price Community tokens (smallest unit) per 10^18 payment units, so
     /// `tokens = paid * price / 1e18`; non-zero.
     /// @param referralBps Bonus for the referrer named on a contribution, in basis points of the
@@ -170,7 +171,8 @@ interface ICrowdfund {
     /// @notice Contributions that named `referrer`, not yet claimed.
     function referredBy(address referrer) external view returns (uint256);
 
-    /// @notice Tokens `account` can claim after a success: for its contributions and its referrals.
+    /// @notice Tokens `account` can claim after a success (or would, if the crowdfund succeeds): for
+    /// its contributions and its referrals. Zero after a failure.
     function claimableTokens(address account) external view returns (uint256 tokens, uint256 bonus);
 
     /// @notice A deferred ETH payout owed to `recipient`.

@@ -43,9 +43,14 @@ contract ReentrantContributor {
 
     receive() external payable {
         if (mode == 3) revert("no ETH, thanks");
-        if (mode == 1 || mode == 2) {
+        if (mode == 1) {
             ++attempts;
             try crowdfund.refund(payable(address(this))) {} catch {
+                ++refused;
+            }
+        } else if (mode == 2) {
+            ++attempts;
+            try crowdfund.withdrawPayout(address(this)) {} catch {
                 ++refused;
             }
         }
