@@ -38,6 +38,28 @@ commands
               After a success, sends an account its tokens and referral bonus (default: the sender).
   refund      [--crowdfund <address>] [--to <address>]
               After a failure, sends the sender back what it paid (to --to, default: itself).
+
+revenue sharing (the community's RevenueShare, at RevenueShareFactory.revenueShareOf(token))
+  revenue-setup [--token <address>]
+              Creates the community's revenue share if it does not exist yet (anyone may), and
+              prints the DAO proposal that approves it: grantRole(REVENUE_ROLE, revenue share) on
+              the token, with a ready command line. Once granted, every token transfer pays extra
+              gas to record balances (see docs/funding.md).
+  deposit     --amount <amount> [--asset <erc20 address>] [--token <address>]
+              Deposits revenue from the depositor's key: ETH, or an ERC-20 (approved first when
+              needed), shared among holders pro rata to their balances before the deposit's block.
+              Needs the DAO's approval and recording started in an earlier block.
+  revenue     [--account <address>] [--asset <erc20 address>] [--max 50] [--token <address>]
+              Approval, recording start, the deposits of the asset (amount, supply, snapshot time,
+              claimed so far, when they become sweepable); --account adds its balance, its next
+              unclaimed deposit and what it can claim (over up to --max deposits).
+  claim-revenue [--account <address>] [--asset <erc20 address>] [--max 50] [--token <address>]
+              Pays an account (default: the sender) its share of up to --max of its unclaimed
+              deposits of the asset, oldest first.
+  sweep       --id <n> [--asset <erc20 address>] [--token <address>]
+              Sends what was never claimed of deposit n to the treasury, once its 365-day claim
+              window closed (anyone may).
+
   help        This text.
 
 common flags
@@ -45,18 +67,34 @@ common flags
                         LOCALHOST_RPC_URL moves it off http://127.0.0.1:8545)
   --crowdfund <address> the crowdfund (default: the demo crowdfund, from
                         deploy/deployments/demo-<chainId>.json, written by ./coterie start)
-  --token <address>     (start) the community token (default: the demo community's)
+  --token <address>     (start and the revenue commands) the community token (default: the demo
+                        community's)
   --factory <address>   (start) the CrowdfundFactory (default: the platform deployment's, from
                         deploy/deployments/chain-<chainId>/deployed_addresses.json)
+  --revenue-factory <address>
+                        (revenue commands) the RevenueShareFactory (default: the platform deployment's)
   --debug               print the full error with its stack trace
 
 keys
-  start uses CREATOR_PRIVATE_KEY (the community's creator, or its Timelock); contribute, finalize,
-  claim and refund use SENDER_PRIVATE_KEY; read from the environment only, never from a file in
-  the repository. On localhost and hardhat, when unset, they default to Hardhat's public dev
-  accounts: the demo community's creator (#1) and dev account #5 (sender).`;
+  start uses CREATOR_PRIVATE_KEY (the community's creator, or its Timelock), and so does deposit
+  (any funded account that pays the revenue, by default the creator); contribute, finalize, claim,
+  refund, revenue-setup, claim-revenue and sweep use SENDER_PRIVATE_KEY; read from the environment
+  only, never from a file in the repository. On localhost and hardhat, when unset, they default to
+  Hardhat's public dev accounts: the demo community's creator (#1) and dev account #5 (sender).`;
 
-type Command = "start" | "status" | "contribute" | "finalize" | "claim" | "refund" | "help";
+type Command =
+  | "start"
+  | "status"
+  | "contribute"
+  | "finalize"
+  | "claim"
+  | "refund"
+  | "revenue-setup"
+  | "deposit"
+  | "revenue"
+  | "claim-revenue"
+  | "sweep"
+  | "help";
 
 const FLAGS: Record<Command, { values: string[]; required: string[] }> = {
   start: { values: ["goal", "cap", "days", "price", "payment", "referral-bps", "salt", "token", "factory"], required: ["goal", "days", "price"] },
@@ -65,6 +103,11 @@ const FLAGS: Record<Command, { values: string[]; required: string[] }> = {
   finalize: { values: ["crowdfund"], required: [] },
   claim: { values: ["crowdfund", "account"], required: [] },
   refund: { values: ["crowdfund", "to"], required: [] },
+  "revenue-setup": { values: ["token", "revenue-factory"], required: [] },
+  deposit: { values: ["amount", "asset", "token", "revenue-factory"], required: ["amount"] },
+  revenue: { values: ["account", "asset", "max", "token", "revenue-factory"], required: [] },
+  "claim-revenue": { values: ["account", "asset", "max", "token", "revenue-factory"], required: [] },
+  sweep: { values: ["id", "asset", "token", "revenue-factory"], required: ["id"] },
   help: { values: [], required: [] },
 };
 const COMMON_VALUES = ["network"];
@@ -129,8 +172,10 @@ async function run(args: Args): Promise<void> {
     return;
   }
   let core: typeof import("./lib/funding-cli.ts");
+  let revenue: typeof import("./lib/revenue-cli.ts");
   try {
     core = await import("./lib/funding-cli.ts");
+    revenue = await import("./lib/revenue-cli.ts");
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String((e as Error).message).includes("typechain-types")) {
       throw new Error("the contract types are missing (typechain-types/): run ./coterie build first");
@@ -155,7 +200,7 @@ async function run(args: Args): Promise<void> {
     const { chainId } = await provider.getNetwork();
     const local = LOCAL_NETWORKS.has(networkName);
     const demo = core.readFundingDemoFile(chainId);
-    for (const flag of ["crowdfund", "token", "factory"]) {
+    for (const flag of ["crowdfund", "token", "factory", "revenue-factory", "asset"]) {
       const value = args.values.get(flag);
       if (value !== undefined && !isAddress(value)) throw new UsageError(`--${flag} is not an address: ${value}`);
     }
@@ -204,11 +249,44 @@ async function run(args: Args): Promise<void> {
       }
     };
 
+    const deploymentId = process.env.COTERIE_DEPLOYMENT_ID ?? defaultDeploymentId(chainId);
+    const rpcUrl = networkName === "localhost" ? (process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545") : networkName === "public" ? "$PUBLIC_RPC_URL" : "$RPC_URL";
+    /**
+     * Runs `fn` with the community token (--token, or the demo community's) and the
+     * RevenueShareFactory (--revenue-factory, or the platform deployment's), explaining a stale demo
+     * file or deployment.
+     */
+    const withRevenue = async <T>(fn: (where: { token: string; factory: string }) => Promise<T>): Promise<T> => {
+      let factory = args.values.get("revenue-factory");
+      if (factory === undefined) {
+        try {
+          factory = readPlatformAddresses(deploymentId).revenueShareFactory;
+        } catch {
+          factory = (demo as import("./lib/revenue-cli.ts").RevenueDemoFile | null)?.platform?.revenueShareFactory;
+        }
+        if (factory === undefined) {
+          throw new FundingError(`no --revenue-factory given and no platform deployment "${deploymentId}" with a RevenueShareFactory on chain ${chainId}`);
+        }
+      }
+      const token = fromDemo("token", demo?.community?.token, "community");
+      try {
+        return await fn({ token, factory });
+      } catch (e) {
+        if (!(e instanceof FundingError)) throw e;
+        if (!args.values.has("token") && /^--token .* is not (a contract|an ERC-20)|FactoryUnknownToken/.test(e.message)) {
+          throw new FundingError(`${e.message} (the demo community's token from ${demoFilePath(chainId)}: is that file from an earlier chain? restart ./coterie start)`);
+        }
+        if (!args.values.has("revenue-factory") && /^no RevenueShareFactory at|is not a RevenueShareFactory$/.test(e.message)) {
+          throw new FundingError(`${e.message} (from the platform deployment "${deploymentId}": is it from an earlier chain? restart ./coterie start)`);
+        }
+        throw e;
+      }
+    };
+
     switch (args.command) {
       case "start": {
         let factory = args.values.get("factory");
         if (factory === undefined) {
-          const deploymentId = process.env.COTERIE_DEPLOYMENT_ID ?? defaultDeploymentId(chainId);
           try {
             factory = readPlatformAddresses(deploymentId).crowdfundFactory;
           } catch {
@@ -219,7 +297,6 @@ async function run(args: Args): Promise<void> {
           }
         }
         const token = fromDemo("token", demo?.community?.token, "community");
-        const rpcUrl = networkName === "localhost" ? (process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545") : networkName === "public" ? "$PUBLIC_RPC_URL" : "$RPC_URL";
         const creator = await signerFor("creator");
         const r = await core.startCrowdfund(provider, creator, {
           factory,
@@ -294,6 +371,45 @@ async function run(args: Args): Promise<void> {
         const r = await withCrowdfund((address) => core.refund(provider, sender, address, args.values.get("to")));
         console.log(`refunded ${core.amountText(r.amount, r.info.payment)} paid by ${r.contributor} to ${r.to}`);
         console.log(`  tx          ${r.hash}`);
+        break;
+      }
+      case "revenue-setup": {
+        const sender = await signerFor("sender");
+        const r = await withRevenue((where) => revenue.setupRevenueShare(provider, sender, { ...where, rpcUrl }));
+        console.log(revenue.formatSetup(r));
+        break;
+      }
+      case "deposit": {
+        const depositor = await signerFor("creator");
+        const r = await withRevenue((where) =>
+          revenue.depositRevenue(provider, depositor, { ...where, amount: args.values.get("amount")!, asset: args.values.get("asset") }),
+        );
+        console.log(revenue.formatDeposit(r));
+        break;
+      }
+      case "revenue": {
+        const s = await withRevenue(async (where) =>
+          revenue.readRevenueStatus(await revenue.openRevenueShare(provider, where), {
+            account: args.values.get("account"),
+            asset: args.values.get("asset"),
+            max: args.values.get("max"),
+          }),
+        );
+        console.log(revenue.formatRevenueStatus(s));
+        break;
+      }
+      case "claim-revenue": {
+        const sender = await signerFor("sender");
+        const r = await withRevenue((where) =>
+          revenue.claimRevenue(provider, sender, { ...where, account: args.values.get("account"), asset: args.values.get("asset"), max: args.values.get("max") }),
+        );
+        console.log(revenue.formatClaim(r));
+        break;
+      }
+      case "sweep": {
+        const sender = await signerFor("sender");
+        const r = await withRevenue((where) => revenue.sweepDeposit(provider, sender, { ...where, id: args.values.get("id")!, asset: args.values.get("asset") }));
+        console.log(revenue.formatSweep(r));
         break;
       }
     }

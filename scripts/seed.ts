@@ -13,7 +13,10 @@
  *   three signed demo claim links for fresh dev accounts #6-#8, one of them referred by a fan;
  * - a crowdfund in progress, started by the creator through the CrowdfundFactory with the creator
  *   CLI's core (ETH, goal 5, cap 10, 14 days, 1,000 AUR per ETH, 5% referral bonus), approved by a
- *   real community proposal (MINTER_ROLE), with two fans' contributions, one naming a referrer.
+ *   real community proposal (MINTER_ROLE), with two fans' contributions, one naming a referrer;
+ * - the community's revenue share, created with the creator CLI's core and approved by a real
+ *   community proposal (REVENUE_ROLE, so AUR records balances from then on), holding one revenue
+ *   deposit of 0.5 ETH from the creator that the holders can claim.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,6 +28,7 @@ import { buildProposal, GovernorHelper, mined, VoteType } from "./lib/governance
 import { claimLink, defaultVaultConfig, encodeVaultConfig, signVoucher, type Voucher } from "./lib/rewards.ts";
 import { DEFAULT_APP_URL } from "./lib/rewards-cli.ts";
 import { contribute, startCrowdfund } from "./lib/funding-cli.ts";
+import { depositRevenue, REVENUE_ROLE, setupRevenueShare } from "./lib/revenue-cli.ts";
 
 const { ethers, networkHelpers } = await network.create();
 const { chainId } = await ethers.provider.getNetwork();
@@ -105,6 +109,21 @@ const crowdfundContributions = [
 for (const c of crowdfundContributions) await contribute(ethers.provider, c.fan, fund.crowdfund, { amount: c.amount, referrer: c.referrer });
 const crowdfund = await ethers.getContractAt("Crowdfund", fund.crowdfund);
 
+// ---------------------------------------------------------------- revenue sharing, approved by the community DAO
+// Also before the live proposal (another whole community proposal of chain time).
+const revenueWhere = { factory: platform.revenueShareFactory, token: aurora.token };
+const revenueSetup = await setupRevenueShare(ethers.provider, creator, revenueWhere);
+let revenueProposalId: bigint;
+{
+  // Exactly the proposal `./coterie funding revenue-setup` prints: grantRole(REVENUE_ROLE, revenueShare) on the token.
+  const { proposal } = revenueSetup;
+  const approve = buildProposal([{ target: proposal.target, data: proposal.calldata, value: proposal.value }], proposal.description);
+  revenueProposalId = await new GovernorHelper(governor, networkHelpers.time, approve).pass(creator, [creator]);
+}
+// Recording started in the block that executed the proposal; a deposit needs a later block.
+await networkHelpers.mine();
+const revenueDeposit = await depositRevenue(ethers.provider, creator, { ...revenueWhere, amount: "0.5" });
+
 // ---------------------------------------------------------------- a live community proposal
 const grant = parseEther("0.25");
 const description = "Fan-art contest: send 0.25 ETH from the treasury to the winner";
@@ -161,6 +180,22 @@ const demo = {
       amount: parseEther(c.amount).toString(),
       referrer: c.referrer ?? ZeroAddress,
     })),
+  },
+  revenueShare: revenueSetup.info.address,
+  revenue: {
+    approved: await token.hasRole(REVENUE_ROLE, revenueSetup.info.address),
+    approvalProposalId: Number(revenueProposalId),
+    recordingSince: Number(await token.revenueRecordingSince()),
+    deposits: [
+      {
+        asset: revenueDeposit.asset.address,
+        id: Number(revenueDeposit.id),
+        amount: revenueDeposit.amount.toString(),
+        supply: revenueDeposit.supply.toString(),
+        snapshot: Number(revenueDeposit.snapshot),
+        depositor: revenueDeposit.depositor,
+      },
+    ],
   },
   rewards: {
     attester: await vault.attester(),

@@ -4,6 +4,7 @@
  * 1. starts a `hardhat node` on 127.0.0.1:8545 (or --rpc-port / COTERIE_RPC_PORT),
  * 2. deploys the platform with the same command a user runs (`npm run deploy -- --network localhost`),
  * 3. seeds a demo community with a crowdfund in progress (scripts/seed.ts),
+ *    and a revenue deposit its holders can claim,
  * 4. prints the addresses and the dev accounts, and keeps the chain running until Ctrl-C, which
  *    stops everything it started.
  *
@@ -117,6 +118,8 @@ const demo = JSON.parse(readFileSync(join(DEPLOYMENTS_DIR, "demo-31337.json"), "
   rewardVault: string;
   crowdfund: string;
   funding: { goal: string; cap: string; deadline: number; price: string; referralBps: number; raised: string; approved: boolean; approvalProposalId: number; contributions: unknown[] };
+  revenueShare?: string;
+  revenue?: { approved: boolean; approvalProposalId: number; deposits: Array<{ asset: string; amount: string; snapshot: number }> };
   rewards: {
     attester: string;
     epochBudget: string;
@@ -145,6 +148,15 @@ const lines = [
   `  crowdfund ${demo.crowdfund}   (${eth(demo.funding.raised)} of ${eth(demo.funding.goal)} ETH raised from ${demo.funding.contributions.length} fans, cap ${eth(demo.funding.cap)} ETH; ` +
     `${aur(demo.funding.price)} per ETH; ${demo.funding.referralBps / 100}% referral bonus; ends ${new Date(demo.funding.deadline * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC; ` +
     `${demo.funding.approved ? `approved by community proposal #${demo.funding.approvalProposalId}` : "awaiting DAO approval"})`,
+  ...(demo.revenueShare === undefined || demo.revenue === undefined
+    ? []
+    : [
+        `  revenue   ${demo.revenueShare}   (revenue share: ` +
+          demo.revenue.deposits
+            .map((d) => `a revenue deposit of ${eth(d.amount)} ${d.asset === ZeroAddress ? "ETH" : d.asset} for the holders to claim`)
+            .join(", ") +
+          `; ${demo.revenue.approved ? `approved by community proposal #${demo.revenue.approvalProposalId}` : "awaiting DAO approval"})`,
+      ]),
   "",
   `Demo claim links (for the web app, or: ${rewardsEnv}./coterie rewards redeem --link "<link>"):`,
   ...demo.rewards.claimLinks.flatMap((c) => [
@@ -153,6 +165,7 @@ const lines = [
   ]),
   `Rewards CLI: ${rewardsEnv}./coterie rewards status   (./coterie rewards help for signing vouchers and campaigns)`,
   `Crowdfund CLI: ${rewardsEnv}./coterie funding status   (./coterie funding help for starting, contributing, finalizing, claiming)`,
+  `Revenue CLI: ${rewardsEnv}./coterie funding revenue --account <a fan>   (claim-revenue --account <a fan> claims; deposit, sweep, revenue-setup)`,
   "",
   "Dev accounts (Hardhat's public test mnemonic; never use these keys on a real network):",
 ];

@@ -33,8 +33,6 @@ interface IRevenueShare {
     error RevenueShareWrongClone();
     /// @notice A zero deposit, or one of 2^104 units or more.
     error RevenueShareInvalidAmount(uint256 amount);
-    /// @notice ETH sent with an ERC-20 deposit.
-    error RevenueShareUnexpectedEth();
     /// @notice The token delivered less than the amount (fee-on-transfer tokens are refused).
     error RevenueShareTransferShortfall(uint256 expected, uint256 received);
     /// @notice Nobody held tokens before this block, so there is nobody to share with.
