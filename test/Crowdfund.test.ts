@@ -424,6 +424,7 @@ describe("Crowdfund", function () {
         ["deadline now", { deadline: now + 1n }], // the creating transaction's own timestamp
         ["deadline beyond 365 days", { deadline: now + 1n + 365n * 86_400n + 1n }], // contributions would be locked too long
         ["price 0", { price: 0n }],
+        ["price of 2^128 or more", { price: 1n << 128n }], // would overflow the token arithmetic of finalize
         ["referral 10,001 bps", { referralBps: 10_001n }],
         ["goal above uint128", { goal: 1n << 128n, cap: 0n }],
       ];
@@ -1213,6 +1214,27 @@ describe("Crowdfund", function () {
         .withArgs(CrowdfundState.Ended);
       await expect(c.crowdfund.finalize()).to.emit(c.crowdfund, "Failed").withArgs(E(12), true);
       await expect(c.crowdfund.connect(c.carol).refund(c.carol.address)).to.changeEtherBalance(ethers, c.carol, E(3));
+    });
+  });
+
+  describe("stray tokens", function () {
+    it("sends any ERC-20 it does not account for to the treasury (StrayTokensSwept), never the payment or community token (CrowdfundNotStray)", async function () {
+      const c = await loadFixture(withUsdCrowdfund);
+      const stray = await ethers.deployContract("MockERC20", ["Stray", "STR"]);
+      await mined(stray.mint(c.address, E(42)));
+      const tx = c.crowdfund.connect(c.outsider).sweepStrayTokens(await stray.getAddress());
+      await expect(tx)
+        .to.emit(c.crowdfund, "StrayTokensSwept")
+        .withArgs(await stray.getAddress(), c.aurora.timelock, E(42));
+      expect(await stray.balanceOf(c.aurora.timelock)).to.equal(E(42));
+      await expect(c.crowdfund.sweepStrayTokens(await stray.getAddress()))
+        .to.be.revertedWithCustomError(c.crowdfund, "CrowdfundNothingToClaim")
+        .withArgs(c.address);
+      for (const accounted of [c.usd.target as string, c.tokenAddress]) {
+        await expect(c.crowdfund.sweepStrayTokens(accounted))
+          .to.be.revertedWithCustomError(c.crowdfund, "CrowdfundNotStray")
+          .withArgs(accounted);
+      }
     });
   });
 

@@ -100,7 +100,7 @@ contract Crowdfund is ICrowdfund {
 
     /// @inheritdoc ICrowdfund
     /// @dev Requirements: once; non-zero addresses; goal > 0; cap 0 or >= goal; deadline in the
-    /// future and at most MAX_DURATION away; price > 0; referral rate <= 10,000; amounts below 2^128. Emits {CrowdfundInitialized}.
+    /// future and at most MAX_DURATION away; 0 < price < 2^128; referral rate <= 10,000; amounts below 2^128. Emits {CrowdfundInitialized}.
     function initialize(
         address token_,
         address treasury_,
@@ -120,6 +120,7 @@ contract Crowdfund is ICrowdfund {
             p.deadline <= block.timestamp ||
             p.deadline > block.timestamp + MAX_DURATION ||
             p.price == 0 ||
+            p.price > type(uint128).max || // keeps the token arithmetic of finalize from overflowing
             p.referralBps > MAX_BPS ||
             feeBps_ > MAX_BPS
         ) revert CrowdfundInvalidParams();
@@ -174,10 +175,9 @@ contract Crowdfund is ICrowdfund {
 
         Totals memory totals = _totals;
         uint256 cap = _limits.cap;
+        uint256 room = (cap != 0 ? cap : type(uint128).max) - totals.raised;
+        if (amount > room) revert CrowdfundCapExceeded(amount, room);
         uint256 newRaised = totals.raised + amount;
-        if (cap != 0 ? newRaised > cap : newRaised > type(uint128).max) {
-            revert CrowdfundCapExceeded(amount, (cap != 0 ? cap : type(uint128).max) - totals.raised);
-        }
 
         // Effects. Reaching the cap ends the crowdfund: `state()` reads Ended from then on.
         totals.raised = uint128(newRaised);
@@ -282,6 +282,17 @@ contract Crowdfund is ICrowdfund {
         delete _owed[recipient];
         emit PayoutWithdrawn(recipient, amount);
         _send(recipient, amount);
+    }
+
+    /// @inheritdoc ICrowdfund
+    /// @dev Anyone may call; the tokens go to the treasury. Emits {StrayTokensSwept}.
+    function sweepStrayTokens(address asset) external nonReentrant {
+        if (asset == _paymentToken || asset == _core.token) revert CrowdfundNotStray(asset);
+        uint256 amount = IERC20(asset).balanceOf(address(this));
+        if (amount == 0) revert CrowdfundNothingToClaim(address(this));
+        address treasury_ = _treasury;
+        emit StrayTokensSwept(asset, treasury_, amount);
+        IERC20(asset).safeTransfer(treasury_, amount);
     }
 
     /// @dev Pays a payout, keeping it for {withdrawPayout} if the recipient cannot take it now.

@@ -107,8 +107,11 @@ contract RevenueShare is IRevenueShare {
 
     /// @inheritdoc IRevenueShare
     /// @dev Deposits past their claim window pay nothing (their remainder belongs to the treasury).
-    /// Emits {RevenueClaimed}.
+    /// This contract cannot claim for itself. Emits {RevenueClaimed}.
     function claim(address asset, address account, uint256 maxDeposits) external nonReentrant returns (uint256 amount) {
+        // Tokens held here (sent by anyone) share in deposits, but that share can only go to the
+        // treasury with the sweep: paying it to this contract would lock it for good.
+        if (account == address(this)) revert RevenueShareNothingToClaim(asset, account);
         uint256 fromId = _next[asset][account];
         Deposit[] storage list = _deposits[asset];
         uint256 toId = _end(list.length, fromId, maxDeposits);

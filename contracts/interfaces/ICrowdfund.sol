@@ -19,7 +19,7 @@ interface ICrowdfund {
     /// @param deadline Last timestamp at which contributions are accepted; in the future, at most
     /// 365 days away (contributions are locked until it passes).
     /// @param price Community tokens (smallest unit) per 10^18 payment units, so
-    /// `tokens = paid * price / 1e18`; non-zero.
+    /// `tokens = paid * price / 1e18`; non-zero and below 2^128.
     /// @param referralBps Bonus for the referrer named on a contribution, in basis points of the
     /// tokens that contribution buys; <= 10,000.
     struct Params {
@@ -71,6 +71,9 @@ interface ICrowdfund {
     event PayoutDeferred(address indexed recipient, uint256 amount);
     /// @notice A deferred payout was sent.
     event PayoutWithdrawn(address indexed recipient, uint256 amount);
+    /// @notice ERC-20 tokens this crowdfund never accounts for (e.g. a revenue share paid to the
+    /// tokens it holds for contributors) went to the treasury.
+    event StrayTokensSwept(address indexed asset, address indexed treasury, uint256 amount);
 
     /*//////////////////////////////////////////////////////////////
                                   ERRORS
@@ -99,6 +102,8 @@ interface ICrowdfund {
     error CrowdfundCannotMint(uint256 retryUntil);
     /// @notice An ETH payment to `to` failed.
     error CrowdfundEthTransferFailed(address to, uint256 amount);
+    /// @notice The payment token and the community token are accounted for, never swept.
+    error CrowdfundNotStray(address asset);
     /// @notice A call re-entered the crowdfund while another was running.
     error CrowdfundReentrantCall();
     /// @notice A zero address where an account is needed.
@@ -138,6 +143,11 @@ interface ICrowdfund {
     /// @notice After a failure, sends the caller exactly what it paid, to `to`.
     /// @param to Receiver of the refund (lets a contract that cannot take ETH redirect it).
     function refund(address payable to) external;
+
+    /// @notice Sends the treasury every unit of an ERC-20 this crowdfund does not account for: any
+    /// token but the payment token and the community token (anyone may call).
+    /// @param asset The ERC-20.
+    function sweepStrayTokens(address asset) external;
 
     /// @notice Sends a deferred ETH payout (anyone may call; the ETH goes to `recipient`).
     /// @param recipient The treasury or fee recipient whose payout was deferred.

@@ -43,7 +43,7 @@ interface IRevenueShare {
     error RevenueShareClaimWindowOpen(uint256 claimableUntil);
     /// @notice No deposit of `asset` has this id.
     error RevenueShareUnknownDeposit(address asset, uint256 id);
-    /// @notice The deposit was swept already.
+    /// @notice Nothing is left of the deposit to sweep: it was swept already, or fully claimed.
     error RevenueShareAlreadySwept(address asset, uint256 id);
     /// @notice An ETH payment failed.
     error RevenueShareEthTransferFailed(address to, uint256 amount);

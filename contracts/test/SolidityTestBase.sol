@@ -17,6 +17,9 @@ interface Vm {
     function expectRevert(bytes calldata revertData) external;
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function addr(uint256 privateKey) external pure returns (address);
+    function deal(address account, uint256 newBalance) external;
+    function snapshotState() external returns (uint256 snapshotId);
+    function revertToStateAndDelete(uint256 snapshotId) external returns (bool success);
 }
 
 /// @dev Minimal assertions: revert with both values so a failing fuzz run explains itself.
