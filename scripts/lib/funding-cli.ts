@@ -241,25 +241,40 @@ function hint(decoded: string): string {
   return "";
 }
 
+/** How reverts are decoded and explained: the interfaces that know the errors, and a hint per error. */
+export interface RevertExplainer {
+  interfaces: Interface[];
+  hint(decoded: string): string;
+}
+
+/** The crowdfund commands' explainer. */
+export function fundingExplainer(): RevertExplainer {
+  return { interfaces: fundingInterfaces(), hint };
+}
+
 /** Runs a staticCall; a revert becomes a FundingError naming the decoded custom error. */
-export async function simulate<T>(what: string, call: () => Promise<T>): Promise<T> {
+export async function simulate<T>(what: string, call: () => Promise<T>, explain: RevertExplainer = fundingExplainer()): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    const decoded = decodeRevert(error, fundingInterfaces());
-    if (decoded !== null) throw new FundingError(`${what} would revert: ${decoded}${hint(decoded)}`);
+    const decoded = decodeRevert(error, explain.interfaces);
+    if (decoded !== null) throw new FundingError(`${what} would revert: ${decoded}${explain.hint(decoded)}`);
     throw error;
   }
 }
 
 /** Sends a transaction and waits for its receipt; a revert becomes a readable error. */
-export async function send(what: string, tx: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
+export async function send(
+  what: string,
+  tx: () => Promise<ContractTransactionResponse>,
+  explain: RevertExplainer = fundingExplainer(),
+): Promise<ContractTransactionReceipt> {
   let response: ContractTransactionResponse;
   try {
     response = await tx();
   } catch (error) {
-    const decoded = decodeRevert(error, fundingInterfaces());
-    if (decoded !== null) throw new FundingError(`${what} reverted: ${decoded}${hint(decoded)}`);
+    const decoded = decodeRevert(error, explain.interfaces);
+    if (decoded !== null) throw new FundingError(`${what} reverted: ${decoded}${explain.hint(decoded)}`);
     throw error;
   }
   const receipt = await response.wait();

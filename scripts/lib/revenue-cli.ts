@@ -30,7 +30,17 @@ import {
   SocialToken__factory,
 } from "../../typechain-types/index.ts";
 import type { RevenueShare, RevenueShareFactory, SocialToken } from "../../typechain-types/index.ts";
-import { amountText, FundingError, readAsset, type ApprovalProposal, type Asset, type FundingDemoFile } from "./funding-cli.ts";
+import {
+  amountText,
+  FundingError,
+  readAsset,
+  send,
+  simulate,
+  type ApprovalProposal,
+  type Asset,
+  type FundingDemoFile,
+  type RevertExplainer,
+} from "./funding-cli.ts";
 import { chainNow, decodeRevert, formatRelative, formatTime } from "./rewards-cli.ts";
 
 export const REVENUE_ROLE = id("REVENUE_ROLE");
@@ -155,15 +165,9 @@ export function revenueHint(decoded: string, symbol = "the token"): string {
   return "";
 }
 
-/** Runs a staticCall; a revert becomes a FundingError naming the decoded custom error. */
-async function simulate<T>(what: string, symbol: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const decoded = decodeRevert(error, revenueInterfaces());
-    if (decoded !== null) throw new FundingError(`${what} would revert: ${decoded}${revenueHint(decoded, symbol)}`);
-    throw error;
-  }
+/** Decodes reverts with the revenue share's, the token's and the factories' errors. */
+function explain(symbol: string): RevertExplainer {
+  return { interfaces: revenueInterfaces(), hint: (decoded) => revenueHint(decoded, symbol) };
 }
 
 /**
@@ -174,7 +178,7 @@ async function simulate<T>(what: string, symbol: string, call: () => Promise<T>)
  */
 async function simulateDeposit<T>(symbol: string, call: (blockTag: "latest" | "pending") => Promise<T>): Promise<T> {
   try {
-    return await simulate("deposit", symbol, () => call("latest"));
+    return await simulate("deposit", () => call("latest"), explain(symbol));
   } catch (error) {
     const since = error instanceof FundingError ? error.message.match(/SocialTokenRevenueNotStarted\(since=(\d+)\)/)?.[1] : undefined;
     if (since === undefined || BigInt(since) === 0n) throw error;
@@ -184,21 +188,6 @@ async function simulateDeposit<T>(symbol: string, call: (blockTag: "latest" | "p
       throw error;
     }
   }
-}
-
-/** Sends a transaction and waits for its receipt; a revert becomes a readable error. */
-async function send(what: string, symbol: string, tx: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
-  let response: ContractTransactionResponse;
-  try {
-    response = await tx();
-  } catch (error) {
-    const decoded = decodeRevert(error, revenueInterfaces());
-    if (decoded !== null) throw new FundingError(`${what} reverted: ${decoded}${revenueHint(decoded, symbol)}`);
-    throw error;
-  }
-  const receipt = await response.wait();
-  if (receipt === null) throw new FundingError(`${what}: transaction ${response.hash} was not mined`);
-  return receipt;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,7 +243,7 @@ export async function openRevenueShare(provider: Provider, opts: { factory: stri
     throw new FundingError(`${factoryAddress} is not a RevenueShareFactory`);
   }
   const registry = ICommunityFactory__factory.connect(communityFactory, provider);
-  const c = await simulate("revenueShareOf", tokenAsset.symbol, () => registry.communityByToken(tokenAddress));
+  const c = await simulate("revenueShareOf", () => registry.communityByToken(tokenAddress), explain(tokenAsset.symbol));
   const address = getAddress(predicted);
   const exists = (await provider.getCode(address)) !== "0x";
   return {
@@ -341,8 +330,12 @@ export async function setupRevenueShare(
   if (!info.exists) {
     const factory = info.factory.connect(sender);
     const symbol = info.tokenAsset.symbol;
-    const predicted = await simulate("createRevenueShare", symbol, () => factory.createRevenueShare.staticCall(info.tokenAsset.address));
-    const receipt = await send("createRevenueShare", symbol, () => factory.createRevenueShare(info.tokenAsset.address));
+    const predicted = await simulate(
+      "createRevenueShare",
+      () => factory.createRevenueShare.staticCall(info.tokenAsset.address),
+      explain(symbol),
+    );
+    const receipt = await send("createRevenueShare", () => factory.createRevenueShare(info.tokenAsset.address), explain(symbol));
     hash = receipt.hash;
     info = await openRevenueShare(provider, opts);
     if (!info.exists || getAddress(predicted) !== info.address) {
@@ -468,8 +461,10 @@ export async function depositRevenue(
     }
     await simulateDeposit(symbol, (blockTag) => share.depositToken.staticCall(asset.address, amount, { blockTag }));
   }
-  const receipt = await send("deposit", symbol, () =>
-    asset.address === ZeroAddress ? share.depositETH({ value: amount }) : share.depositToken(asset.address, amount),
+  const receipt = await send(
+    "deposit",
+    () => (asset.address === ZeroAddress ? share.depositETH({ value: amount }) : share.depositToken(asset.address, amount)),
+    explain(symbol),
   );
   let id: bigint | null = null;
   let supply = 0n;
@@ -694,8 +689,8 @@ export async function claimRevenue(
     );
   }
   const share = rs.connect(sender);
-  await simulate("claim", symbol, () => share.claim.staticCall(asset.address, account, max));
-  const receipt = await send("claim", symbol, () => share.claim(asset.address, account, max));
+  await simulate("claim", () => share.claim.staticCall(asset.address, account, max), explain(symbol));
+  const receipt = await send("claim", () => share.claim(asset.address, account, max), explain(symbol));
   let result: { paid: bigint; fromId: bigint; toId: bigint } | null = null;
   for (const log of receipt.logs) {
     if (getAddress(log.address) !== info.address) continue;
@@ -739,8 +734,8 @@ export async function sweepDeposit(
   requireExists(info);
   const symbol = info.tokenAsset.symbol;
   const share = info.revenueShare.connect(sender);
-  await simulate("sweep", symbol, () => share.sweep.staticCall(asset.address, depositId));
-  const receipt = await send("sweep", symbol, () => share.sweep(asset.address, depositId));
+  await simulate("sweep", () => share.sweep.staticCall(asset.address, depositId), explain(symbol));
+  const receipt = await send("sweep", () => share.sweep(asset.address, depositId), explain(symbol));
   let amount: bigint | null = null;
   for (const log of receipt.logs) {
     if (getAddress(log.address) !== info.address) continue;
