@@ -32,7 +32,7 @@ import {SocialToken} from "../token/SocialToken.sol";
 import {Crowdfund} from "./Crowdfund.sol";
 import {CrowdfundHandler, CrowdfundPayee} from "../test/CrowdfundHandler.sol";
 import {MockERC20} from "../test/MockERC20.sol";
-import {Vm, Assertions} from "../test/SolidityTestBase.sol";
+import {Vm, Assertions, hexOf} from "../test/SolidityTestBase.sol";
 
 /**
  * @title Crowdfund test fixture
@@ -362,17 +362,6 @@ contract CrowdfundTest is CrowdfundFixture {
 
     function _balance(address asset, address who) private view returns (uint256) {
         return asset == address(0) ? who.balance : MockERC20(asset).balanceOf(who);
-    }
-
-    function _hex(bytes memory data) private pure returns (string memory) {
-        bytes memory out = new bytes(2 + data.length * 2);
-        bytes16 digits = "0123456789abcdef";
-        (out[0], out[1]) = ("0", "x");
-        for (uint256 i; i < data.length; ++i) {
-            out[2 + 2 * i] = digits[uint8(data[i]) >> 4];
-            out[3 + 2 * i] = digits[uint8(data[i]) & 0x0f];
-        }
-        return string(out);
     }
 
     /// @dev Referrer choice `r`: none, the contributor itself, the outsider or a contributor.
@@ -860,7 +849,7 @@ contract CrowdfundTest is CrowdfundFixture {
         _pay(cf, _actor(0), amount, _actor(1));
         vm.warp(block.timestamp + s.duration + MINT_GRACE + 1);
         (bool ok, bytes memory reason) = address(cf).call(abi.encodeCall(ICrowdfund.finalize, ()));
-        if (!ok) revert(string.concat("finalize reverted after the grace period, funds locked: ", _hex(reason)));
+        if (!ok) revert(string.concat("finalize reverted after the grace period, funds locked: ", hexOf(reason)));
         if (cf.state() == ICrowdfund.State.Failed) {
             uint256 before = _actor(0).balance;
             vm.prank(_actor(0));

@@ -6,7 +6,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {ICrowdfund} from "../interfaces/ICrowdfund.sol";
 import {Crowdfund} from "../funding/Crowdfund.sol";
 import {SocialToken} from "../token/SocialToken.sol";
-import {Vm} from "./SolidityTestBase.sol";
+import {Vm, hexOf} from "./SolidityTestBase.sol";
 
 /**
  * @title CrowdfundPayee
@@ -686,7 +686,7 @@ contract CrowdfundHandler {
     ) private returns (bool) {
         if (succeeded) {
             if (expected.length != 0) {
-                _violation(string.concat(_name(action), ": succeeded, expected revert ", _hex(expected)));
+                _violation(string.concat(_name(action), ": succeeded, expected revert ", hexOf(expected)));
                 return false;
             }
             successes[action] += 1;
@@ -697,9 +697,9 @@ contract CrowdfundHandler {
                 string.concat(
                     _name(action),
                     ": reverted with ",
-                    _hex(reason),
+                    hexOf(reason),
                     ", expected ",
-                    expected.length == 0 ? "success" : _hex(expected)
+                    expected.length == 0 ? "success" : hexOf(expected)
                 )
             );
         } else {
@@ -724,19 +724,6 @@ contract CrowdfundHandler {
 
     function _rand(uint256 seed, string memory salt) private pure returns (uint256) {
         return uint256(keccak256(abi.encode(seed, salt)));
-    }
-
-    function _hex(bytes memory data) private pure returns (string memory) {
-        if (data.length == 0) return "0x (empty)";
-        bytes memory out = new bytes(2 + data.length * 2);
-        bytes16 digits = "0123456789abcdef";
-        out[0] = "0";
-        out[1] = "x";
-        for (uint256 i; i < data.length; ++i) {
-            out[2 + 2 * i] = digits[uint8(data[i]) >> 4];
-            out[3 + 2 * i] = digits[uint8(data[i]) & 0x0f];
-        }
-        return string(out);
     }
 
     function _name(Action action) private pure returns (string memory) {

@@ -5,7 +5,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {IRewardVault} from "../interfaces/IRewardVault.sol";
 import {RewardVault} from "../rewards/RewardVault.sol";
 import {SocialToken} from "../token/SocialToken.sol";
-import {Vm} from "./SolidityTestBase.sol";
+import {Vm, hexOf} from "./SolidityTestBase.sol";
 
 /**
  * @title RewardVaultHandler
@@ -807,7 +807,7 @@ contract RewardVaultHandler {
     ) private returns (bool) {
         if (succeeded) {
             if (expected.length != 0) {
-                _violation(string.concat(_name(action), ": succeeded, expected revert ", _hex(expected)));
+                _violation(string.concat(_name(action), ": succeeded, expected revert ", hexOf(expected)));
                 return false;
             }
             successes[action] += 1;
@@ -815,7 +815,7 @@ contract RewardVaultHandler {
         }
         if (keccak256(reason) != keccak256(expected)) {
             _violation(
-                string.concat(_name(action), ": reverted with ", _hex(reason), ", expected ", expected.length == 0 ? "success" : _hex(expected))
+                string.concat(_name(action), ": reverted with ", hexOf(reason), ", expected ", expected.length == 0 ? "success" : hexOf(expected))
             );
         } else {
             failures[action] += 1;
@@ -875,19 +875,6 @@ contract RewardVaultHandler {
 
     function _err(bytes4 selector) private pure returns (bytes memory) {
         return abi.encodeWithSelector(selector);
-    }
-
-    function _hex(bytes memory data) private pure returns (string memory) {
-        if (data.length == 0) return "0x (empty)";
-        bytes memory out = new bytes(2 + data.length * 2);
-        bytes16 digits = "0123456789abcdef";
-        out[0] = "0";
-        out[1] = "x";
-        for (uint256 i; i < data.length; ++i) {
-            out[2 + 2 * i] = digits[uint8(data[i]) >> 4];
-            out[3 + 2 * i] = digits[uint8(data[i]) & 0x0f];
-        }
-        return string(out);
     }
 
     function _name(Action action) private pure returns (string memory) {

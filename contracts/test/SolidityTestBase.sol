@@ -70,3 +70,16 @@ abstract contract Assertions {
         return min + (x % (size + 1));
     }
 }
+
+/// @dev Revert data and other bytes as 0x-hex for failure messages ("0x (empty)" for none).
+function hexOf(bytes memory data) pure returns (string memory) {
+    if (data.length == 0) return "0x (empty)";
+    bytes memory out = new bytes(2 + data.length * 2);
+    bytes16 digits = "0123456789abcdef";
+    (out[0], out[1]) = ("0", "x");
+    for (uint256 i; i < data.length; ++i) {
+        out[2 + 2 * i] = digits[uint8(data[i]) >> 4];
+        out[3 + 2 * i] = digits[uint8(data[i]) & 0x0f];
+    }
+    return string(out);
+}
