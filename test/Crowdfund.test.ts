@@ -24,6 +24,7 @@ import {
 } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import PlatformModule from "../deploy/modules/Platform.ts";
+import { minimalProxyCreationCode } from "./helpers/clones.ts";
 import { communityParams, findCommunityCreated, DAY } from "../scripts/lib/community.ts";
 import { buildProposal, GovernorHelper, VoteType } from "../scripts/lib/governance.ts";
 import { minimalProxyRuntime } from "./helpers/clones.ts";
@@ -545,6 +546,24 @@ describe("Crowdfund", function () {
         [c.address, c.aurora.timelock, c.platformTimelockAddress, outsider.address],
         [-E(12), E(12) - fee, fee, 0n]
       );
+    });
+
+    it("a clone initialised outside the factory refuses zero token, treasury or fee recipient (CrowdfundZeroAddress)", async function () {
+      const c = await loadFixture(withCommunity);
+      const receipt = await (
+        await c.outsider.sendTransaction({ data: minimalProxyCreationCode(await c.implementation.getAddress()) })
+      ).wait();
+      if (receipt === null || receipt.contractAddress === null) throw new Error("clone not deployed");
+      const clone = await ethers.getContractAt("Crowdfund", receipt.contractAddress);
+      const params = await crowdfundParams();
+      const [token, treasury, recipient] = [c.tokenAddress, c.outsider.address, c.outsider.address];
+      for (const [t, tr, r] of [
+        [ZeroAddress, treasury, recipient],
+        [token, ZeroAddress, recipient],
+        [token, treasury, ZeroAddress],
+      ]) {
+        await expect(clone.initialize(t, tr, r, 0, params)).to.be.revertedWithCustomError(clone, "CrowdfundZeroAddress");
+      }
     });
 
     it("cannot re-initialise the implementation or a clone (CrowdfundAlreadyInitialized)", async function () {

@@ -15,6 +15,7 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import {
   AbiCoder,
+  concat,
   id,
   keccak256,
   parseEther,
@@ -28,7 +29,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated, DAY, type CommunityParams } from "../scripts/lib/community.ts";
 import { buildProposal, GovernorHelper } from "../scripts/lib/governance.ts";
-import { Prng } from "./helpers/rewards.ts";
+import { cloneWithArgsCreationCode, Prng } from "./helpers/rewards.ts";
 import type { RevenueShare, SocialToken } from "../typechain-types/index.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();
@@ -775,6 +776,41 @@ describe("Revenue sharing", function () {
       await expect(c.revenueImplementation.initialize(c.aurora.token, c.aurora.timelock)).to.be.revertedWithCustomError(
         c.revenue,
         "RevenueShareAlreadyInitialized"
+      );
+    });
+  });
+
+  describe("RevenueShare: clones made elsewhere", function () {
+    it("a clone made outside the factory initialises only with its own (token, treasury) arguments (RevenueShareWrongClone)", async function () {
+      const c = await loadFixture(withCommunity);
+      const token = await c.token.getAddress();
+      const treasury = await c.revenue.treasury();
+      const receipt = await (
+        await c.relayer.sendTransaction({
+          data: cloneWithArgsCreationCode(await c.revenueImplementation.getAddress(), concat([token, treasury])),
+        })
+      ).wait();
+      if (receipt === null || receipt.contractAddress === null) throw new Error("clone not deployed");
+      const clone = await ethers.getContractAt("RevenueShare", receipt.contractAddress);
+      expect([await clone.token(), await clone.treasury()]).to.deep.equal([token, treasury]);
+      for (const [t, tr] of [
+        [c.relayer.address, treasury],
+        [token, c.relayer.address],
+      ]) {
+        await expect(clone.initialize(t, tr)).to.be.revertedWithCustomError(clone, "RevenueShareWrongClone");
+      }
+      await clone.initialize(token, treasury);
+      await expect(clone.initialize(token, treasury)).to.be.revertedWithCustomError(clone, "RevenueShareAlreadyInitialized");
+    });
+
+    it("the factory refuses a community factory or implementation without code (RevenueShareFactoryZeroAddress)", async function () {
+      const c = await loadFixture(withCommunity);
+      const Factory = await ethers.getContractFactory("RevenueShareFactory");
+      const impl = await c.revenueImplementation.getAddress();
+      await expect(Factory.deploy(c.relayer.address, impl)).to.be.revertedWithCustomError(Factory, "RevenueShareFactoryZeroAddress");
+      await expect(Factory.deploy(await c.revenueFactory.communityFactory(), c.relayer.address)).to.be.revertedWithCustomError(
+        Factory,
+        "RevenueShareFactoryZeroAddress",
       );
     });
   });
