@@ -7,7 +7,8 @@
  * does), picks the keys and prints; the work is done by scripts/lib/funding-cli.ts, which the tests
  * drive in-process.
  */
-import { isAddress, ZeroAddress, type Signer } from "ethers";
+import { isAddress, ZeroAddress } from "ethers";
+import { connect, importCore, main, parseArgs, signerPicker, UsageError, type Args, type CommandFlags } from "./lib/cli.ts";
 
 const USAGE = `Coterie funding: the creator CLI for a community's crowdfunds.
 
@@ -96,7 +97,7 @@ type Command =
   | "sweep"
   | "help";
 
-const FLAGS: Record<Command, { values: string[]; required: string[] }> = {
+const FLAGS: Record<Command, CommandFlags> = {
   start: { values: ["goal", "cap", "days", "price", "payment", "referral-bps", "salt", "token", "factory"], required: ["goal", "days", "price"] },
   status: { values: ["crowdfund", "account"], required: [] },
   contribute: { values: ["crowdfund", "amount", "referrer"], required: ["amount"] },
@@ -111,120 +112,33 @@ const FLAGS: Record<Command, { values: string[]; required: string[] }> = {
   help: { values: [], required: [] },
 };
 const COMMON_VALUES = ["network"];
-const COMMON_SWITCHES = ["debug", "help"];
-const LOCAL_NETWORKS = new Set(["localhost", "hardhat", "default"]);
 const KEY_ENV = { creator: "CREATOR_PRIVATE_KEY", sender: "SENDER_PRIVATE_KEY" } as const;
 /** Hardhat dev account that contributes and relays on the local chain ("spare" in start's list). */
 const DEV_SENDER_INDEX = 5;
 
-/** A mistake in the command line: exit code 2. */
-class UsageError extends Error {}
-
-interface Args {
-  command: Command;
-  values: Map<string, string>;
-  switches: Set<string>;
-}
-
-function parseArgs(argv: string[]): Args {
-  const [first, ...rest] = argv;
-  const asHelp = first === undefined || first === "--help" || first === "-h";
-  const command = (asHelp ? "help" : first) as Command;
-  if (!(command in FLAGS)) throw new UsageError(`unknown command "${first}" (commands: ${Object.keys(FLAGS).join(", ")})`);
-  const spec = FLAGS[command];
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  const args = asHelp ? argv : rest;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if (COMMON_SWITCHES.includes(name)) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      switches.add(name);
-    } else if ([...spec.values, ...COMMON_VALUES].includes(name)) {
-      const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`--${name} needs a value`);
-      if (values.has(name)) throw new UsageError(`--${name} is given twice`);
-      values.set(name, value);
-    } else {
-      const known = [...spec.values, ...COMMON_VALUES, ...COMMON_SWITCHES].map((f) => `--${f}`).join(", ");
-      throw new UsageError(`unknown flag --${name} for "${command}" (flags: ${known})`);
-    }
-  }
-  if (command !== "help" && !switches.has("help")) {
-    for (const name of spec.required) if (!values.has(name)) throw new UsageError(`${command} needs --${name}`);
-  }
-  return { command, values, switches };
-}
-
-/** The message of an error on one line: ethers' short message when it has one. */
-function oneLine(error: unknown): string {
-  const e = error as { shortMessage?: string; message?: string };
-  const text = e?.shortMessage ?? e?.message ?? String(error);
-  return text.replace(/\s*\n\s*/g, " ").trim();
-}
-
-async function run(args: Args): Promise<void> {
+async function run(args: Args<Command>): Promise<void> {
   if (args.command === "help" || args.switches.has("help")) {
     console.log(USAGE);
     return;
   }
-  let core: typeof import("./lib/funding-cli.ts");
-  let revenue: typeof import("./lib/revenue-cli.ts");
-  try {
-    core = await import("./lib/funding-cli.ts");
-    revenue = await import("./lib/revenue-cli.ts");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String((e as Error).message).includes("typechain-types")) {
-      throw new Error("the contract types are missing (typechain-types/): run ./coterie build first");
-    }
-    throw e;
-  }
+  const core = await importCore(() => import("./lib/funding-cli.ts"));
+  const revenue = await importCore(() => import("./lib/revenue-cli.ts"));
   const { FundingError } = core;
   const { defaultDeploymentId, readPlatformAddresses } = await import("./lib/deployments.ts");
   const { demoFilePath } = await import("./lib/rewards-cli.ts");
-  const { config, network } = await import("hardhat");
   const networkName = args.values.get("network") ?? "localhost";
-  // Keys come from the environment, so an HTTP network's own `accounts` (e.g. the public network's
-  // DEPLOYER_PRIVATE_KEY) are neither needed nor used: its URL still comes from its configuration
-  // variable (environment or keystore), as for the deploy command.
-  const conn =
-    config.networks[networkName]?.type === "http" && !LOCAL_NETWORKS.has(networkName)
-      ? await network.create({ network: networkName, override: { accounts: "remote" } })
-      : await network.create({ network: networkName });
+  const conn = await connect(networkName);
   try {
     const { ethers } = conn;
     const provider = ethers.provider;
     const { chainId } = await provider.getNetwork();
-    const local = LOCAL_NETWORKS.has(networkName);
     const demo = core.readFundingDemoFile(chainId);
     for (const flag of ["crowdfund", "token", "factory", "revenue-factory", "asset"]) {
       const value = args.values.get(flag);
       if (value !== undefined && !isAddress(value)) throw new UsageError(`--${flag} is not an address: ${value}`);
     }
 
-    const signerFor = async (role: keyof typeof KEY_ENV): Promise<Signer> => {
-      const envName = KEY_ENV[role];
-      const key = process.env[envName];
-      if (key !== undefined && key.trim() !== "") {
-        try {
-          return new ethers.Wallet(key.trim().startsWith("0x") ? key.trim() : `0x${key.trim()}`, provider);
-        } catch {
-          throw new FundingError(`${envName} is not a valid private key`);
-        }
-      }
-      if (!local) {
-        throw new FundingError(
-          `set ${envName} in the environment to the ${role}'s private key (on --network ${networkName} keys come only from the environment, never from a committed file)`,
-        );
-      }
-      const signers = await ethers.getSigners();
-      if (role === "sender") return signers[DEV_SENDER_INDEX];
-      const creator = demo?.holders?.creator;
-      return creator !== undefined ? ethers.getSigner(creator) : signers[1];
-    };
+    const signerFor = signerPicker({ conn, networkName, keyEnv: KEY_ENV, devSenderIndex: DEV_SENDER_INDEX, demoCreator: demo?.holders?.creator });
 
     const fromDemo = (flag: string, value: string | undefined, what: string): string => {
       const explicit = args.values.get(flag);
@@ -418,15 +332,4 @@ async function run(args: Args): Promise<void> {
   }
 }
 
-const argv = process.argv.slice(2);
-const debug = argv.includes("--debug");
-let code = 0;
-try {
-  await run(parseArgs(argv));
-} catch (error) {
-  if (debug) console.error(error);
-  const command = argv[0] !== undefined && !argv[0].startsWith("-") ? ` ${argv[0]}` : "";
-  console.error(`funding${command}: ${oneLine(error)}${error instanceof UsageError ? " (see ./coterie funding help)" : ""}`);
-  code = error instanceof UsageError ? 2 : 1;
-}
-process.exit(code);
+await main("funding", (argv) => run(parseArgs(argv, FLAGS, COMMON_VALUES)));

@@ -9,8 +9,9 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { isAddress, type Signer } from "ethers";
+import { isAddress } from "ethers";
 import { CsvError } from "./lib/rewards.ts";
+import { connect, importCore, main, oneLine, parseArgs, signerPicker, UsageError, type Args, type CommandFlags } from "./lib/cli.ts";
 
 const USAGE = `Coterie rewards: the creator CLI for a community's RewardVault.
 
@@ -57,7 +58,7 @@ Relative paths are resolved from the directory npm was started in (with ./coteri
 
 type Command = "sign" | "campaign" | "status" | "redeem" | "claim" | "help";
 
-const FLAGS: Record<Command, { values: string[]; switches: string[]; required: string[] }> = {
+const FLAGS: Record<Command, CommandFlags> = {
   sign: { values: ["csv", "deadline-days", "first-id", "base-url", "out"], switches: [], required: ["csv"] },
   campaign: { values: ["csv", "end-days", "out"], switches: ["dry-run"], required: ["csv", "end-days"] },
   status: { values: ["account"], switches: [], required: [] },
@@ -66,52 +67,9 @@ const FLAGS: Record<Command, { values: string[]; switches: string[]; required: s
   help: { values: [], switches: [], required: [] },
 };
 const COMMON_VALUES = ["network", "vault"];
-const COMMON_SWITCHES = ["debug", "help"];
-const LOCAL_NETWORKS = new Set(["localhost", "hardhat", "default"]);
 const KEY_ENV = { attester: "ATTESTER_PRIVATE_KEY", operator: "OPERATOR_PRIVATE_KEY", sender: "SENDER_PRIVATE_KEY" } as const;
 /** Hardhat dev account that relays redemptions and claims on the local chain ("spare" in start's list). */
 const DEV_SENDER_INDEX = 5;
-
-/** A mistake in the command line: exit code 2. */
-class UsageError extends Error {}
-
-interface Args {
-  command: Command;
-  values: Map<string, string>;
-  switches: Set<string>;
-}
-
-function parseArgs(argv: string[]): Args {
-  const [first, ...rest] = argv;
-  const command = (first === undefined || first === "--help" || first === "-h" ? "help" : first) as Command;
-  if (!(command in FLAGS)) throw new UsageError(`unknown command "${first}" (commands: sign, campaign, status, redeem, claim, help)`);
-  const spec = FLAGS[command];
-  const values = new Map<string, string>();
-  const switches = new Set<string>();
-  const args = first === undefined || first === "--help" || first === "-h" ? argv : rest;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf("=");
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    if ([...spec.switches, ...COMMON_SWITCHES].includes(name)) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
-      switches.add(name);
-    } else if ([...spec.values, ...COMMON_VALUES].includes(name)) {
-      const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`--${name} needs a value`);
-      if (values.has(name)) throw new UsageError(`--${name} is given twice`);
-      values.set(name, value);
-    } else {
-      const known = [...spec.values, ...spec.switches, ...COMMON_VALUES, ...COMMON_SWITCHES].map((f) => `--${f}`).join(", ");
-      throw new UsageError(`unknown flag --${name} for "${command}" (flags: ${known})`);
-    }
-  }
-  if (command !== "help" && !switches.has("help")) {
-    for (const name of spec.required) if (!values.has(name)) throw new UsageError(`${command} needs --${name}`);
-  }
-  return { command, values, switches };
-}
 
 function days(text: string, flag: string): number {
   const n = Number(text);
@@ -137,66 +95,24 @@ function writeText(file: string, text: string): string {
   return path;
 }
 
-/** The message of an error on one line: ethers' short message when it has one. */
-function oneLine(error: unknown): string {
-  const e = error as { shortMessage?: string; message?: string };
-  const text = e?.shortMessage ?? e?.message ?? String(error);
-  return text.replace(/\s*\n\s*/g, " ").trim();
-}
-
-async function run(args: Args): Promise<void> {
+async function run(args: Args<Command>): Promise<void> {
   if (args.command === "help" || args.switches.has("help")) {
     console.log(USAGE);
     return;
   }
-  let core: typeof import("./lib/rewards-cli.ts");
-  try {
-    core = await import("./lib/rewards-cli.ts");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String((e as Error).message).includes("typechain-types")) {
-      throw new Error("the contract types are missing (typechain-types/): run ./coterie build first");
-    }
-    throw e;
-  }
+  const core = await importCore(() => import("./lib/rewards-cli.ts"));
   const { RewardsError } = core;
-  const { config, network } = await import("hardhat");
   const networkName = args.values.get("network") ?? "localhost";
-  // Keys come from the environment, so an HTTP network's own `accounts` (e.g. the public network's
-  // DEPLOYER_PRIVATE_KEY) are neither needed nor used: its URL still comes from its configuration
-  // variable (environment or keystore), as for the deploy command.
-  const conn =
-    config.networks[networkName]?.type === "http" && !LOCAL_NETWORKS.has(networkName)
-      ? await network.create({ network: networkName, override: { accounts: "remote" } })
-      : await network.create({ network: networkName });
+  const conn = await connect(networkName);
   try {
     const { ethers } = conn;
     const provider = ethers.provider;
     const { chainId } = await provider.getNetwork();
-    const local = LOCAL_NETWORKS.has(networkName);
     const demo = core.readDemoFile(chainId);
     const explicitVault = args.values.get("vault");
     if (explicitVault !== undefined && !isAddress(explicitVault)) throw new UsageError(`--vault is not an address: ${explicitVault}`);
 
-    const signerFor = async (role: keyof typeof KEY_ENV): Promise<Signer> => {
-      const envName = KEY_ENV[role];
-      const key = process.env[envName];
-      if (key !== undefined && key.trim() !== "") {
-        try {
-          return new ethers.Wallet(key.trim().startsWith("0x") ? key.trim() : `0x${key.trim()}`, provider);
-        } catch {
-          throw new RewardsError(`${envName} is not a valid private key`);
-        }
-      }
-      if (!local) {
-        throw new RewardsError(
-          `set ${envName} in the environment to the ${role}'s private key (on --network ${networkName} keys come only from the environment, never from a committed file)`,
-        );
-      }
-      const signers = await ethers.getSigners();
-      if (role === "sender") return signers[DEV_SENDER_INDEX];
-      const creator = demo?.holders?.creator;
-      return creator !== undefined ? ethers.getSigner(creator) : signers[1];
-    };
+    const signerFor = signerPicker({ conn, networkName, keyEnv: KEY_ENV, devSenderIndex: DEV_SENDER_INDEX, demoCreator: demo?.holders?.creator });
 
     const openVault = async () => {
       const address = explicitVault ?? demo?.rewardVault ?? demo?.community?.rewardVault;
@@ -303,17 +219,7 @@ async function run(args: Args): Promise<void> {
   }
 }
 
-const argv = process.argv.slice(2);
-const debug = argv.includes("--debug");
-let code = 0;
-try {
-  await run(parseArgs(argv));
-} catch (error) {
-  if (debug) console.error(error);
-  const command = argv[0] !== undefined && !argv[0].startsWith("-") ? ` ${argv[0]}` : "";
-  // A CSV's problems are one per line, each with its line number; everything else fits on one line.
-  const message = error instanceof CsvError ? error.message : oneLine(error);
-  console.error(`rewards${command}: ${message}${error instanceof UsageError ? " (see ./coterie rewards help)" : ""}`);
-  code = error instanceof UsageError ? 2 : 1;
-}
-process.exit(code);
+// A CSV's problems are one per line, each with its line number; everything else fits on one line.
+await main("rewards", (argv) => run(parseArgs(argv, FLAGS, COMMON_VALUES)), (error) =>
+  error instanceof CsvError ? error.message : oneLine(error),
+);
