@@ -79,14 +79,28 @@ export function amountText(value: bigint, asset: Pick<Asset, "symbol" | "decimal
   return `${displayAmount(value, asset.decimals)} ${asset.symbol}`;
 }
 
+/** The largest amount a command accepts, why, and an example for the error message. */
+export interface AmountLimit {
+  max: bigint;
+  why: string;
+  example: string;
+}
+
+const CROWDFUND_AMOUNTS: AmountLimit = { max: MAX_UINT128, why: "the crowdfund counts below 2^128 units", example: "5 or 2.5" };
+
 /**
  * Parses a decimal amount given for `--<flag>` in `asset`'s whole units ("5", "2.5"): positive, no
- * more decimals than the asset has, below 2^128 (the crowdfund's limit).
+ * more decimals than the asset has, at most `limit.max` units (default: the crowdfund's 2^128 - 1).
  */
-export function parseAmountFlag(text: string, asset: Pick<Asset, "symbol" | "decimals">, flag: string): bigint {
+export function parseAmountFlag(
+  text: string,
+  asset: Pick<Asset, "symbol" | "decimals">,
+  flag: string,
+  limit: AmountLimit = CROWDFUND_AMOUNTS,
+): bigint {
   const t = text.trim();
   if (!/^\d+(\.\d+)?$/.test(t)) {
-    throw new FundingError(`--${flag} must be a decimal amount of ${asset.symbol} such as 5 or 2.5, got "${text}"`);
+    throw new FundingError(`--${flag} must be a decimal amount of ${asset.symbol} such as ${limit.example}, got "${text}"`);
   }
   const [whole, fraction = ""] = t.split(".");
   if (fraction.length > asset.decimals) {
@@ -94,7 +108,7 @@ export function parseAmountFlag(text: string, asset: Pick<Asset, "symbol" | "dec
   }
   const value = BigInt(whole + fraction.padEnd(asset.decimals, "0"));
   if (value === 0n) throw new FundingError(`--${flag} must be positive, got ${t}`);
-  if (value > MAX_UINT128) throw new FundingError(`--${flag} ${t} ${asset.symbol} is too large (the crowdfund counts below 2^128 units)`);
+  if (value > limit.max) throw new FundingError(`--${flag} ${t} ${asset.symbol} is too large (${limit.why})`);
   return value;
 }
 
@@ -170,7 +184,8 @@ function parseDays(value: string | number): bigint {
   return seconds;
 }
 
-function addressFlag(value: string, flag: string): string {
+/** An address flag: a checksummed, non-zero address. */
+export function addressFlag(value: string, flag: string): string {
   if (!isAddress(value)) throw new FundingError(`--${flag} is not an address: ${value}`);
   const a = getAddress(value);
   if (a === ZeroAddress) throw new FundingError(`--${flag} is the zero address`);

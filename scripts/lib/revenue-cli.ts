@@ -31,8 +31,10 @@ import {
 } from "../../typechain-types/index.ts";
 import type { RevenueShare, RevenueShareFactory, SocialToken } from "../../typechain-types/index.ts";
 import {
+  addressFlag,
   amountText,
   FundingError,
+  parseAmountFlag,
   readAsset,
   send,
   simulate,
@@ -67,30 +69,14 @@ export function tradeOffText(symbol: string): string {
 // Flags
 // ---------------------------------------------------------------------------------------------
 
-function addressFlag(value: string, flag: string): string {
-  if (!isAddress(value)) throw new FundingError(`--${flag} is not an address: ${value}`);
-  const a = getAddress(value);
-  if (a === ZeroAddress) throw new FundingError(`--${flag} is the zero address`);
-  return a;
-}
+const DEPOSIT_AMOUNTS = { max: MAX_UINT104, why: "a deposit is below 2^104 units", example: "5 or 0.5" };
 
 /**
  * Parses a decimal amount given for `--<flag>` in `asset`'s whole units ("0.5"): positive, no more
  * decimals than the asset has, below 2^104 units (the revenue share's limit).
  */
 export function parseDepositAmount(text: string, asset: Pick<Asset, "symbol" | "decimals">, flag = "amount"): bigint {
-  const t = text.trim();
-  if (!/^\d+(\.\d+)?$/.test(t)) {
-    throw new FundingError(`--${flag} must be a decimal amount of ${asset.symbol} such as 5 or 0.5, got "${text}"`);
-  }
-  const [whole, fraction = ""] = t.split(".");
-  if (fraction.length > asset.decimals) {
-    throw new FundingError(`--${flag} ${t} has more than ${asset.decimals} decimal places (${asset.symbol} has ${asset.decimals})`);
-  }
-  const value = BigInt(whole + fraction.padEnd(asset.decimals, "0"));
-  if (value === 0n) throw new FundingError(`--${flag} must be positive, got ${t}`);
-  if (value > MAX_UINT104) throw new FundingError(`--${flag} ${t} ${asset.symbol} is too large (a deposit is below 2^104 units)`);
-  return value;
+  return parseAmountFlag(text, asset, flag, DEPOSIT_AMOUNTS);
 }
 
 /** `--max`: how many deposits a claim covers, 1 to {@link MAX_MAX_DEPOSITS}. */
