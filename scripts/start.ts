@@ -5,10 +5,10 @@
  * 2. deploys the platform with the same command a user runs (`npm run deploy -- --network localhost`),
  * 3. seeds a demo community with a crowdfund in progress (scripts/seed.ts),
  *    and a revenue deposit its holders can claim,
- * 4. prints the addresses and the dev accounts, and keeps the chain running until Ctrl-C, which
- *    stops everything it started.
- *
- * The web app (frontend/) joins this script once it exists.
+ * 4. builds the web app (frontend/) and serves it on http://127.0.0.1:5173 (or --web-port /
+ *    COTERIE_WEB_PORT) with the runtime configuration for this chain at /coterie.json,
+ * 5. prints the URLs, the addresses, the demo claim links and the dev accounts, and keeps running
+ *    until Ctrl-C, which stops everything it started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { formatEther, HDNodeWallet, Mnemonic, ZeroAddress } from "ethers";
 import { ROOT, DEPLOYMENTS_DIR } from "./lib/deployments.ts";
 import { waitForRpc } from "./lib/rpc.ts";
+import { buildWebApp, DIST_DIR, serveWebApp, webChainFromDeployment } from "./lib/web.ts";
 
 const HOST = "127.0.0.1";
 const DEV_MNEMONIC = "test test test test test test test test test test test junk"; // Hardhat's public dev mnemonic
@@ -34,7 +35,13 @@ function option(name: string, envName: string, fallback: number): number {
 }
 
 const rpcPort = option("rpc-port", "COTERIE_RPC_PORT", 8545);
+const webPort = option("web-port", "COTERIE_WEB_PORT", 5173);
 const rpcUrl = `http://${HOST}:${rpcPort}`;
+const appUrl = `http://${HOST}:${webPort}`;
+if (rpcPort === webPort) {
+  console.error(`coterie start: --rpc-port and --web-port must differ (both ${rpcPort})`);
+  process.exit(2);
+}
 const hardhatBin = join(ROOT, "node_modules", ".bin", "hardhat");
 const children: ChildProcess[] = [];
 
@@ -86,6 +93,13 @@ if (!(await portIsFree(rpcPort))) {
   );
   process.exit(1);
 }
+if (!(await portIsFree(webPort))) {
+  console.error(
+    `coterie start: port ${webPort} on ${HOST} is already in use (another \`npm start\` or a dev server?).\n` +
+      `Stop that process, or pick another port for the web app: ./coterie start --web-port 5180`,
+  );
+  process.exit(1);
+}
 
 console.log(`starting a local chain on ${rpcUrl}`);
 const node = spawn(hardhatBin, ["node", "--hostname", HOST, "--port", String(rpcPort)], {
@@ -106,12 +120,43 @@ try {
 }
 
 // A fresh chain: forget any earlier local deployment, then deploy exactly as a user would.
-rmSync(join(DEPLOYMENTS_DIR, "chain-31337"), { recursive: true, force: true });
-const env = { LOCALHOST_RPC_URL: rpcUrl };
-await run(["ignition", "deploy", "deploy/modules/Platform.ts", "--network", "localhost"], env);
-await run(["run", "scripts/seed.ts", "--network", "localhost"], env);
+// COTERIE_DEPLOYMENT_ID and COTERIE_DEMO_OUT let a second instance (the end-to-end tests) run beside
+// a developer's own `npm start` without touching its files.
+const deploymentId = process.env.COTERIE_DEPLOYMENT_ID ?? "chain-31337";
+const demoFile = process.env.COTERIE_DEMO_OUT ?? join(DEPLOYMENTS_DIR, "demo-31337.json");
+const webDist = process.env.COTERIE_WEB_DIST ?? DIST_DIR;
+rmSync(join(DEPLOYMENTS_DIR, deploymentId), { recursive: true, force: true });
+const env = { LOCALHOST_RPC_URL: rpcUrl, COTERIE_DEPLOYMENT_ID: deploymentId, COTERIE_DEMO_OUT: demoFile };
+await run(["ignition", "deploy", "deploy/modules/Platform.ts", "--network", "localhost", "--deployment-id", deploymentId], env);
+// The app builds (from the artifacts the deployment just compiled) while the demo is seeded.
+console.log("building the web app while the demo community is seeded");
+const built = buildWebApp(webDist).then(
+  () => null,
+  (error: Error) => error,
+);
+await run(["run", "scripts/seed.ts", "--network", "localhost"], { ...env, COTERIE_APP_URL: appUrl });
+const buildError = await built;
+if (buildError) {
+  console.error(`coterie start: ${buildError.message}`);
+  stopAll(1);
+}
+try {
+  await serveWebApp({
+    distDir: webDist,
+    host: HOST,
+    port: webPort,
+    config: {
+      chains: [webChainFromDeployment({ chainId: 31337, rpcUrl, name: "Local chain", local: true, deploymentId })],
+      defaultChainId: 31337,
+      appUrl,
+    },
+  });
+} catch (error) {
+  console.error(`coterie start: cannot serve the web app on ${appUrl}: ${(error as Error).message}`);
+  stopAll(1);
+}
 
-const demo = JSON.parse(readFileSync(join(DEPLOYMENTS_DIR, "demo-31337.json"), "utf8")) as {
+const demo = JSON.parse(readFileSync(demoFile, "utf8")) as {
   platform: Record<string, string>;
   community: { id: number; name: string; symbol: string; token: string; governor: string; timelock: string; verified: boolean };
   liveProposalId: number;
@@ -135,6 +180,9 @@ const rewardsEnv = rpcPort === 8545 ? "" : `LOCALHOST_RPC_URL=${rpcUrl} `;
 const lines = [
   "",
   "Coterie is running on the local chain.",
+  `  Web app      ${appUrl}`,
+  `  Community    ${appUrl}/c/${demo.community.token}`,
+  `  Launch       ${appUrl}/launch`,
   `  JSON-RPC     ${rpcUrl}   (chain id 31337)`,
   "",
   "Platform",
@@ -185,5 +233,5 @@ roles.forEach((role, i) => {
   const w = root.deriveChild(i);
   lines.push(`  #${i} ${w.address}  ${w.privateKey}  ${role}`);
 });
-lines.push("", "Ctrl-C stops the chain.");
+lines.push("", `Open ${appUrl} and connect a dev account (Connect wallet > Dev accounts), or any wallet on chain 31337.`, "Ctrl-C stops the chain and the web app.");
 console.log(lines.join("\n"));

@@ -1,0 +1,138 @@
+/**
+ * The dev-account connector: on the local chain only, lets a person click through the app as one of
+ * the `hardhat node` accounts without a wallet extension. The node holds those accounts' keys
+ * ("unlocked"), so transactions and EIP-712 signatures are forwarded to it as they are.
+ *
+ * It is never offered on any other chain (see wagmi.ts), and the node refuses to sign for any
+ * account it does not hold, so it cannot be used against a real network.
+ */
+import { createConnector } from "wagmi";
+import { getAddress, numberToHex, type Address, type EIP1193RequestFn } from "viem";
+import type { ChainConfig } from "./runtime.ts";
+
+export const DEV_CONNECTOR_ID = "coterie-dev";
+const STORAGE_KEY = "coterie.devAccount";
+
+/** An EIP-1193 error the way wallets report them, so viem maps codes (4001, 4902...) to its error types. */
+class ProviderRpcError extends Error {
+  constructor(
+    public readonly code: number,
+    message: string,
+    public readonly data?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+let nextId = 1;
+async function rpc(url: string, method: string, params: unknown): Promise<unknown> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params: params ?? [] }),
+  });
+  const body = (await response.json()) as { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+  if (body.error) throw new ProviderRpcError(body.error.code, body.error.message, body.error.data);
+  return body.result;
+}
+
+/** The accounts the local node can sign for (its `eth_accounts`). */
+export async function devAccounts(chain: ChainConfig): Promise<Address[]> {
+  const accounts = (await rpc(chain.rpcUrl, "eth_accounts", [])) as string[];
+  return accounts.map((a) => getAddress(a));
+}
+
+/** The dev account the connector uses next (kept across reloads). */
+export function selectedDevAccount(): Address | null {
+  const stored = typeof localStorage === "undefined" ? null : localStorage.getItem(STORAGE_KEY);
+  return stored ? getAddress(stored) : null;
+}
+
+export function selectDevAccount(account: Address): void {
+  localStorage.setItem(STORAGE_KEY, getAddress(account));
+}
+
+export function devConnector(chain: ChainConfig) {
+  let account: Address | null = null;
+  let connected = false;
+
+  return createConnector<{ request: EIP1193RequestFn }>((config) => {
+    const request = (async ({ method, params }: { method: string; params?: unknown }) => {
+      switch (method) {
+        case "eth_requestAccounts":
+        case "eth_accounts":
+          return account ? [account] : [];
+        case "eth_chainId":
+          return numberToHex(chain.id);
+        case "wallet_switchEthereumChain": {
+          const wanted = Number((params as Array<{ chainId: string }>)[0]?.chainId);
+          if (wanted !== chain.id) throw new ProviderRpcError(4902, `The dev accounts only exist on ${chain.name}.`);
+          return null;
+        }
+        default:
+          return rpc(chain.rpcUrl, method, params);
+      }
+    }) as EIP1193RequestFn;
+    const provider = { request };
+
+    return {
+      id: DEV_CONNECTOR_ID,
+      name: "Dev account (local chain)",
+      type: "coterie-dev",
+      async connect(parameters) {
+        const accounts = await devAccounts(chain);
+        const chosen = selectedDevAccount();
+        account = chosen && accounts.includes(chosen) ? chosen : accounts[1] ?? accounts[0];
+        if (!account) throw new ProviderRpcError(4100, "The local node has no unlocked accounts.");
+        connected = true;
+        void parameters;
+        const result = { accounts: [account] as readonly Address[], chainId: chain.id };
+        // `any`: wagmi types the result by a generic `withCapabilities` flag this connector never
+        // honours; plain addresses are what wagmi expects when the flag is unset.
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        return result as any;
+      },
+      async disconnect() {
+        connected = false;
+        account = null;
+      },
+      async getAccounts() {
+        return account ? [account] : [];
+      },
+      async getChainId() {
+        return chain.id;
+      },
+      async getProvider() {
+        return provider;
+      },
+      async isAuthorized() {
+        // Reconnect on reload when a dev account was chosen before.
+        if (selectedDevAccount() === null) return false;
+        const accounts = await devAccounts(chain).catch(() => []);
+        account = accounts.find((a) => a === selectedDevAccount()) ?? null;
+        return account !== null;
+      },
+      async switchChain({ chainId }) {
+        const target = config.chains.find((c) => c.id === chainId);
+        if (!target || chainId !== chain.id) throw new ProviderRpcError(4902, `The dev accounts only exist on ${chain.name}.`);
+        return target;
+      },
+      /** Switches to another dev account without disconnecting. */
+      async useAccount(next: Address) {
+        selectDevAccount(next);
+        account = getAddress(next);
+        if (connected) config.emitter.emit("change", { accounts: [account] });
+      },
+      onAccountsChanged(accounts) {
+        if (accounts.length === 0) config.emitter.emit("disconnect");
+        else config.emitter.emit("change", { accounts: accounts.map((a) => getAddress(a)) });
+      },
+      onChainChanged(chainId) {
+        config.emitter.emit("change", { chainId: Number(chainId) });
+      },
+      onDisconnect() {
+        config.emitter.emit("disconnect");
+      },
+    };
+  });
+}

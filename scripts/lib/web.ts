@@ -1,0 +1,143 @@
+/**
+ * The web app's build and its small static server, used by `npm start` and by the end-to-end tests.
+ *
+ * The server serves frontend/dist (built by Vite) and, at /coterie.json, the runtime configuration:
+ * chains, RPC URLs, explorer URLs and platform addresses read from Ignition's deployment files.
+ * Unknown paths without a file extension get index.html, so /claim?... and /c/<token> load the app.
+ * It binds to loopback only.
+ */
+import { spawn } from "node:child_process";
+import { createReadStream, existsSync, statSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { extname, join, normalize, sep } from "node:path";
+import { ROOT, readPlatformAddresses } from "./deployments.ts";
+
+export const FRONTEND_DIR = join(ROOT, "frontend");
+export const DIST_DIR = join(FRONTEND_DIR, "dist");
+
+/** One chain of the runtime configuration (frontend/src/config/runtime.ts reads it). */
+export interface WebChain {
+  id: number;
+  name: string;
+  rpcUrl: string;
+  explorerUrl: string | null;
+  local: boolean;
+  contracts: {
+    factory: string;
+    platformToken: string;
+    platformGovernor: string;
+    platformTimelock: string;
+    crowdfundFactory: string;
+    revenueShareFactory: string;
+  };
+}
+
+export interface WebConfig {
+  chains: WebChain[];
+  defaultChainId: number;
+  appUrl: string;
+}
+
+/** The chain entry for an Ignition deployment (default id `chain-<chainId>`). */
+export function webChainFromDeployment(options: {
+  chainId: number;
+  rpcUrl: string;
+  name?: string;
+  explorerUrl?: string | null;
+  local?: boolean;
+  deploymentId?: string;
+}): WebChain {
+  const p = readPlatformAddresses(options.deploymentId ?? `chain-${options.chainId}`);
+  return {
+    id: options.chainId,
+    name: options.name ?? (options.local ? "Local chain" : `Chain ${options.chainId}`),
+    rpcUrl: options.rpcUrl,
+    explorerUrl: options.explorerUrl ?? null,
+    local: options.local ?? false,
+    contracts: {
+      factory: p.factory,
+      platformToken: p.platformToken,
+      platformGovernor: p.platformGovernor,
+      platformTimelock: p.platformTimelock,
+      crowdfundFactory: p.crowdfundFactory,
+      revenueShareFactory: p.revenueShareFactory,
+    },
+  };
+}
+
+function runNode(bin: string, args: string[], what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(join(ROOT, "node_modules", ".bin", bin), args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${what} failed (exit ${code}):\n${output}`))));
+  });
+}
+
+/** Generates the typed ABIs from the artifacts and builds the app into `outDir` (default frontend/dist). */
+export async function buildWebApp(outDir: string = DIST_DIR): Promise<void> {
+  await runNode("tsx", ["scripts/gen-frontend.ts"], "generating the web app's ABIs");
+  await runNode(
+    "vite",
+    ["build", "--config", "frontend/vite.config.ts", "--logLevel", "warn", "--outDir", outDir, "--emptyOutDir"],
+    "building the web app",
+  );
+}
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/** Serves the built app and /coterie.json on host:port; resolves once listening. */
+export function serveWebApp(options: { host: string; port: number; config: WebConfig; distDir?: string }): Promise<Server> {
+  const dist = options.distDir ?? DIST_DIR;
+  if (!existsSync(join(dist, "index.html"))) {
+    return Promise.reject(new Error(`${dist}/index.html is missing: build the web app first (npm run frontend:build)`));
+  }
+  const configBody = JSON.stringify(options.config, null, 2);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405, { allow: "GET, HEAD" }).end();
+      return;
+    }
+    if (url.pathname === "/coterie.json") {
+      res.writeHead(200, { "content-type": TYPES[".json"], "cache-control": "no-store" }).end(configBody);
+      return;
+    }
+    let path = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, "");
+    let file = join(dist, path);
+    if (!file.startsWith(dist + sep) && file !== dist) {
+      res.writeHead(403).end();
+      return;
+    }
+    if (!existsSync(file) || statSync(file).isDirectory()) {
+      if (extname(path) !== "") {
+        res.writeHead(404, { "content-type": TYPES[".txt"] }).end("not found");
+        return;
+      }
+      path = "index.html";
+      file = join(dist, path);
+    }
+    const immutable = path.startsWith("assets/");
+    res.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+    });
+    if (req.method === "HEAD") res.end();
+    else createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve(server));
+  });
+}
