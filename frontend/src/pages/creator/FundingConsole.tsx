@@ -1,0 +1,11 @@
+import { Card, Empty } from "../../components/ui.tsx";
+import type { CommunityData } from "../../hooks/useCommunity.ts";
+
+// Placeholder, replaced by the feature work.
+export default function FundingConsole({ data }: { data: CommunityData }) {
+  return (
+    <Card title="FundingConsole">
+      <Empty title="Coming up">{data.community.symbol}</Empty>
+    </Card>
+  );
+}
