@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-/** Story files run one after another in name order (they share one chain, started per file). */
+/** Files run one after another in name order, on one shared chain (reverted to the seeded state after each file). */
 class ByName extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
@@ -14,6 +14,7 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   test: {
     include: ["e2e/**/*.e2e.test.ts"],
+    globalSetup: ["e2e/global-setup.ts"],
     environment: "node",
     fileParallelism: false,
     testTimeout: 180_000,

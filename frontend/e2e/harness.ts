@@ -11,6 +11,21 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { inject } from "vitest";
+
+/** What the global setup (global-setup.ts) shares with every test file: one running Coterie. */
+export interface SharedCoterie {
+  rpcUrl: string;
+  appUrl: string;
+  demo: DemoInfo;
+  accounts: string[];
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    coterie: SharedCoterie | null;
+  }
+}
 
 export const ROOT = join(import.meta.dirname, "..", "..");
 export const RESULTS_DIR = join(ROOT, "test-results", "e2e");
@@ -54,8 +69,51 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Starts chain + platform + demo + web app; resolves when start.ts prints that it is ready. */
+function rpcClient(rpcUrl: string) {
+  let id = 1;
+  return async <T,>(method: string, params: unknown[] = []): Promise<T> => {
+    const res = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: id++, method, params }),
+    });
+    const body = (await res.json()) as { result?: T; error?: { message: string } };
+    if (body.error) throw new Error(`${method}: ${body.error.message}`);
+    return body.result as T;
+  };
+}
+
+/**
+ * The Coterie a test file works with. Under the end-to-end config, the global setup has started one
+ * for all files: each file then starts from the freshly seeded state (an `evm_snapshot` taken here
+ * is reverted by `stop()`), so files stay independent without paying for a start each. Run on its
+ * own (no global setup), it starts a private one.
+ */
 export async function startCoterie(): Promise<Coterie> {
+  let shared: SharedCoterie | null = null;
+  try {
+    shared = inject("coterie");
+  } catch {
+    shared = null;
+  }
+  if (!shared) return launchCoterie();
+  const rpc = rpcClient(shared.rpcUrl);
+  const snapshot = await rpc<string>("evm_snapshot");
+  return {
+    ...shared,
+    rpc,
+    async advanceTime(seconds: number) {
+      await rpc("evm_increaseTime", [seconds]);
+      await rpc("evm_mine");
+    },
+    async stop() {
+      if (!(await rpc<boolean>("evm_revert", [snapshot]))) throw new Error("could not revert the chain to the file's snapshot");
+    },
+  };
+}
+
+/** Starts chain + platform + demo + web app; resolves when start.ts prints that it is ready. */
+export async function launchCoterie(): Promise<Coterie> {
   const rpcPort = await freePort();
   let webPort = await freePort();
   while (webPort === rpcPort) webPort = await freePort();
@@ -87,17 +145,7 @@ export async function startCoterie(): Promise<Coterie> {
     child.on("exit", (code) => reject(new Error(`scripts/start.ts exited (${code}) before it was ready:\n${output.slice(-4000)}`)));
   });
   const rpcUrl = `http://${HOST}:${rpcPort}`;
-  let id = 1;
-  const rpc = async <T,>(method: string, params: unknown[] = []): Promise<T> => {
-    const res = await fetch(rpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: id++, method, params }),
-    });
-    const body = (await res.json()) as { result?: T; error?: { message: string } };
-    if (body.error) throw new Error(`${method}: ${body.error.message}`);
-    return body.result as T;
-  };
+  const rpc = rpcClient(rpcUrl);
   const accounts = await rpc<string[]>("eth_accounts");
   return {
     rpcUrl,

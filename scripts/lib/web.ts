@@ -114,7 +114,15 @@ export function serveWebApp(options: { host: string; port: number; config: WebCo
       res.writeHead(200, { "content-type": TYPES[".json"], "cache-control": "no-store" }).end(configBody);
       return;
     }
-    let path = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, "");
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(url.pathname);
+    } catch {
+      // A malformed escape (e.g. "/%E0%A4%A") would otherwise throw out of the handler and stop the server.
+      res.writeHead(400, { "content-type": TYPES[".txt"] }).end("bad request");
+      return;
+    }
+    let path = normalize(decoded).replace(/^([/\\])+/, "");
     let file = join(dist, path);
     if (!file.startsWith(dist + sep) && file !== dist) {
       res.writeHead(403).end();
