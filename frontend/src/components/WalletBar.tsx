@@ -4,13 +4,40 @@
  * for gets a banner with a switch button (see NetworkGuard).
  */
 import { useEffect, useRef, useState } from "react";
-import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain } from "wagmi";
+import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain, type Connector } from "wagmi";
 import type { Address } from "viem";
 import { useActiveChain, useRuntime } from "../config/context.tsx";
 import { DEV_CONNECTOR_ID, devAccounts, selectDevAccount } from "../config/devConnector.ts";
 import { explainError } from "../lib/errors.ts";
 import { shortAddress } from "../lib/format.ts";
 import { Button, CopyButton, Notice } from "./ui.tsx";
+
+const OPEN_EVENT = "coterie:open-wallet-menu";
+
+/** Opens the wallet menu from anywhere (e.g. a page's "Connect wallet" prompt). */
+export function openWalletMenu(): void {
+  window.dispatchEvent(new Event(OPEN_EVENT));
+}
+
+/** The generic `injected` connector's id: wagmi lists it whether or not a wallet exists. */
+const GENERIC_INJECTED_ID = "injected";
+
+/**
+ * The browser wallets to offer: every wallet announced through EIP-6963 (by its own name and icon);
+ * the generic injected entry only when `window.ethereum` exists and no wallet announced itself (a
+ * wallet that announces is usually the same one behind `window.ethereum`). Never the dev connector.
+ */
+export function walletOptions<C extends Pick<Connector, "id" | "type">>(connectors: readonly C[], hasWindowEthereum: boolean): C[] {
+  const wallets = connectors.filter((c) => c.id !== DEV_CONNECTOR_ID);
+  const announced = wallets.filter((c) => c.id !== GENERIC_INJECTED_ID);
+  if (announced.length > 0) return announced;
+  return hasWindowEthereum ? wallets.filter((c) => c.id === GENERIC_INJECTED_ID) : [];
+}
+
+/** A connector's name as shown: wagmi calls the generic one "Injected". */
+export function walletLabel(c: Pick<Connector, "id" | "name">): string {
+  return c.id === GENERIC_INJECTED_ID ? "Browser wallet" : c.name;
+}
 
 export function WalletBar() {
   const connection = useConnection();
@@ -22,7 +49,19 @@ export function WalletBar() {
   const [open, setOpen] = useState(false);
   const [accounts, setAccounts] = useState<Address[] | null>(null);
   const [devChoice, setDevChoice] = useState<string>("");
+  const [pendingUid, setPendingUid] = useState<string | null>(null);
   const menu = useRef<HTMLDivElement>(null);
+  const { reset: resetConnect } = connect;
+
+  // Opened from a page's prompt: start fresh (no error left over from an earlier attempt).
+  useEffect(() => {
+    const onOpen = () => {
+      resetConnect();
+      setOpen(true);
+    };
+    window.addEventListener(OPEN_EVENT, onOpen);
+    return () => window.removeEventListener(OPEN_EVENT, onOpen);
+  }, [resetConnect]);
 
   useEffect(() => {
     if (!open || !local || accounts) return;
@@ -39,54 +78,89 @@ export function WalletBar() {
     const close = (e: MouseEvent) => {
       if (menu.current && !menu.current.contains(e.target as Node)) setOpen(false);
     };
+    const escape = (e: KeyboardEvent) => {
+      if (e.key === "Escape") setOpen(false);
+    };
     document.addEventListener("mousedown", close);
-    return () => document.removeEventListener("mousedown", close);
+    document.addEventListener("keydown", escape);
+    return () => {
+      document.removeEventListener("mousedown", close);
+      document.removeEventListener("keydown", escape);
+    };
   }, [open]);
 
   if (connection.isConnected && connection.address) {
     return (
       <div className="wallet" data-testid="wallet-connected">
         <span className="wallet-account" title={connection.address} data-testid="wallet-address" data-address={connection.address}>
-          <span className="dot dot-good" aria-hidden />
+          {connection.connector?.icon ? (
+            <img className="wallet-icon" src={connection.connector.icon} alt="" width={16} height={16} />
+          ) : (
+            <span className="dot dot-good" aria-hidden />
+          )}
           {shortAddress(connection.address)}
-          <span className="muted wallet-name">{connection.connector?.name}</span>
+          <span className="muted wallet-name" data-testid="wallet-name">
+            {connection.connector ? walletLabel(connection.connector) : ""}
+          </span>
         </span>
         <CopyButton text={connection.address} />
-        <Button variant="secondary" className="btn-small" onClick={() => disconnect.mutate()} data-testid="disconnect">
+        <Button
+          variant="secondary"
+          className="btn-small"
+          loading={disconnect.isPending}
+          onClick={() => disconnect.mutate()}
+          data-testid="disconnect"
+        >
           Disconnect
         </Button>
       </div>
     );
   }
 
-  const injectedWallets = connectors.filter((c) => c.id !== DEV_CONNECTOR_ID);
   const dev = connectors.find((c) => c.id === DEV_CONNECTOR_ID);
-  // wagmi lists the generic `injected` connector even without a wallet; show it only when one exists.
-  const visibleInjected = injectedWallets.filter(
-    (c) => c.type !== "injected" || c.id !== "injected" || (typeof window !== "undefined" && "ethereum" in window),
-  );
-  const eip6963 = visibleInjected.filter((c) => c.id !== "injected");
-  const shown = eip6963.length > 0 ? eip6963 : visibleInjected;
+  const shown = walletOptions(connectors, typeof window !== "undefined" && "ethereum" in window);
+  const connectWith = (connector: Connector, chainId?: number) => {
+    setPendingUid(connector.uid);
+    connect.mutate(
+      { connector, chainId },
+      { onSuccess: () => setOpen(false), onSettled: () => setPendingUid(null) },
+    );
+  };
 
   return (
     <div className="wallet" ref={menu}>
-      <Button onClick={() => setOpen(!open)} loading={connect.isPending} data-testid="connect-wallet" aria-expanded={open}>
+      <Button
+        onClick={() => {
+          if (!open) resetConnect();
+          setOpen(!open);
+        }}
+        loading={connect.isPending}
+        data-testid="connect-wallet"
+        aria-expanded={open}
+        aria-haspopup="dialog"
+      >
         Connect wallet
       </Button>
       {open && (
-        <div className="wallet-menu" role="dialog" aria-label="Connect a wallet">
+        <div className="wallet-menu" role="dialog" aria-label="Connect a wallet" data-testid="wallet-menu">
           <h3>Browser wallets</h3>
-          {shown.length === 0 && <p className="muted">No wallet extension found. Install one, or use a dev account on the local chain.</p>}
+          {shown.length === 0 && (
+            <p className="muted" data-testid="no-wallet">
+              No wallet extension found. Install one{dev && local ? ", or use a dev account on the local chain" : ""}.
+            </p>
+          )}
           {shown.map((c) => (
             <button
               key={c.uid}
               type="button"
               className="wallet-option"
               data-testid={`wallet-option-${c.id}`}
-              onClick={() => connect.mutate({ connector: c }, { onSuccess: () => setOpen(false) })}
+              disabled={connect.isPending}
+              onClick={() => connectWith(c)}
             >
-              {c.icon ? <img src={c.icon} alt="" width={20} height={20} /> : <span className="dot" aria-hidden />}
-              {c.name}
+              {c.icon ? <img src={c.icon} alt="" width={24} height={24} /> : <span className="wallet-icon-placeholder" aria-hidden />}
+              <span className="wallet-option-name">{walletLabel(c)}</span>
+              {pendingUid === c.uid && <span className="spinner" aria-label="Waiting for the wallet" />}
             </button>
           ))}
           {dev && local && (
@@ -108,9 +182,11 @@ export function WalletBar() {
                   </select>
                   <Button
                     data-testid="connect-dev"
+                    loading={pendingUid === dev.uid}
+                    disabled={connect.isPending}
                     onClick={() => {
                       selectDevAccount(devChoice as Address);
-                      connect.mutate({ connector: dev, chainId: local.id }, { onSuccess: () => setOpen(false) });
+                      connectWith(dev, local.id);
                     }}
                   >
                     Use this account
@@ -119,7 +195,11 @@ export function WalletBar() {
               )}
             </>
           )}
-          {connect.error && <Notice tone="bad">{explainError(connect.error)}</Notice>}
+          {connect.error && (
+            <Notice tone="bad" testId="connect-error">
+              {explainError(connect.error)}
+            </Notice>
+          )}
         </div>
       )}
     </div>
@@ -129,15 +209,23 @@ export function WalletBar() {
 /** A banner when the wallet is on a network the app does not know, with a button to switch. */
 export function NetworkGuard() {
   const { chain, walletOnWrongChain } = useActiveChain();
+  const connection = useConnection();
   const switchChain = useSwitchChain();
   if (!walletOnWrongChain) return null;
   return (
     <div className="network-guard" role="alert" data-testid="wrong-network">
-      <span>Your wallet is on a network Coterie does not use here. Switch to {chain.name} to continue.</span>
+      <span>
+        Your wallet is on a network Coterie does not use here{connection.chainId ? ` (chain ${connection.chainId})` : ""}. Switch to {chain.name} to
+        continue.
+      </span>
       <Button className="btn-small" loading={switchChain.isPending} onClick={() => switchChain.mutate({ chainId: chain.id })} data-testid="switch-network">
         Switch to {chain.name}
       </Button>
-      {switchChain.error && <span className="field-error">{explainError(switchChain.error)}</span>}
+      {switchChain.error && (
+        <span className="network-guard-error" data-testid="switch-network-error">
+          {explainError(switchChain.error)}
+        </span>
+      )}
     </div>
   );
 }

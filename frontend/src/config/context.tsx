@@ -2,7 +2,7 @@
  * The app-wide context: the runtime configuration and the chain the app is working on.
  * The active chain is the wallet's chain when it is one of the configured chains, else the default.
  */
-import { createContext, useContext, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { useChainId, useConnection } from "wagmi";
 import type { ChainConfig, RuntimeConfig } from "./runtime.ts";
 
@@ -39,4 +39,30 @@ export function useActiveChain(): ActiveChain {
 /** Explorer link for a transaction or address on the active chain, or null when it has no explorer. */
 export function explorerLink(chain: ChainConfig, kind: "tx" | "address", value: string): string | null {
   return chain.explorerUrl ? `${chain.explorerUrl}/${kind}/${value}` : null;
+}
+
+let walletSettled = false;
+
+/**
+ * False while wagmi may still be restoring the last session's wallet (on a reload); true once it is
+ * connected, gave up, or there was nothing to restore. Reads keyed by the account wait for it, so a
+ * page is not read once for "no account" and again a moment later for the restored one (that double
+ * read would cost the community page a third of its request budget).
+ */
+export function useWalletSettled(): boolean {
+  const { status } = useConnection();
+  const hadSession = typeof localStorage !== "undefined" && localStorage.getItem("wagmi.recentConnectorId") !== null;
+  const sawRestoring = useRef(false);
+  const [gaveUp, setGaveUp] = useState(false);
+  if (status === "reconnecting" || status === "connecting") sawRestoring.current = true;
+  useEffect(() => {
+    if (walletSettled || !hadSession) return;
+    // Should a restore never start (the connector is gone), read as a visitor after a moment.
+    const timer = window.setTimeout(() => setGaveUp(true), 1_500);
+    return () => window.clearTimeout(timer);
+  }, [hadSession]);
+  const settled =
+    walletSettled || !hadSession || status === "connected" || (status === "disconnected" && sawRestoring.current) || gaveUp;
+  if (settled) walletSettled = true;
+  return settled;
 }

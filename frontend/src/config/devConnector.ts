@@ -36,10 +36,20 @@ async function rpc(url: string, method: string, params: unknown): Promise<unknow
   return body.result;
 }
 
-/** The accounts the local node can sign for (its `eth_accounts`). */
-export async function devAccounts(chain: ChainConfig): Promise<Address[]> {
-  const accounts = (await rpc(chain.rpcUrl, "eth_accounts", [])) as string[];
-  return accounts.map((a) => getAddress(a));
+const accountLists = new Map<string, Promise<Address[]>>();
+
+/**
+ * The accounts the local node can sign for (its `eth_accounts`), read once per page load: a node's
+ * dev accounts never change, and reconnecting on reload would otherwise ask twice.
+ */
+export function devAccounts(chain: ChainConfig): Promise<Address[]> {
+  let list = accountLists.get(chain.rpcUrl);
+  if (!list) {
+    list = rpc(chain.rpcUrl, "eth_accounts", []).then((accounts) => (accounts as string[]).map((a) => getAddress(a)));
+    list.catch(() => accountLists.delete(chain.rpcUrl));
+    accountLists.set(chain.rpcUrl, list);
+  }
+  return list;
 }
 
 /** The dev account the connector uses next (kept across reloads). */

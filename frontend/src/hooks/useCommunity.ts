@@ -6,7 +6,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useBlock, useConnection, usePublicClient } from "wagmi";
 import { getAddress, isAddress, zeroAddress, type Address } from "viem";
-import { useActiveChain } from "../config/context.tsx";
+import { useActiveChain, useWalletSettled } from "../config/context.tsx";
 import { communityFactoryAbi, revenueShareFactoryAbi, socialTokenAbi } from "../generated/abis.ts";
 
 export interface CommunityInfo {
@@ -23,7 +23,11 @@ export interface CommunityInfo {
   decimals: number;
   totalSupply: bigint;
   cap: bigint;
-  /** The community's RevenueShare, or null when none was created. */
+  /**
+   * Where the community's RevenueShare is or will be: `revenueShareOf` returns the predicted address
+   * before the share is created (the funding reads check `token()` there to tell). Null only when the
+   * factory gives the zero address.
+   */
   revenueShare: Address | null;
   /** The treasury (the community's Timelock): its ETH and its own tokens. */
   treasuryEth: bigint;
@@ -49,12 +53,13 @@ export function useCommunity(tokenParam: string) {
   const { chain } = useActiveChain();
   const client = usePublicClient({ chainId: chain.id });
   const { address: account } = useConnection();
+  const settled = useWalletSettled();
   const valid = isAddress(tokenParam);
   const token = valid ? getAddress(tokenParam) : zeroAddress;
 
   return useQuery({
     queryKey: ["community", chain.id, token, account ?? null],
-    enabled: valid && client !== undefined,
+    enabled: valid && client !== undefined && settled,
     retry: false,
     // Connecting a wallet changes the key; keep showing the community meanwhile.
     placeholderData: keepPreviousData,

@@ -1,11 +1,202 @@
-import { Card, Empty } from "../../components/ui.tsx";
-import type { CommunityData } from "../../hooks/useCommunity.ts";
+/**
+ * The Hold tab: what the connected account holds and where its votes go (with delegation), then the
+ * token's facts and the community's addresses. Everything shown comes from `useCommunity`; the tab
+ * adds no reads of its own (the community page's request budget).
+ */
+import { useState, type FormEvent } from "react";
+import type { Address } from "viem";
+import { AddressView, Amount, Button, Card, Field, Notice, Progress, Stat, TxStatus } from "../../components/ui.tsx";
+import type { CommunityData, CommunityInfo, HolderInfo } from "../../hooks/useCommunity.ts";
+import { checkDelegateInput, delegateKind, useDelegateVotes, votesFromOthers } from "../../hooks/useDelegate.ts";
+import { formatAmount, formatShare } from "../../lib/format.ts";
 
-// Placeholder, replaced by the feature work.
 export function HoldTab({ data }: { data: CommunityData }) {
+  const { community, holder } = data;
   return (
-    <Card>
-      <Empty title="Coming up">{data.community.symbol}</Empty>
+    <div className="stack hold">
+      <div className="grid grid-2">
+        {holder ? <HoldingCard community={community} holder={holder} /> : <ConnectPrompt symbol={community.symbol} />}
+        <TokenFacts community={community} />
+      </div>
+      <CommunityAddresses community={community} />
+    </div>
+  );
+}
+
+function ConnectPrompt({ symbol }: { symbol: string }) {
+  return (
+    <Card title="Your holding" testId="hold-connect">
+      <Notice tone="info">
+        Connect a wallet (top right) to see your {symbol} balance and voting power, and to choose who votes with your tokens.
+      </Notice>
+    </Card>
+  );
+}
+
+function HoldingCard({ community, holder }: { community: CommunityInfo; holder: HolderInfo }) {
+  const { decimals, symbol } = community;
+  const fromOthers = votesFromOthers(holder);
+  return (
+    <Card title="Your holding">
+      <div className="hold-stats">
+        <Stat label="Balance">
+          <Amount value={holder.balance} decimals={decimals} symbol={symbol} testId="hold-balance" />
+        </Stat>
+        <Stat label="Voting power">
+          <Amount value={holder.votes} decimals={decimals} symbol="votes" testId="hold-votes" />
+          {fromOthers > 0n && <div className="stat-note">incl. {formatAmount(fromOthers, decimals)} delegated to you</div>}
+        </Stat>
+      </div>
+      <DelegateView holder={holder} />
+      <DelegateForm token={community.token} holder={holder} />
+    </Card>
+  );
+}
+
+function DelegateView({ holder }: { holder: HolderInfo }) {
+  const kind = delegateKind(holder.delegate, holder.account);
+  return (
+    <div className="hold-delegate" data-testid="hold-delegate" data-address={holder.delegate} data-kind={kind}>
+      <span className="muted">Your votes go to</span>{" "}
+      {kind === "self" && <strong>yourself</strong>}
+      {kind === "none" && <strong>nobody (voting opted out)</strong>}
+      {kind === "other" && <AddressView address={holder.delegate} />}
+    </div>
+  );
+}
+
+function DelegateForm({ token, holder }: { token: Address; holder: HolderInfo }) {
+  const { tx, delegateTo } = useDelegateVotes(token);
+  const [text, setText] = useState("");
+  const [touched, setTouched] = useState(false);
+  const checked = checkDelegateInput(text, holder.delegate);
+  const fieldError = touched && !checked.ok ? checked.error : null;
+  const isSelf = delegateKind(holder.delegate, holder.account) === "self";
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (!checked.ok) return;
+    if (await delegateTo(checked.value)) {
+      setText("");
+      setTouched(false);
+    }
+  };
+
+  return (
+    <div className="stack">
+      <p className="field-hint">
+        Voting power counts from checkpoints: a proposal uses the votes you had just before its voting starts, so delegate before then.
+      </p>
+      <div className="row">
+        <Button
+          variant="secondary"
+          onClick={() => void delegateTo(holder.account)}
+          disabled={tx.busy || isSelf}
+          title={isSelf ? "You already vote with your own tokens" : undefined}
+          data-testid="delegate-self"
+        >
+          {isSelf ? "Voting with your own tokens" : "Delegate to yourself"}
+        </Button>
+      </div>
+      <form className="hold-delegate-form" onSubmit={(e) => void submit(e)} noValidate>
+        <Field
+          label="Or delegate to an address"
+          name="delegate-address"
+          placeholder="0x…"
+          autoComplete="off"
+          spellCheck={false}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            // A cleared field starts over: no "enter an address" until the next submit.
+            if (e.target.value.trim() === "") setTouched(false);
+          }}
+          onBlur={() => text.trim() !== "" && setTouched(true)}
+          error={fieldError}
+          hint="They vote with your tokens; your tokens stay with you."
+          data-testid="delegate-address"
+        />
+        <Button type="submit" loading={tx.busy} data-testid="delegate-submit">
+          Delegate
+        </Button>
+      </form>
+      <TxStatus state={tx.state} success="Delegation updated" testId="delegate-tx" />
+    </div>
+  );
+}
+
+function TokenFacts({ community }: { community: CommunityInfo }) {
+  const { decimals, symbol, totalSupply, cap, treasuryTokens, treasuryEth } = community;
+  const members = totalSupply > treasuryTokens ? totalSupply - treasuryTokens : 0n;
+  return (
+    <Card title="Token facts">
+      <div className="hold-stats">
+        <Stat label="Total supply">
+          <Amount value={totalSupply} decimals={decimals} symbol={symbol} testId="total-supply" />
+        </Stat>
+        <Stat label="Cap">
+          <Amount value={cap} decimals={decimals} symbol={symbol} testId="token-cap" />
+        </Stat>
+      </div>
+      <div className="stack hold-bar">
+        <div className="spread">
+          <span>Minted</span>
+          <span className="muted" data-testid="supply-share">
+            {formatShare(totalSupply, cap)} of the cap
+          </span>
+        </div>
+        <Progress value={totalSupply} max={cap} label="Supply as a share of the cap" />
+      </div>
+      <div className="stack hold-bar">
+        <div className="spread">
+          <span>Held by the treasury</span>
+          <span className="muted" data-testid="treasury-share">
+            {formatShare(treasuryTokens, totalSupply)} · members {formatShare(members, totalSupply)}
+          </span>
+        </div>
+        <Progress value={treasuryTokens} max={totalSupply} label="Treasury share of the supply" tone="good" />
+        <div className="spread muted hold-legend">
+          <span>
+            Treasury <Amount value={treasuryTokens} decimals={decimals} symbol={symbol} testId="treasury-tokens" />
+          </span>
+          <span>
+            Members <Amount value={members} decimals={decimals} symbol={symbol} testId="member-tokens" />
+          </span>
+        </div>
+      </div>
+      <Stat label="Treasury ETH">
+        <Amount value={treasuryEth} decimals={18} symbol="ETH" testId="treasury-eth" />
+      </Stat>
+    </Card>
+  );
+}
+
+function CommunityAddresses({ community }: { community: CommunityInfo }) {
+  const rows: Array<[string, Address | null, string]> = [
+    ["Token", community.token, "The ERC-20 with votes"],
+    ["Governor", community.governor, "Where proposals are made and voted"],
+    ["Treasury (timelock)", community.timelock, "Holds the treasury and runs passed proposals"],
+    ["Reward vault", community.rewardVault, "Pays vouchers, referrals and campaigns"],
+    ["Revenue share", community.revenueShare, "Shares deposited revenue with holders"],
+    ["Creator", community.creator, "Launched the community"],
+  ];
+  return (
+    <Card title="Community addresses">
+      <ul className="list hold-addresses">
+        {rows.map(([label, address, hint]) => (
+          <li key={label} className="list-item" data-testid={`address-${label.split(" ")[0].toLowerCase()}`}>
+            <div>
+              <div className="hold-address-label">{label}</div>
+              <div className="muted hold-address-hint">{hint}</div>
+            </div>
+            {address ? <AddressView address={address} /> : <span className="muted">none</span>}
+          </li>
+        ))}
+      </ul>
+      {community.treasuryEth === 0n && community.treasuryTokens === 0n && (
+        <Notice tone="neutral">The treasury is empty so far.</Notice>
+      )}
     </Card>
   );
 }

@@ -1,0 +1,47 @@
+/**
+ * Delegation of a community token's votes (ERC-5805 `delegate`). A holder votes with their own tokens
+ * by default; they may hand their votes to someone else, take them back, or (with the zero address,
+ * not offered here) opt out of voting.
+ */
+import { useCallback } from "react";
+import { zeroAddress, type Address } from "viem";
+import { socialTokenAbi } from "../generated/abis.ts";
+import { checkAddress, type Checked } from "../lib/validate.ts";
+import { useTransaction, type Transaction } from "./useTransaction.ts";
+
+export type DelegateKind = "self" | "none" | "other";
+
+/** Who `account`'s votes go to: itself, nobody (opted out), or another account. */
+export function delegateKind(delegate: Address, account: Address): DelegateKind {
+  if (delegate === zeroAddress) return "none";
+  return delegate.toLowerCase() === account.toLowerCase() ? "self" : "other";
+}
+
+/**
+ * Votes delegated to `account` by other holders: its voting power less its own balance when it
+ * votes with its own tokens (never negative).
+ */
+export function votesFromOthers(holder: { account: Address; balance: bigint; votes: bigint; delegate: Address }): bigint {
+  const own = delegateKind(holder.delegate, holder.account) === "self" ? holder.balance : 0n;
+  return holder.votes > own ? holder.votes - own : 0n;
+}
+
+/** The "delegate to" field: a valid address that is not already the delegate. */
+export function checkDelegateInput(text: string, currentDelegate: Address): Checked<Address> {
+  const checked = checkAddress(text);
+  if (!checked.ok) return checked;
+  const address = checked.value as Address; // never null: the field is not optional
+  if (address === currentDelegate) return { ok: false, error: "Your votes already go to this address." };
+  return { ok: true, value: address };
+}
+
+/** Sends `token.delegate(to)` through the app's transaction flow. */
+export function useDelegateVotes(token: Address): { tx: Transaction; delegateTo: (to: Address) => Promise<boolean> } {
+  const tx = useTransaction();
+  const { send } = tx;
+  const delegateTo = useCallback(
+    async (to: Address) => (await send({ address: token, abi: socialTokenAbi, functionName: "delegate", args: [to] })) !== null,
+    [send, token],
+  );
+  return { tx, delegateTo };
+}

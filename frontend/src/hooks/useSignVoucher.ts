@@ -1,0 +1,126 @@
+/**
+ * Signs vouchers in the connected wallet (EIP-712 through wagmi's useSignTypedData) and turns them
+ * into claim links. Ids are random 64-bit numbers checked unused on chain (`isRedeemed`, one
+ * multicall) before anything is signed. Each signature is checked to recover to the connected
+ * account, so a wallet that signs something else is caught here rather than by a fan.
+ *
+ *   idle -> checking-ids -> awaiting-signature(i of n) -> done(n)
+ *                 \________________\______________________-> error(message)
+ */
+import { useCallback, useRef, useState } from "react";
+import { useConnection, usePublicClient, useSignTypedData } from "wagmi";
+import { getAddress, recoverTypedDataAddress, type Address, type Hex } from "viem";
+import { claimLink, type Voucher } from "../../../shared/rewards.ts";
+import { useActiveChain, useRuntime } from "../config/context.tsx";
+import { rewardVaultAbi } from "../generated/abis.ts";
+import { explainError } from "../lib/errors.ts";
+import { pickVoucherIds, randomVoucherId, voucherTypedData, type SignedVoucher } from "../lib/rewards.ts";
+
+export type SignState =
+  | { status: "idle" }
+  | { status: "checking-ids" }
+  | { status: "awaiting-signature"; index: number; total: number }
+  | { status: "done"; count: number }
+  | { status: "error"; message: string };
+
+/** One voucher to sign: who gets how much, and who referred them (the zero address when nobody). */
+export interface VoucherRequest {
+  line: number;
+  recipient: string;
+  amount: bigint;
+  referrer: string;
+}
+
+const ID_CHECK_CHUNK = 500;
+
+export function useSignVouchers(vault: Address | null) {
+  const runtime = useRuntime();
+  const connection = useConnection();
+  const { chain, walletOnWrongChain } = useActiveChain();
+  const client = usePublicClient({ chainId: chain.id });
+  const signTypedData = useSignTypedData();
+  const [state, setState] = useState<SignState>({ status: "idle" });
+  const running = useRef(false);
+
+  /** Ids not redeemed on chain yet: draws, checks, and redraws any taken one (astronomically rare). */
+  const freshIds = useCallback(
+    async (count: number): Promise<bigint[]> => {
+      if (!client || !vault) throw new Error("no vault to check ids against");
+      let ids = pickVoucherIds(count);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const taken = new Set<bigint>();
+        for (let i = 0; i < ids.length; i += ID_CHECK_CHUNK) {
+          const chunk = ids.slice(i, i + ID_CHECK_CHUNK);
+          const redeemed = await client.multicall({
+            deployless: true,
+            allowFailure: false,
+            contracts: chunk.map((id) => ({ address: vault, abi: rewardVaultAbi, functionName: "isRedeemed", args: [id] }) as const),
+          });
+          chunk.forEach((id, j) => redeemed[j] && taken.add(id));
+        }
+        if (taken.size === 0) return ids;
+        const next = new Set(ids.filter((id) => !taken.has(id)));
+        while (next.size < count) {
+          const id = randomVoucherId();
+          if (!taken.has(id)) next.add(id);
+        }
+        ids = [...next];
+      }
+      throw new Error("Could not find unused voucher ids; try again.");
+    },
+    [client, vault],
+  );
+
+  /** Signs one voucher per request, all with `deadline`; resolves with the claim links, or null (the state says why). */
+  const sign = useCallback(
+    async (requests: VoucherRequest[], deadline: bigint): Promise<SignedVoucher[] | null> => {
+      if (running.current) return null;
+      if (!connection.isConnected || !connection.address) {
+        setState({ status: "error", message: "Connect a wallet first." });
+        return null;
+      }
+      if (walletOnWrongChain) {
+        setState({ status: "error", message: `Your wallet is on another network. Switch to ${chain.name} first.` });
+        return null;
+      }
+      if (!vault || requests.length === 0) {
+        setState({ status: "error", message: "Nothing to sign." });
+        return null;
+      }
+      running.current = true;
+      const me = getAddress(connection.address);
+      try {
+        setState({ status: "checking-ids" });
+        const ids = await freshIds(requests.length);
+        const signed: SignedVoucher[] = [];
+        for (const [i, r] of requests.entries()) {
+          const voucher: Voucher = { recipient: getAddress(r.recipient), amount: r.amount, referrer: getAddress(r.referrer), id: ids[i], deadline };
+          setState({ status: "awaiting-signature", index: i + 1, total: requests.length });
+          const typed = voucherTypedData(chain.id, vault, voucher);
+          const signature = (await signTypedData.mutateAsync({ ...typed, account: me })) as Hex;
+          const recovered = await recoverTypedDataAddress({ ...typed, signature });
+          if (recovered !== me) {
+            throw new Error(`The wallet returned a signature by ${recovered}, not by your account ${me}; nothing was kept.`);
+          }
+          signed.push({
+            line: r.line,
+            voucher,
+            signature,
+            link: claimLink(runtime.appUrl, { chainId: BigInt(chain.id), vault, voucher, signature }),
+          });
+        }
+        setState({ status: "done", count: signed.length });
+        return signed;
+      } catch (error) {
+        setState({ status: "error", message: explainError(error) });
+        return null;
+      } finally {
+        running.current = false;
+      }
+    },
+    [connection.isConnected, connection.address, walletOnWrongChain, chain, vault, freshIds, signTypedData, runtime.appUrl],
+  );
+
+  const busy = state.status === "checking-ids" || state.status === "awaiting-signature";
+  return { state, busy, sign, reset: useCallback(() => setState({ status: "idle" }), []) };
+}

@@ -1,0 +1,384 @@
+/**
+ * Everything the Fund tab and the creator's funding console show, in few JSON-RPC requests:
+ *
+ * 1. one `eth_getLogs` for the community's crowdfunds: the CrowdfundFactory's `CrowdfundCreated` and
+ *    each clone's `CrowdfundInitialized` both carry the token as first topic, so one filter on
+ *    (either event, token) returns the crowdfunds and their immutable parameters. Only crowdfunds the
+ *    factory created count, and only parameters those crowdfunds emitted (anyone can emit look-alikes);
+ * 2. one `eth_getLogs` for the revenue share's `RevenueDeposited` (which assets have deposits);
+ * 3. the connected account's ETH balance;
+ * 4. one multicall for every live value (states, totals, roles, the account's positions, ERC-20
+ *    symbols and decimals, deposits and claimable revenue).
+ *
+ * 1-3 run in parallel. Logs are read from block 0: fine on the local chain and small deployments; a
+ * large chain needs a start block (the factory's deployment block) or an indexer.
+ */
+import {
+  encodeEventTopics,
+  erc20Abi,
+  formatLog,
+  getAddress,
+  parseEventLogs,
+  zeroAddress,
+  type Abi,
+  type Address,
+  type Log,
+  type PublicClient,
+  type RpcLog,
+} from "viem";
+import { crowdfundAbi, crowdfundFactoryAbi, revenueShareAbi, socialTokenAbi } from "../generated/abis.ts";
+import { CLAIM_MAX_DEPOSITS, crowdfundState, ETH_ASSET, MINTER_ROLE, REVENUE_ROLE, type AssetInfo, type CrowdfundState } from "./funding.ts";
+import { shortAddress } from "./format.ts";
+
+/** Deposits listed per asset (the most recent). */
+export const DEPOSITS_SHOWN = 20;
+
+export type FundingClient = Pick<PublicClient, "request" | "getLogs" | "multicall" | "getBalance">;
+
+export interface FundingSource {
+  crowdfundFactory: Address;
+  token: Address;
+  /** The community Timelock (treasury): crowdfund proceeds go there. */
+  treasury: Address;
+  /** Where the revenue share is or will be (the factory predicts it even before it exists). */
+  revenueShare: Address | null;
+  account: Address | null;
+}
+
+/** A crowdfund the factory created for the token, with the parameters it was initialised with (immutable). */
+export interface CrowdfundEntry {
+  address: Address;
+  creator: Address;
+  blockNumber: bigint;
+  paymentToken: Address;
+  goal: bigint;
+  cap: bigint;
+  deadline: bigint;
+  price: bigint;
+  referralBps: bigint;
+  feeBps: bigint;
+  feeRecipient: Address;
+}
+
+export interface CrowdfundAccount {
+  contributed: bigint;
+  /** Others' contributions naming the account as referrer, not yet claimed. */
+  referred: bigint;
+  tokens: bigint;
+  bonus: bigint;
+  /** The account's balance of the payment asset (ETH or the ERC-20). */
+  balance: bigint | null;
+  /** ERC-20 only: what the crowdfund may pull from the account. */
+  allowance: bigint | null;
+}
+
+export interface CrowdfundView extends CrowdfundEntry {
+  payment: AssetInfo;
+  state: CrowdfundState;
+  raised: bigint;
+  /** The crowdfund holds MINTER_ROLE on the token (it renounces it once it minted). */
+  minterGranted: boolean;
+  /** Deferred payouts (a recipient that refused ETH). */
+  owed: { treasury: bigint; feeRecipient: bigint };
+  account: CrowdfundAccount | null;
+}
+
+export interface DepositView {
+  id: bigint;
+  amount: bigint;
+  supply: bigint;
+  snapshot: bigint;
+  claimed: bigint;
+  depositor: Address;
+  claimableUntil: bigint;
+}
+
+export interface RevenueAssetView {
+  asset: AssetInfo;
+  count: bigint;
+  /** The most recent deposits, newest first. */
+  deposits: DepositView[];
+  /** What `claim(asset, account, CLAIM_MAX_DEPOSITS)` pays now, and the id it stops before. */
+  claimable: bigint;
+  claimToId: bigint;
+  nextClaim: bigint;
+}
+
+export interface RevenueView {
+  address: Address;
+  exists: boolean;
+  /** It holds REVENUE_ROLE on the token (the DAO approved it). */
+  approved: boolean;
+  /** When the token started recording balances (0: never). */
+  recordingSince: bigint;
+  claimWindow: bigint;
+  /** Assets with at least one deposit: ETH first. */
+  assets: RevenueAssetView[];
+}
+
+export interface FundingOverview {
+  /** The account whose positions, balances and claims were read (null: none connected). */
+  account: Address | null;
+  crowdfunds: CrowdfundView[];
+  revenue: RevenueView | null;
+  /** The platform fee on new crowdfunds (basis points). */
+  feeBps: bigint;
+  /** The connected account's ETH balance. */
+  ethBalance: bigint | null;
+}
+
+const crowdfundCreated = crowdfundFactoryAbi.filter((x) => x.type === "event" && x.name === "CrowdfundCreated");
+const crowdfundInitialized = crowdfundAbi.filter((x) => x.type === "event" && x.name === "CrowdfundInitialized");
+const revenueDeposited = revenueShareAbi.find((x) => x.type === "event" && x.name === "RevenueDeposited");
+
+/** The topics filter matching both crowdfund events of `token`: [[CrowdfundCreated, CrowdfundInitialized], token]. */
+export function crowdfundLogTopics(token: Address): [`0x${string}`[], `0x${string}`] {
+  const created = encodeEventTopics({ abi: crowdfundFactoryAbi, eventName: "CrowdfundCreated", args: { token } });
+  const initialized = encodeEventTopics({ abi: crowdfundAbi, eventName: "CrowdfundInitialized", args: { token } });
+  return [[created[0], initialized[0]], created[1] as `0x${string}`];
+}
+
+/**
+ * The crowdfunds of `token` from the logs of both events: only those the factory at `factory`
+ * announced, each with the parameters it emitted itself. Newest first.
+ */
+export function crowdfundsFromLogs(logs: Log[], factory: Address, token: Address): CrowdfundEntry[] {
+  const created = parseEventLogs({ abi: crowdfundCreated, logs, eventName: "CrowdfundCreated" }).filter(
+    (l) => getAddress(l.address) === getAddress(factory) && getAddress(l.args.token) === getAddress(token),
+  );
+  const initialized = parseEventLogs({ abi: crowdfundInitialized, logs, eventName: "CrowdfundInitialized" });
+  const entries: CrowdfundEntry[] = [];
+  for (const c of created) {
+    const address = getAddress(c.args.crowdfund);
+    const init = initialized.find((i) => getAddress(i.address) === address && getAddress(i.args.token) === getAddress(token));
+    if (!init) continue;
+    entries.push({
+      address,
+      creator: getAddress(c.args.creator),
+      blockNumber: c.blockNumber ?? 0n,
+      paymentToken: getAddress(init.args.paymentToken),
+      goal: init.args.goal,
+      cap: init.args.cap,
+      deadline: init.args.deadline,
+      price: init.args.price,
+      referralBps: init.args.referralBps,
+      feeBps: init.args.feeBps,
+      feeRecipient: getAddress(init.args.feeRecipient),
+    });
+  }
+  return entries.reverse();
+}
+
+type CallResult = { status: "success"; result: unknown } | { status: "failure"; error: Error };
+
+/** Collects multicall calls; each `add` returns a getter for its result (undefined when the call failed). */
+class CallPlan {
+  readonly calls: Array<{ address: Address; abi: Abi; functionName: string; args?: readonly unknown[] }> = [];
+  private results: CallResult[] = [];
+
+  add<T>(address: Address, abi: Abi, functionName: string, args?: readonly unknown[]): () => T | undefined {
+    const index = this.calls.push({ address, abi, functionName, args }) - 1;
+    // The caller names the return type of the function it added; viem decoded it with the ABI.
+    return () => {
+      const r = this.results[index];
+      return r?.status === "success" ? (r.result as T) : undefined;
+    };
+  }
+
+  async run(client: FundingClient): Promise<void> {
+    if (this.calls.length === 0) return;
+    // Heterogeneous ABIs in one batch: viem's per-call types cannot follow, the getters above do.
+    this.results = (await client.multicall({ deployless: true, allowFailure: true, contracts: this.calls as never })) as CallResult[];
+  }
+}
+
+function erc20Reads(plan: CallPlan, address: Address) {
+  return {
+    symbol: plan.add<string>(address, erc20Abi, "symbol"),
+    decimals: plan.add<number>(address, erc20Abi, "decimals"),
+  };
+}
+
+function assetFrom(address: Address, reads: { symbol: () => string | undefined; decimals: () => number | undefined }): AssetInfo {
+  if (address === zeroAddress) return ETH_ASSET;
+  const symbol = reads.symbol();
+  return { address, symbol: symbol && symbol.trim() !== "" ? symbol : shortAddress(address), decimals: reads.decimals() ?? 18 };
+}
+
+/** Reads the funding overview of one community (see the file comment for the requests). */
+export async function readFunding(client: FundingClient, source: FundingSource): Promise<FundingOverview> {
+  const { token, account, revenueShare } = source;
+  const [crowdfundLogs, depositLogs, ethBalance] = await Promise.all([
+    client
+      .request({ method: "eth_getLogs", params: [{ fromBlock: "0x0", toBlock: "latest", topics: crowdfundLogTopics(token) }] })
+      .then((logs) => (logs as RpcLog[]).map((l) => formatLog(l))),
+    revenueShare && revenueDeposited
+      ? client.getLogs({ address: revenueShare, event: revenueDeposited, fromBlock: 0n, toBlock: "latest" })
+      : Promise.resolve([]),
+    account ? client.getBalance({ address: account }) : Promise.resolve(null),
+  ]);
+  const entries = crowdfundsFromLogs(crowdfundLogs, source.crowdfundFactory, token);
+
+  const plan = new CallPlan();
+  const feeBps = plan.add<bigint>(source.crowdfundFactory, crowdfundFactoryAbi, "feeBps");
+
+  // ERC-20s met anywhere (payment tokens, deposited assets): symbol and decimals once each, and the account's balance.
+  const erc20s = new Map<Address, ReturnType<typeof erc20Reads> & { balance?: () => bigint | undefined }>();
+  const erc20 = (address: Address) => {
+    let reads = erc20s.get(address);
+    if (!reads) {
+      reads = {
+        ...erc20Reads(plan, address),
+        balance: account ? plan.add<bigint>(address, erc20Abi, "balanceOf", [account]) : undefined,
+      };
+      erc20s.set(address, reads);
+    }
+    return reads;
+  };
+
+  const crowdfundReads = entries.map((e) => {
+    const cf = (fn: string, args?: readonly unknown[]) => plan.add<bigint>(e.address, crowdfundAbi, fn, args);
+    return {
+      entry: e,
+      payment: e.paymentToken === zeroAddress ? null : erc20(e.paymentToken),
+      state: plan.add<number>(e.address, crowdfundAbi, "state"),
+      raised: cf("raised"),
+      minter: plan.add<boolean>(token, socialTokenAbi, "hasRole", [MINTER_ROLE, e.address]),
+      owedTreasury: cf("payoutOwed", [source.treasury]),
+      owedFee: cf("payoutOwed", [e.feeRecipient]),
+      account: account
+        ? {
+            contributed: cf("contributionOf", [account]),
+            referred: cf("referredBy", [account]),
+            claimable: plan.add<readonly [bigint, bigint]>(e.address, crowdfundAbi, "claimableTokens", [account]),
+            allowance: e.paymentToken === zeroAddress ? null : plan.add<bigint>(e.paymentToken, erc20Abi, "allowance", [account, e.address]),
+          }
+        : null,
+    };
+  });
+
+  // Revenue: which assets have deposits (from the logs), then their deposits and the account's claims.
+  let revenueReads: null | {
+    address: Address;
+    exists: () => Address | undefined;
+    approved: () => boolean | undefined;
+    recordingSince: () => bigint | undefined;
+    claimWindow: () => bigint | undefined;
+    assets: Array<{
+      address: Address;
+      meta: ReturnType<typeof erc20Reads> | null;
+      count: () => bigint | undefined;
+      deposits: Array<{ id: bigint; depositor: Address; deposit: () => { amount: bigint; supply: bigint; snapshot: number } | undefined; claimed: () => bigint | undefined }>;
+      claimable: (() => readonly [bigint, bigint] | undefined) | null;
+      next: (() => bigint | undefined) | null;
+    }>;
+  } = null;
+  if (revenueShare) {
+    const byAsset = new Map<Address, Array<{ id: bigint; depositor: Address }>>();
+    for (const log of depositLogs) {
+      if (!log.args.asset || log.args.id === undefined || !log.args.depositor) continue;
+      const asset = getAddress(log.args.asset);
+      byAsset.set(asset, [...(byAsset.get(asset) ?? []), { id: log.args.id, depositor: getAddress(log.args.depositor) }]);
+    }
+    const assets = [...byAsset.keys()].sort((a, b) => (a === zeroAddress ? -1 : b === zeroAddress ? 1 : 0));
+    const rs = (fn: string, args?: readonly unknown[]) => plan.add<bigint>(revenueShare, revenueShareAbi, fn, args);
+    revenueReads = {
+      address: revenueShare,
+      exists: plan.add<Address>(revenueShare, revenueShareAbi, "token"),
+      approved: plan.add<boolean>(token, socialTokenAbi, "hasRole", [REVENUE_ROLE, revenueShare]),
+      recordingSince: plan.add<bigint>(token, socialTokenAbi, "revenueRecordingSince"),
+      claimWindow: rs("CLAIM_WINDOW"),
+      assets: assets.map((asset) => ({
+        address: asset,
+        meta: asset === zeroAddress ? null : erc20(asset),
+        count: rs("depositCount", [asset]),
+        deposits: (byAsset.get(asset) ?? [])
+          .slice(-DEPOSITS_SHOWN)
+          .reverse()
+          .map((d) => ({
+            ...d,
+            deposit: plan.add<{ amount: bigint; supply: bigint; snapshot: number }>(revenueShare, revenueShareAbi, "deposit", [asset, d.id]),
+            claimed: rs("claimedOf", [asset, d.id]),
+          })),
+        claimable: account ? plan.add<readonly [bigint, bigint]>(revenueShare, revenueShareAbi, "claimable", [asset, account, CLAIM_MAX_DEPOSITS]) : null,
+        next: account ? rs("nextClaim", [asset, account]) : null,
+      })),
+    };
+  }
+
+  await plan.run(client);
+
+  const crowdfunds: CrowdfundView[] = [];
+  for (const r of crowdfundReads) {
+    const stateValue = r.state();
+    if (stateValue === undefined) continue; // not a crowdfund after all
+    const payment = r.payment ? assetFrom(r.entry.paymentToken, r.payment) : ETH_ASSET;
+    const claimable = r.account?.claimable();
+    crowdfunds.push({
+      ...r.entry,
+      payment,
+      state: crowdfundState(Number(stateValue)),
+      raised: r.raised() ?? 0n,
+      minterGranted: r.minter() ?? false,
+      owed: { treasury: r.owedTreasury() ?? 0n, feeRecipient: r.owedFee() ?? 0n },
+      account: r.account
+        ? {
+            contributed: r.account.contributed() ?? 0n,
+            referred: r.account.referred() ?? 0n,
+            tokens: claimable?.[0] ?? 0n,
+            bonus: claimable?.[1] ?? 0n,
+            balance: r.payment ? (r.payment.balance?.() ?? null) : ethBalance,
+            allowance: r.account.allowance?.() ?? null,
+          }
+        : null,
+    });
+  }
+
+  let revenue: RevenueView | null = null;
+  if (revenueReads) {
+    const claimWindow = revenueReads.claimWindow() ?? 365n * 86_400n;
+    revenue = {
+      address: revenueReads.address,
+      exists: revenueReads.exists() !== undefined,
+      approved: revenueReads.approved() ?? false,
+      recordingSince: revenueReads.recordingSince() ?? 0n,
+      claimWindow,
+      assets: revenueReads.assets.map((a) => {
+        const claimable = a.claimable?.();
+        return {
+          asset: a.meta ? assetFrom(a.address, a.meta) : ETH_ASSET,
+          count: a.count() ?? BigInt(a.deposits.length),
+          deposits: a.deposits.flatMap((d) => {
+            const stored = d.deposit();
+            if (!stored) return [];
+            const snapshot = BigInt(stored.snapshot);
+            return [{ id: d.id, depositor: d.depositor, amount: stored.amount, supply: stored.supply, snapshot, claimed: d.claimed() ?? 0n, claimableUntil: snapshot + claimWindow }];
+          }),
+          claimable: claimable?.[0] ?? 0n,
+          claimToId: claimable?.[1] ?? 0n,
+          nextClaim: a.next?.() ?? 0n,
+        };
+      }),
+    };
+  }
+
+  return { account, crowdfunds, revenue, feeBps: feeBps() ?? 0n, ethBalance };
+}
+
+/** What an ERC-20 address is, for a form that names one: symbol, decimals, the owner's balance and allowance. */
+export interface Erc20Facts {
+  asset: AssetInfo;
+  balance: bigint | null;
+  allowance: bigint | null;
+}
+
+/** Reads an ERC-20 in one multicall; null when the address does not answer as an ERC-20. */
+export async function readErc20(client: FundingClient, address: Address, owner: Address | null, spender: Address | null): Promise<Erc20Facts | null> {
+  const plan = new CallPlan();
+  const meta = erc20Reads(plan, address);
+  const balance = owner ? plan.add<bigint>(address, erc20Abi, "balanceOf", [owner]) : null;
+  const allowance = owner && spender ? plan.add<bigint>(address, erc20Abi, "allowance", [owner, spender]) : null;
+  await plan.run(client);
+  if (meta.decimals() === undefined || meta.symbol() === undefined) return null;
+  return { asset: assetFrom(address, meta), balance: balance?.() ?? null, allowance: allowance?.() ?? null };
+}

@@ -1,0 +1,67 @@
+/**
+ * `npm run serve -- --chain-id <id> --rpc-url <url> [--explorer-url <url>] [--name <name>]
+ *                   [--deployment-id <id>] [--port 5173] [--app-url <public url>] [--no-build]`
+ *
+ * Serves the web app for any EVM chain the platform is deployed on: builds it (unless --no-build),
+ * then serves frontend/dist with a /coterie.json naming that chain, its RPC and explorer URLs and the
+ * platform addresses from Ignition's deployment (default id chain-<chainId>). Binds to 127.0.0.1;
+ * put it behind your own HTTPS proxy, or copy frontend/dist and the printed coterie.json to any
+ * static host. Environment equivalents: COTERIE_CHAIN_ID, COTERIE_RPC_URL, COTERIE_EXPLORER_URL.
+ */
+import { parseArgs } from "node:util";
+import { buildWebApp, serveWebApp, webChainFromDeployment, type WebConfig } from "./lib/web.ts";
+
+function fail(message: string): never {
+  console.error(`serve: ${message}`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: {
+    "chain-id": { type: "string", default: process.env.COTERIE_CHAIN_ID },
+    "rpc-url": { type: "string", default: process.env.COTERIE_RPC_URL },
+    "explorer-url": { type: "string", default: process.env.COTERIE_EXPLORER_URL },
+    name: { type: "string" },
+    "deployment-id": { type: "string" },
+    port: { type: "string", default: "5173" },
+    "app-url": { type: "string" },
+    "no-build": { type: "boolean", default: false },
+  },
+});
+
+const chainId = Number(values["chain-id"]);
+if (!Number.isInteger(chainId) || chainId <= 0) fail("--chain-id must be a chain id, e.g. --chain-id 11155111");
+const rpcUrl = values["rpc-url"];
+if (!rpcUrl || !/^https?:\/\//.test(rpcUrl)) fail("--rpc-url must be the chain's http(s) JSON-RPC URL");
+const explorerUrl = values["explorer-url"];
+if (explorerUrl !== undefined && !/^https?:\/\//.test(explorerUrl)) fail("--explorer-url must be an http(s) URL");
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 1 || port > 65_535) fail("--port must be a port number (1-65535)");
+const appUrl = values["app-url"] ?? `http://127.0.0.1:${port}`;
+
+let config: WebConfig;
+try {
+  const chain = webChainFromDeployment({
+    chainId,
+    rpcUrl,
+    explorerUrl: explorerUrl ?? null,
+    name: values.name,
+    local: false,
+    deploymentId: values["deployment-id"],
+  });
+  config = { chains: [chain], defaultChainId: chainId, appUrl };
+} catch (error) {
+  fail((error as Error).message);
+}
+
+if (!values["no-build"]) {
+  console.log("building the web app");
+  await buildWebApp();
+}
+try {
+  await serveWebApp({ host: "127.0.0.1", port, config });
+} catch (error) {
+  fail(`cannot serve on 127.0.0.1:${port}: ${(error as Error).message}`);
+}
+console.log(`Coterie web app for chain ${chainId} on http://127.0.0.1:${port} (public URL ${appUrl}). Ctrl-C stops it.`);
+console.log(`coterie.json:\n${JSON.stringify(config, null, 2)}`);
