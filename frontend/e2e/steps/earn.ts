@@ -73,22 +73,22 @@ async function waitForRaw(session: BrowserSession, testId: string, expected: big
   await session.page.locator(`[data-testid="${testId}"][data-raw="${expected}"]`).first().waitFor({ timeout: TIMEOUT });
 }
 
-async function openCreatorConsole(ctx: StepContext, token: string): Promise<void> {
+async function openCreatorConsole(ctx: StepContext, token: string, creator = 1): Promise<void> {
   await openPath(ctx, `/c/${getAddress(token)}/creator`);
-  await actAs(ctx, 1);
+  await actAs(ctx, creator);
   await ctx.session.page.getByTestId("rewards-console").waitFor({ timeout: TIMEOUT });
 }
 
 /**
- * The creator (#1, the demo vault's attester) signs one voucher in the rewards console; returns
+ * The creator (`as`, default #1, the demo vault's attester) signs one voucher in the rewards console; returns
  * the claim link the console shows.
  */
 export async function signVoucherLink(
   ctx: StepContext,
-  { token, recipient, amount, referrer }: { token: string; recipient: string; amount: string; referrer?: string },
+  { token, recipient, amount, referrer, as = 1 }: { token: string; recipient: string; amount: string; referrer?: string; as?: number },
 ): Promise<string> {
   const { page } = ctx.session;
-  await openCreatorConsole(ctx, token);
+  await openCreatorConsole(ctx, token, as);
   await page.getByTestId("voucher-mode-single").click();
   await page.locator("#f-voucher-recipient").fill(recipient);
   await page.locator("#f-voucher-amount").fill(amount);
