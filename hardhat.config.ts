@@ -50,6 +50,23 @@ export default defineConfig({
   typechain: {
     outDir: "typechain-types",
   },
+  // Solidity tests (`*.t.sol`): the defaults for fuzz and invariant tests, kept so `hardhat test`
+  // stays minutes long on two cores. The seed is Hardhat's fixed default, so every run (CI
+  // included) replays the same sequences. Suites override runs/depth per test with a
+  // `forge-config: default.invariant.runs = N` line in the test's NatSpec (see docs/threat-model.md,
+  // "Invariants", for every suite's runs x depth and time).
+  test: {
+    solidity: {
+      fuzz: { runs: 256 },
+      invariant: { runs: 64, depth: 100 },
+    },
+  },
+  // `hardhat test --coverage` instruments production contracts only: the Solidity tests (`*.t.sol`)
+  // are never instrumented, and neither are their handlers and test doubles (contracts/test/) nor
+  // the gas baselines (bench/contracts/). scripts/coverage-check.ts holds what remains to 100%.
+  coverage: {
+    skipFiles: ["contracts/test/**", "bench/contracts/**"],
+  },
   networks: {
     // The in-process chain under the name Hardhat 2 users know (Hardhat 3 also calls it "default").
     hardhat: {

@@ -16,11 +16,16 @@ import { communityParams, findCommunityCreated, DAY } from "./lib/community.ts";
 import { typedPlatform } from "./lib/deployments.ts";
 import { buildCampaign, defaultVaultConfig, encodeVaultConfig, signVoucher, type Voucher } from "./lib/rewards.ts";
 import { buildProposal, GovernorHelper } from "./lib/governance.ts";
+import { traceFloor, type Floor } from "./lib/gas-floor.ts";
 
 interface Row {
   gas: number;
   baseline: number | null;
   baselineLabel: string;
+  /** The EVM floor of the operation (scripts/lib/gas-floor.ts). */
+  floor?: number;
+  /** The measured transaction's gas, floor and what both are made of (for a share or a difference, the transaction measured). */
+  trace?: Floor;
 }
 
 /**
@@ -61,10 +66,17 @@ const BUDGETS: Record<string, Budget> = {
 };
 
 const rows: Record<string, Row> = {};
+/** The transaction measured for each of our operations, traced at the end for its EVM floor. */
+const measured: Record<string, string> = {};
 
-async function gasOf(tx: Promise<ContractTransactionResponse> | ContractTransactionResponse): Promise<number> {
+/** Gas of a mined transaction; `key` names the operation whose floor it is (ours, not baselines). */
+async function gasOf(
+  tx: Promise<ContractTransactionResponse> | ContractTransactionResponse,
+  key?: string,
+): Promise<number> {
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("transaction was not mined");
+  if (key !== undefined) measured[key] = receipt.hash;
   return Number(receipt.gasUsed);
 }
 
@@ -72,7 +84,12 @@ function record(key: string, gas: number, baseline: number | null, baselineLabel
   rows[key] = { gas, baseline, baselineLabel };
 }
 
-const { ethers, ignition, networkHelpers } = await network.create();
+const { ethers, ignition, networkHelpers, provider } = await network.create();
+
+// Fresh accounts from a fixed sequence of keys (not random ones), so every run sends the same
+// calldata and bench/gas.json changes only when the code's gas does.
+let benchWallets = 0;
+const benchWallet = () => new ethers.Wallet(id(`coterie bench wallet ${benchWallets++}`));
 const [deployer, creator, fanA, fanB, relayer, voter2] = await ethers.getSigners();
 
 // ---------------------------------------------------------------- platform, fee set by the DAO
@@ -142,6 +159,7 @@ const fullDeployOnly = fullDeploy;
 fullDeploy += await gasOf(baselineTimelock.grantRole(await baselineTimelock.PROPOSER_ROLE(), await baselineGovernor.getAddress()));
 fullDeploy += await gasOf(baselineTimelock.grantRole(await baselineTimelock.CANCELLER_ROLE(), await baselineGovernor.getAddress()));
 fullDeploy += await gasOf(baselineTimelock.renounceRole(await baselineTimelock.DEFAULT_ADMIN_ROLE(), deployer.address));
+measured.createCommunity = createReceipt.hash;
 record(
   "createCommunity",
   Number(createReceipt.gasUsed),
@@ -152,7 +170,7 @@ record(
 // ---------------------------------------------------------------- transfers and delegation
 // Ours: auto-delegation. Baseline: plain ERC20Votes, where holders delegate themselves first.
 const amount = parseEther("100");
-const oursToNewHolder = await gasOf(token.connect(creator).transfer(fanA.address, amount));
+const oursToNewHolder = await gasOf(token.connect(creator).transfer(fanA.address, amount), "transfer.toNewHolder");
 await (await baselineToken.connect(creator).delegate(creator.address)).wait();
 const plainToNewHolder = await gasOf(baselineToken.connect(creator).transfer(fanA.address, amount));
 // On the plain token the new holder needs a delegate transaction of their own before they can vote.
@@ -166,7 +184,7 @@ record(
 await networkHelpers.mine(1);
 record(
   "transfer.delegatedToDelegated",
-  await gasOf(token.connect(creator).transfer(fanA.address, amount)),
+  await gasOf(token.connect(creator).transfer(fanA.address, amount), "transfer.delegatedToDelegated"),
   await gasOf(baselineToken.connect(creator).transfer(fanA.address, amount)),
   "plain OZ ERC20Votes transfer, sender and receiver both self-delegated",
 );
@@ -176,7 +194,7 @@ await (await baselineToken.connect(creator).transfer(fanB.address, amount)).wait
 await (await baselineToken.connect(fanB).delegate(fanB.address)).wait();
 record(
   "delegate",
-  await gasOf(token.connect(fanA).delegate(fanB.address)),
+  await gasOf(token.connect(fanA).delegate(fanB.address), "delegate"),
   await gasOf(baselineToken.connect(fanA).delegate(fanB.address)),
   "plain OZ ERC20Votes delegate from self to another delegated holder",
 );
@@ -198,12 +216,13 @@ async function lifecycle(
   const calldatas = [timelock.interface.encodeFunctionData("updateDelay", [3 * DAY])];
   const description = "Lengthen the timelock delay to three days";
   const out: Record<string, number> = {};
+  const k = (key: string): string | undefined => (isOurs ? key : undefined);
   const proposeTx = await gov.connect(creator).propose(targets, values, calldatas, description);
-  out.propose = await gasOf(proposeTx);
+  out.propose = await gasOf(proposeTx, k("propose"));
   const descriptionHash = id(description);
   const proposalId = await gov.getProposalId(targets, values, calldatas, descriptionHash);
   await networkHelpers.time.increase(params.votingDelay + 1);
-  out.castVote = await gasOf(gov.connect(creator).castVote(proposalId, 1));
+  out.castVote = await gasOf(gov.connect(creator).castVote(proposalId, 1), k("castVote"));
   // Vote by signature: voter2 signs, a relayer pays.
   const { chainId } = await ethers.provider.getNetwork();
   const signature = await voter2.signTypedData(
@@ -218,14 +237,15 @@ async function lifecycle(
   );
   out.castVoteBySig = await gasOf(
     gov.connect(relayer).castVoteBySig(proposalId, 1, voter2.address, Signature.from(signature).serialized),
+    k("castVoteBySig"),
   );
   await networkHelpers.time.increase(params.votingPeriod + params.lateQuorumExtension + 1);
   const byHash = "(address[],uint256[],bytes[],bytes32)";
   // Both governors have the four-argument queue/execute; ours also has the by-id overloads.
   const g = gov as typeof baselineGovernor;
-  out.queue = await gasOf(g.getFunction(`queue${byHash}`)(targets, values, calldatas, descriptionHash));
+  out.queue = await gasOf(g.getFunction(`queue${byHash}`)(targets, values, calldatas, descriptionHash), k("queue"));
   await networkHelpers.time.increase(params.timelockDelay + 1);
-  out.execute = await gasOf(g.getFunction(`execute${byHash}`)(targets, values, calldatas, descriptionHash));
+  out.execute = await gasOf(g.getFunction(`execute${byHash}`)(targets, values, calldatas, descriptionHash), k("execute"));
   if (isOurs && (await timelock.getMinDelay()) !== BigInt(3 * DAY)) throw new Error("proposal did not execute");
   // A second proposal: the same member votes again (steady state for an active member).
   const calldatas2 = [timelock.interface.encodeFunctionData("updateDelay", [2 * DAY])];
@@ -233,7 +253,7 @@ async function lifecycle(
   await (await gov.connect(creator).propose(targets, values, calldatas2, description2)).wait();
   const proposalId2 = await gov.getProposalId(targets, values, calldatas2, id(description2));
   await networkHelpers.time.increase(params.votingDelay + 1);
-  out["castVote.repeatVoter"] = await gasOf(gov.connect(creator).castVote(proposalId2, 1));
+  out["castVote.repeatVoter"] = await gasOf(gov.connect(creator).castVote(proposalId2, 1), k("castVote.repeatVoter"));
   return out;
 }
 
@@ -252,7 +272,9 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
   const vault = await ethers.getContractAt("RewardVault", created.rewardVault);
   const vaultAddress = created.rewardVault;
   const { chainId } = await ethers.provider.getNetwork();
-  const deadline = BigInt(await networkHelpers.time.latest()) + 365n * BigInt(DAY);
+  // A fixed deadline (2096), not one read from the clock: the signatures it is part of, and so the
+  // calldata gas, are then the same on every run.
+  const deadline = 4_000_000_000n;
   const reward = parseEther("10");
   let nextId = 0n;
   const voucher = async (recipient: string, referrer = ZeroAddress) => {
@@ -260,13 +282,13 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
     return { v, s: await signVoucher(creator, chainId, vaultAddress, v) };
   };
   const freshFan = async () => {
-    const wallet = ethers.Wallet.createRandom().connect(ethers.provider);
+    const wallet = benchWallet().connect(ethers.provider);
     await networkHelpers.setBalance(wallet.address, parseEther("1"));
     return wallet;
   };
-  const redeem = async (recipient: string, referrer = ZeroAddress) => {
+  const redeem = async (recipient: string, referrer = ZeroAddress, key?: string) => {
     const { v, s } = await voucher(recipient, referrer);
-    return gasOf(vault.connect(relayer).redeem(v, s));
+    return gasOf(vault.connect(relayer).redeem(v, s), key);
   };
 
   // Reference floor: a bare MINTER_ROLE mint from an EOA (what any minting path pays in the token).
@@ -274,10 +296,10 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
     const timelockSigner = await ethers.getImpersonatedSigner(created.timelock);
     await networkHelpers.setBalance(created.timelock, parseEther("1"));
     await (await token.connect(timelockSigner).grantRole(await token.MINTER_ROLE(), deployer.address)).wait();
-    const holder = ethers.Wallet.createRandom().address;
-    const directNew = await gasOf(token.connect(deployer).mint(holder, reward));
+    const holder = benchWallet().address;
+    const directNew = await gasOf(token.connect(deployer).mint(holder, reward), "mint.direct.newHolder");
     await networkHelpers.mine(1);
-    const directExisting = await gasOf(token.connect(deployer).mint(holder, reward));
+    const directExisting = await gasOf(token.connect(deployer).mint(holder, reward), "mint.direct.existingHolder");
     await (await token.connect(timelockSigner).revokeRole(await token.MINTER_ROLE(), deployer.address)).wait();
     record("mint.direct.newHolder", directNew, null, "reference: bare MINTER_ROLE mint from an EOA to a new holder (no voucher)");
     record("mint.direct.existingHolder", directExisting, null, "reference: bare MINTER_ROLE mint from an EOA to an existing holder");
@@ -285,9 +307,9 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
 
   await redeem((await freshFan()).address); // warms the bitmap word
   const newFan = await freshFan();
-  const oursNew = await redeem(newFan.address);
+  const oursNew = await redeem(newFan.address, ZeroAddress, "redeemVoucher.newHolder");
   await networkHelpers.mine(1);
-  const oursExisting = await redeem(newFan.address);
+  const oursExisting = await redeem(newFan.address, ZeroAddress, "redeemVoucher.existingHolder");
 
   const plainToken = await ethers.deployContract("BaselineVotesToken", ["Plain", "PLN", creator.address, 0n]);
   const minter = await ethers.deployContract("BaselineVoucherMinter", [await plainToken.getAddress(), creator.address]);
@@ -317,7 +339,7 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
   const referrer = fanA.address;
   await redeem((await freshFan()).address, referrer);
   await networkHelpers.mine(1);
-  const oursReferral = await redeem((await freshFan()).address, referrer);
+  const oursReferral = await redeem((await freshFan()).address, referrer, "redeemVoucher.withReferral");
   record(
     "redeemVoucher.withReferral",
     oursReferral,
@@ -330,7 +352,13 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
   for (const h of holders) await redeem(h.address);
   await networkHelpers.mine(1);
   const batch = await Promise.all(holders.map((h) => voucher(h.address)));
-  const batchGas = await gasOf(vault.connect(relayer).redeemBatch(batch.map((b) => b.v), batch.map((b) => b.s)));
+  const batchGas = await gasOf(
+    vault.connect(relayer).redeemBatch(
+      batch.map((b) => b.v),
+      batch.map((b) => b.s),
+    ),
+    "redeemVoucher.batch10.perVoucher",
+  );
   record(
     "redeemVoucher.batch10.perVoucher",
     Math.round(batchGas / 10),
@@ -353,7 +381,7 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
     return [BigInt(c.index), accounts[i].account, BigInt(c.amount), c.proof] as const;
   };
   await (await vault.connect(relayer).claimCampaign(0n, ...claimOf(5001))).wait(); // bitmap word in use
-  const oursClaim = await gasOf(vault.connect(relayer).claimCampaign(0n, ...claimOf(5000)));
+  const oursClaim = await gasOf(vault.connect(relayer).claimCampaign(0n, ...claimOf(5000)), "claimCampaign.newHolder");
   if ((await token.getVotes(claimant.address)) !== parseEther("1")) throw new Error("campaign claimant cannot vote");
 
   const plainErc20 = await ethers.deployContract("BaselinePlainToken", [built.total]);
@@ -386,7 +414,7 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
     return ethers.getContractAt("Crowdfund", address);
   };
   const fan = async () => {
-    const wallet = ethers.Wallet.createRandom().connect(ethers.provider);
+    const wallet = benchWallet().connect(ethers.provider);
     await networkHelpers.setBalance(wallet.address, parseEther("10"));
     return wallet;
   };
@@ -395,10 +423,13 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
   const ethFund = await start(ZeroAddress, parseEther("1"), "bench-eth");
   await (await ethFund.connect(fanA).contribute(parseEther("0.5"), ZeroAddress, { value: parseEther("0.5") })).wait();
   const ethContributor = await fan();
-  const ethFirst = await gasOf(ethFund.connect(ethContributor).contribute(parseEther("0.5"), ZeroAddress, { value: parseEther("0.5") }));
+  const ethFirst = await gasOf(
+    ethFund.connect(ethContributor).contribute(parseEther("0.5"), ZeroAddress, { value: parseEther("0.5") }),
+    "contribute.eth.first",
+  );
   await networkHelpers.time.increase(8 * DAY);
   await (await ethFund.finalize()).wait();
-  const claim = await gasOf(ethFund.connect(relayer).claimTokens(ethContributor.address));
+  const claim = await gasOf(ethFund.connect(relayer).claimTokens(ethContributor.address), "claimCrowdfundTokens.newHolder");
   if ((await token.getVotes(ethContributor.address)) !== parseEther("500")) throw new Error("crowdfund claimant cannot vote");
 
   // ERC-20: a contributor's first contribution (allowance given beforehand).
@@ -414,7 +445,10 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
     await (await payment.connect(who).approve(erc20Address, parseEther("100"))).wait();
   }
   await (await erc20Fund.connect(deployer).contribute(parseEther("10"), ZeroAddress)).wait();
-  const erc20First = await gasOf(erc20Fund.connect(erc20Contributor).contribute(parseEther("10"), ZeroAddress));
+  const erc20First = await gasOf(
+    erc20Fund.connect(erc20Contributor).contribute(parseEther("10"), ZeroAddress),
+    "contribute.erc20.first",
+  );
 
   // Failure: the goal is missed; the second refund (the first also records the failure).
   const failing = await start(ZeroAddress, parseEther("100"), "bench-fail");
@@ -422,7 +456,7 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
   for (const r of refunders) await (await failing.connect(r).contribute(parseEther("1"), ZeroAddress, { value: parseEther("1") })).wait();
   await networkHelpers.time.increase(8 * DAY);
   await (await failing.connect(refunders[0]).refund(refunders[0].address)).wait();
-  const refundGas = await gasOf(failing.connect(refunders[1]).refund(refunders[1].address));
+  const refundGas = await gasOf(failing.connect(refunders[1]).refund(refunders[1].address), "refund");
 
   record("contribute.eth.first", ethFirst, null, "a contributor's first ETH contribution (no referrer)");
   record("contribute.erc20.first", erc20First, null, "a contributor's first ERC-20 contribution (allowance given beforehand; received amount checked)");
@@ -452,9 +486,9 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
   await networkHelpers.mine(1);
   await (await move()).wait(); // first change after the deposit: the records before it are not needed
   await networkHelpers.mine(1);
-  const recordKept = await gasOf(move()); // the record spanning the deposit is kept, once per account
+  const recordKept = await gasOf(move(), "transfer.revenueOverhead.recordKept"); // the record spanning the deposit is kept, once per account
   await networkHelpers.mine(1);
-  const steady = await gasOf(move());
+  const steady = await gasOf(move(), "transfer.revenueOverhead");
   const plainTransfer = rows["transfer.delegatedToDelegated"].gas;
   record(
     "transfer.revenueOverhead",
@@ -468,7 +502,10 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
     null,
     "extra gas, once per account after each deposit, on the change that keeps the record a snapshot reads (both sides here)",
   );
-  const newHolderTransfer = await gasOf(token.connect(creator).transfer(ethers.Wallet.createRandom().address, amount));
+  const newHolderTransfer = await gasOf(
+    token.connect(creator).transfer(benchWallet().address, amount),
+    "transfer.revenueOverhead.newHolder",
+  );
   record(
     "transfer.revenueOverhead.newHolder",
     newHolderTransfer - rows["transfer.toNewHolder"].gas,
@@ -477,14 +514,34 @@ for (const key of ["propose", "castVote", "castVote.repeatVoter", "castVoteBySig
   );
 
   await networkHelpers.mine(1);
-  const depositGas = await gasOf(revenue.connect(voter2).depositETH({ value: parseEther("1") })); // deposit 1
+  const depositGas = await gasOf(revenue.connect(voter2).depositETH({ value: parseEther("1") }), "depositRevenue.eth"); // deposit 1
   record("depositRevenue.eth", depositGas, null, "an ETH revenue deposit (snapshot on the token, total supply before the block)");
 
   await networkHelpers.mine(1);
   await (await revenue.claim(ZeroAddress, voter2.address, 2)).wait(); // another holder claims both deposits first
   await (await revenue.claim(ZeroAddress, fanA.address, 1)).wait(); // fanA's cursor exists from here on
-  const claimGas = await gasOf(revenue.connect(relayer).claim(ZeroAddress, fanA.address, 1));
+  const claimGas = await gasOf(revenue.connect(relayer).claim(ZeroAddress, fanA.address, 1), "claimRevenue.oneDeposit");
   record("claimRevenue.oneDeposit", claimGas, null, "a holder's ETH share of one deposit, paid to the holder");
+}
+
+// ---------------------------------------------------------------- EVM floors
+// Each of our measured transactions is traced for its floor (scripts/lib/gas-floor.ts). Rows that are
+// a share or a difference of transactions get the same share or difference of floors: the batch's
+// floor over its ten vouchers; each revenue overhead's floor against the floor of the transfer it is
+// compared with. `trace` always describes the measured transaction itself.
+{
+  const floors: Record<string, Floor> = {};
+  for (const [key, hash] of Object.entries(measured)) floors[key] = await traceFloor(provider, hash);
+  for (const [key, f] of Object.entries(floors)) {
+    const row = rows[key];
+    if (row === undefined) throw new Error(`floor traced for an operation that was not recorded: ${key}`);
+    row.trace = f;
+    if (key === "redeemVoucher.batch10.perVoucher") row.floor = Math.round(f.floor / 10);
+    else if (key.startsWith("transfer.revenueOverhead")) {
+      const against = key === "transfer.revenueOverhead.newHolder" ? "transfer.toNewHolder" : "transfer.delegatedToDelegated";
+      row.floor = f.floor - floors[against].floor;
+    } else row.floor = f.floor;
+  }
 }
 
 // ---------------------------------------------------------------- report
@@ -513,6 +570,8 @@ const table = Object.entries(rows).map(([key, r]) => {
     gas: r.gas.toLocaleString("en-US"),
     baseline: r.baseline === null ? "-" : r.baseline.toLocaleString("en-US"),
     "vs baseline": r.baseline === null ? "-" : `${((r.gas / r.baseline) * 100).toFixed(1)}%`,
+    floor: r.floor === undefined ? "-" : r.floor.toLocaleString("en-US"),
+    "over floor": r.floor === undefined ? "-" : (r.gas - r.floor).toLocaleString("en-US"),
     budget: limit || "-",
     status: limit ? (ok ? "ok" : "OVER") : "",
   };

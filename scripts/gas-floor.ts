@@ -1,84 +1,71 @@
 /**
- * Explains where the gas of the benchmarked operations goes: `npx hardhat run scripts/gas-floor.ts`.
+ * Prints the EVM floor table of docs/gas.md from bench/gas.json: `npm run gas:floor`
+ * (`tsx scripts/gas-floor.ts`; run `npm run bench` first for fresh figures).
  *
- * For each transaction it replays the trace (debug_traceTransaction) and counts what no
- * implementation can avoid: the intrinsic 21,000, calldata, fresh storage slots (0 -> non-zero:
- * 22,100 cold), contract creations (32,000 + code deposit) and logs. docs/gas.md quotes its output.
+ * `npm run bench` traces every measured operation (debug_traceTransaction on the in-process chain)
+ * and stores its floor, with what the floor is made of, next to its gas in bench/gas.json; how the
+ * floor is counted is in scripts/lib/gas-floor.ts. This script only formats those figures: one row
+ * per operation with its gas, its plain baseline, its floor and the distance to the floor, then the
+ * parts of each floor (calldata, fresh / modified / cleared slots, creations).
  */
-import { network } from "hardhat";
-import { id, parseEther } from "ethers";
-import PlatformModule from "../deploy/modules/Platform.ts";
-import { communityParams } from "./lib/community.ts";
-import { typedPlatform } from "./lib/deployments.ts";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CLEARED_SLOT,
+  CREATION,
+  CODE_DEPOSIT_PER_BYTE,
+  explainedOf,
+  FRESH_SLOT,
+  INTRINSIC,
+  MODIFIED_SLOT,
+  type Floor,
+} from "./lib/gas-floor.ts";
 
-interface StructLog {
-  op: string;
-  depth: number;
-  stack?: string[];
-  gasCost: number;
+interface Row {
+  gas: number;
+  baseline: number | null;
+  floor?: number;
+  trace?: Floor;
 }
 
-const { ethers, ignition, networkHelpers, provider } = await network.create();
-const [, creator, fan, other] = await ethers.getSigners();
-const { factory } = await typedPlatform(ethers, await ignition.deploy(PlatformModule));
+const here = dirname(fileURLToPath(import.meta.url));
+const { operations } = JSON.parse(readFileSync(join(here, "..", "bench", "gas.json"), "utf8")) as {
+  operations: Record<string, Row>;
+};
 
-async function analyse(label: string, hash: string): Promise<void> {
-  const tx = await ethers.provider.getTransaction(hash);
-  const receipt = await ethers.provider.getTransactionReceipt(hash);
-  if (tx === null || receipt === null) throw new Error("missing transaction");
-  const data = ethers.getBytes(tx.data);
-  const zeros = data.filter((b) => b === 0).length;
-  const calldataGas = zeros * 4 + (data.length - zeros) * 16;
-  const trace = (await provider.request({
-    method: "debug_traceTransaction",
-    params: [hash, { disableMemory: true, disableStorage: true }],
-  })) as { structLogs: StructLog[] };
-  let sstoreGas = 0;
-  let freshSlots = 0;
-  let updates = 0;
-  let creates = 0;
-  let logs = 0;
-  let calls = 0;
-  for (const log of trace.structLogs) {
-    if (log.op === "SSTORE") {
-      sstoreGas += log.gasCost;
-      if (log.gasCost >= 20_000) freshSlots++;
-      else if (log.gasCost >= 2_900) updates++;
-    } else if (log.op === "CREATE2" || log.op === "CREATE") creates++;
-    else if (log.op.startsWith("LOG")) logs++;
-    else if (log.op === "CALL" || log.op === "DELEGATECALL" || log.op === "STATICCALL") calls++;
-  }
-  const floor = 21_000 + calldataGas + freshSlots * 22_100 + creates * 32_000;
-  console.log(
-    `${label}: gasUsed ${receipt.gasUsed}; intrinsic 21000 + calldata ${calldataGas} (${data.length} bytes); ` +
-      `${freshSlots} fresh slots, ${updates} slot updates (SSTORE total ${sstoreGas}); ${creates} creations; ` +
-      `${logs} logs; ${calls} calls; floor (intrinsic + calldata + fresh slots + creations) ${floor}`,
+const n = (x: number): string => Math.round(x).toLocaleString("en-US");
+const lines: string[] = [];
+lines.push("| operation | gas | baseline | floor | distance | distance % of gas |");
+lines.push("| --- | ---: | ---: | ---: | ---: | ---: |");
+for (const [key, r] of Object.entries(operations)) {
+  if (r.floor === undefined) continue;
+  const distance = r.gas - r.floor;
+  lines.push(
+    `| \`${key}\` | ${n(r.gas)} | ${r.baseline === null ? "—" : n(r.baseline)} | ${n(r.floor)} | ${n(distance)} | ${
+      r.gas > 0 ? `${((distance / r.gas) * 100).toFixed(0)}%` : "—"
+    } |`,
   );
 }
-
-const params = communityParams({ salt: id("floor") });
-const created = await factory.connect(creator).createCommunity(params);
-await created.wait();
-await analyse("createCommunity", created.hash);
-const entry = await factory.community(1);
-const token = await ethers.getContractAt("SocialToken", entry.token);
-const governor = await ethers.getContractAt("CommunityGovernor", entry.governor);
-
-const toNew = await token.connect(creator).transfer(fan.address, parseEther("100"));
-await toNew.wait();
-await analyse("transfer.toNewHolder", toNew.hash);
-await networkHelpers.mine(1);
-const both = await token.connect(creator).transfer(fan.address, parseEther("100"));
-await both.wait();
-await analyse("transfer.delegatedToDelegated", both.hash);
-
-const targets = [entry.timelock];
-const calldatas = [(await ethers.getContractAt("CommunityTimelock", entry.timelock)).interface.encodeFunctionData("updateDelay", [3600])];
-const proposed = await governor.connect(creator).propose(targets, [0n], calldatas, "floor");
-await proposed.wait();
-await analyse("propose", proposed.hash);
-await networkHelpers.time.increase(params.votingDelay + 1);
-const voted = await governor.connect(creator).castVote(1n, 1);
-await voted.wait();
-await analyse("castVote", voted.hash);
-void other;
+lines.push("");
+lines.push(
+  "| operation (measured transaction) | gas | floor | calldata bytes (gas) | fresh slots | modified | cleared | restored | creations (code bytes) | logs (gas) | cold reads | cold accounts | ETH sends | ecrecover | execution |",
+);
+lines.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+for (const [key, r] of Object.entries(operations)) {
+  const p = r.trace;
+  if (p === undefined) continue;
+  const b = p.beyond;
+  // The measured transaction's own figures (a batch row's are the whole batch; an overhead row's
+  // are the transfer with recording on): what is left after the floor and the counted costs.
+  const execution = n(p.gasUsed - p.floor - explainedOf(b));
+  lines.push(
+    `| \`${key}\` | ${n(p.gasUsed)} | ${n(p.floor)} | ${p.calldataBytes} (${n(p.calldataGas)}) | ${p.freshSlots} | ${p.modifiedSlots} | ${p.clearedSlots} | ${p.restoredSlots} | ${p.creations}${
+      p.creations > 0 ? ` (${n(p.codeBytes)})` : ""
+    } | ${p.logs} (${n(b.logGas)}) | ${b.coldSlotReads} | ${b.coldAccounts} | ${b.valueTransfers} | ${b.ecrecovers} | ${execution} |`,
+  );
+}
+console.log(lines.join("\n"));
+console.log(
+  `\nfloor = ${n(INTRINSIC)} + calldata + ${n(FRESH_SLOT)} x fresh + ${n(MODIFIED_SLOT)} x modified + ${n(CLEARED_SLOT)} x cleared + ${n(CREATION)} x creations + ${CODE_DEPOSIT_PER_BYTE} x code bytes`,
+);

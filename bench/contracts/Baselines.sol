@@ -20,10 +20,12 @@ import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 
 /// @notice Plain OpenZeppelin ERC20 + Permit + Votes on the timestamp clock; the deployer gets the supply.
 contract BaselineVotesToken is ERC20, ERC20Permit, ERC20Votes {
-    constructor(string memory name_, string memory symbol_, address holder, uint256 supply)
-        ERC20(name_, symbol_)
-        ERC20Permit(name_)
-    {
+    constructor(
+        string memory name_,
+        string memory symbol_,
+        address holder,
+        uint256 supply
+    ) ERC20(name_, symbol_) ERC20Permit(name_) {
         _mint(holder, supply);
     }
 
@@ -59,7 +61,13 @@ contract BaselineGovernor is
     GovernorVotesQuorumFraction,
     GovernorTimelockControl
 {
-    constructor(IVotes token, TimelockController timelock, uint48 delay, uint32 period, uint256 quorumPercent)
+    constructor(
+        IVotes token,
+        TimelockController timelock,
+        uint48 delay,
+        uint32 period,
+        uint256 quorumPercent
+    )
         Governor("Baseline Governor")
         GovernorSettings(delay, period, 0)
         GovernorVotes(token)
@@ -115,7 +123,10 @@ contract BaselineGovernor is
 
 /// @notice OpenZeppelin's TimelockController, unchanged, so the bench has an artifact for it.
 contract BaselineTimelock is TimelockController {
-    constructor(uint256 minDelay, address[] memory proposers, address[] memory executors, address admin)
-        TimelockController(minDelay, proposers, executors, admin)
-    {}
+    constructor(
+        uint256 minDelay,
+        address[] memory proposers,
+        address[] memory executors,
+        address admin
+    ) TimelockController(minDelay, proposers, executors, admin) {}
 }

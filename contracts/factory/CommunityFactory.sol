@@ -68,6 +68,7 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
                                CONSTRUCTOR
     //////////////////////////////////////////////////////////////*/
 
+    /// @notice Records the first implementation set; the owner then launches the platform community.
     /// @param implementations The first implementation set (version 0).
     /// @param initialOwner The deployer, who launches the platform and thereby hands ownership over.
     constructor(Implementations memory implementations, address initialOwner) Ownable(initialOwner) {
@@ -103,9 +104,7 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
     /// proposal guardian and receives its allocation. Afterwards the platform Timelock owns this
     /// factory and receives creation fees. Emits {CommunityCreated}, {PlatformLaunched},
     /// {FeeRecipientSet} and {OwnershipTransferred}.
-    function launchPlatform(
-        CommunityParams calldata params
-    ) external onlyOwner returns (Community memory platform) {
+    function launchPlatform(CommunityParams calldata params) external onlyOwner returns (Community memory platform) {
         if (_platformIdPlusOne != 0) revert FactoryPlatformAlreadyLaunched();
         platform = _create(params, msg.sender);
         _platformIdPlusOne = platform.id + 1;
@@ -146,12 +145,7 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
         // Registry entry before the clones are initialised (effects before interactions).
         uint256 id = _records.length;
         _records.push(
-            Record({
-                token: token,
-                implementationsVersion: version,
-                createdAt: uint48(block.timestamp),
-                verified: false
-            })
+            Record({token: token, implementationsVersion: version, createdAt: uint48(block.timestamp), verified: false})
         );
         _entryByToken[token] = (uint256(uint160(creator)) << 96) | (id + 1);
 

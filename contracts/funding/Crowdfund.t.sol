@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Fuzz settings. hardhat.config.ts has no `test.solidity` block, so EDR's defaults apply (256 fuzz
-// runs, 256 invariant runs x depth 500, Hardhat's fixed default fuzz seed) except where a
-// `forge-config:` line in a test's NatSpec overrides them:
+// Fuzz settings. hardhat.config.ts's `test.solidity` block sets the defaults (256 fuzz runs, 64
+// invariant runs x depth 100, Hardhat's fixed default fuzz seed) except where a `forge-config:`
+// line in a test's NatSpec overrides them:
 // - every plain `testFuzz_*`: 256 runs (the default);
 // - testFuzz_stateful_invariantsHoldAfterEveryStep: 256 runs x 30-60 handler steps (depth), every
 //   invariant checked after every step (plus refund-everyone / claim-everyone checks on a state
@@ -163,9 +163,10 @@ abstract contract CrowdfundFixture is Assertions {
         s.cap = _r(seed, 2) % 4 == 0 ? s.goal + (_r(seed, 3) % s.goal) : 0;
         s.duration = 1 days + (_r(seed, 4) % 9 days);
         uint256 priceMode = _r(seed, 5) % 4;
-        s.price = priceMode == 0
-            ? 1e18
-            : (priceMode == 1 ? 1 + (_r(seed, 6) % 1000) : (priceMode == 2 ? 1 + (_r(seed, 6) % 1e24) : 7e17 + 3));
+        s.price =
+            priceMode == 0
+                ? 1e18
+                : (priceMode == 1 ? 1 + (_r(seed, 6) % 1000) : (priceMode == 2 ? 1 + (_r(seed, 6) % 1e24) : 7e17 + 3));
         uint256 bpsMode = _r(seed, 7) % 4;
         s.referralBps = uint16(bpsMode == 0 ? 0 : (bpsMode == 1 ? MAX_BPS : _r(seed, 8) % (MAX_BPS + 1)));
         uint256 feeMode = _r(seed, 9) % 5;
@@ -260,7 +261,11 @@ abstract contract CrowdfundFixture is Assertions {
         if (h.settled() == ICrowdfund.State.Succeeded) {
             uint256 fee = (h.raisedModel() * h.feeBps()) / MAX_BPS;
             assertEq(h.feeReceived() + owedFee, fee, "(a) fee paid + owed != raised * feeBps / 10000");
-            assertEq(h.treasuryReceived() + owedTreasury, h.raisedModel() - fee, "(a) treasury paid + owed != raised - fee");
+            assertEq(
+                h.treasuryReceived() + owedTreasury,
+                h.raisedModel() - fee,
+                "(a) treasury paid + owed != raised - fee"
+            );
             assertEq(h.refunded(), 0, "(a) refunds after success");
         } else {
             assertEq(h.treasuryReceived() + h.feeReceived() + owedTreasury + owedFee, 0, "(a) payout before success");
@@ -294,7 +299,11 @@ abstract contract CrowdfundFixture is Assertions {
         uint256 expected = succeeded ? h.tokensForContributions() : 0;
         assertEq(token.totalSupply() - h.initialSupply(), expected, "(c) minted != price x contributions + bonuses");
         assertEq(h.minted(), expected, "(c) finalisation minted");
-        assertEq(token.balanceOf(address(cf)), expected - h.tokensClaimed(), "(c) crowdfund tokens != minted - claimed");
+        assertEq(
+            token.balanceOf(address(cf)),
+            expected - h.tokensClaimed(),
+            "(c) crowdfund tokens != minted - claimed"
+        );
         uint256 open;
         uint256 contributors;
         uint256 referrers;
@@ -526,9 +535,8 @@ contract CrowdfundTest is CrowdfundFixture {
         first = bound(first, 1, s.cap);
         _pay(cf, _actor(1), first, address(0));
         uint256 remaining = s.cap - first;
-        amount = nearMax
-            ? type(uint256).max - bound(amount, 0, 2 * s.cap)
-            : bound(amount, remaining + 1, type(uint256).max);
+        amount =
+            nearMax ? type(uint256).max - bound(amount, 0, 2 * s.cap) : bound(amount, remaining + 1, type(uint256).max);
 
         vm.expectRevert(abi.encodeWithSelector(ICrowdfund.CrowdfundCapExceeded.selector, amount, remaining));
         vm.prank(_actor(0));
@@ -834,7 +842,10 @@ contract CrowdfundTest is CrowdfundFixture {
         }
         assertLe(claimed, minted, "claims <= minted");
         // docs/funding.md: under one unit per contributor and two per referrer (the bonus is rounded twice).
-        assertTrue(minted - claimed < 3 + 2 * 3, string.concat("dust ", Strings.toString(minted - claimed), " >= 3 + 2 x 3"));
+        assertTrue(
+            minted - claimed < 3 + 2 * 3,
+            string.concat("dust ", Strings.toString(minted - claimed), " >= 3 + 2 x 3")
+        );
     }
 
     /// @dev Whatever price the creator set, once the deadline and the minting grace are over the
@@ -1032,7 +1043,10 @@ contract CrowdfundTest is CrowdfundFixture {
             assertTrue(ok[a] != 0, string.concat("action never succeeded: ", Strings.toString(a), summary));
         }
         for (uint256 k; k < selectors.length; ++k) {
-            assertTrue(hits[k] != 0, string.concat("revert never hit: ", Strings.toHexString(uint32(selectors[k]), 4), summary));
+            assertTrue(
+                hits[k] != 0,
+                string.concat("revert never hit: ", Strings.toHexString(uint32(selectors[k]), 4), summary)
+            );
         }
         for (uint256 k; k < outcomes.length; ++k) {
             assertTrue(outcomes[k] != 0, string.concat("outcome never seen: ", Strings.toString(k), summary));

@@ -27,6 +27,7 @@ contract CrowdfundFactory is ICrowdfundFactory, Ownable {
     address private immutable _implementation;
     uint16 private _feeBps;
 
+    /// @notice Binds the factory to the platform's registry and the implementation it clones.
     /// @param communityFactory_ The platform's community factory (its registry and fee recipient).
     /// @param implementation_ The Crowdfund implementation.
     /// @param initialOwner The deployer; the deployment hands ownership to the platform Timelock.

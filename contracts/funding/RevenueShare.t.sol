@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Fuzz settings. hardhat.config.ts has no `test.solidity` block, so EDR's defaults apply (256 fuzz
-// runs, Hardhat's fixed default fuzz seed) except where a `forge-config:` line in a test's NatSpec
-// overrides them:
+// Fuzz settings. hardhat.config.ts's `test.solidity` block sets the defaults (256 fuzz runs, 64
+// invariant runs x depth 100, Hardhat's fixed default fuzz seed) except where a `forge-config:`
+// line in a test's NatSpec overrides them:
 // - the stateless `testFuzz_*`: 256 runs each (the default);
 // - testFuzz_stateful_recordsAndSharesExactAfterEveryStep: 128 runs x 40-70 handler steps (depth),
 //   every invariant checked after every step (each taken snapshot x each actor);
@@ -64,7 +64,10 @@ abstract contract RevenueShareFixture is Assertions {
         );
         revenue = RevenueShare(
             payable(
-                Clones.cloneWithImmutableArgs(address(revenueImplementation), abi.encodePacked(address(token), TIMELOCK))
+                Clones.cloneWithImmutableArgs(
+                    address(revenueImplementation),
+                    abi.encodePacked(address(token), TIMELOCK)
+                )
             )
         );
         revenue.initialize(address(token), TIMELOCK);
@@ -233,7 +236,11 @@ contract RevenueShareTest is RevenueShareFixture {
     /// @dev Four holders with fuzzed balances: each claim is balance * amount / supply rounded down,
     /// the claims total at most the deposit and leave less than one unit per holder; after the
     /// window the sweep sends exactly the rest to the treasury, once.
-    function testFuzz_claimsProRataAndSweepSendsTheRest(uint256[3] memory parts, uint256 amount, uint8 claimers) public {
+    function testFuzz_claimsProRataAndSweepSendsTheRest(
+        uint256[3] memory parts,
+        uint256 amount,
+        uint8 claimers
+    ) public {
         address[4] memory holders = [CREATOR, SELLER, BUYER, OTHER];
         for (uint256 i; i < 3; ++i) {
             parts[i] = bound(parts[i], 0, ALLOCATION / 4);
@@ -320,12 +327,14 @@ contract RevenueShareTest is RevenueShareFixture {
             MockERC20 asset = new MockERC20("Dollar", "USD");
             asset.mint(address(this), amount);
             asset.approve(address(revenue), amount);
-            if (!valid) vm.expectRevert(abi.encodeWithSelector(IRevenueShare.RevenueShareInvalidAmount.selector, amount));
+            if (!valid)
+                vm.expectRevert(abi.encodeWithSelector(IRevenueShare.RevenueShareInvalidAmount.selector, amount));
             revenue.depositToken(address(asset), amount);
             if (valid) assertEq(revenue.deposit(address(asset), 0).amount, amount, "recorded amount");
         } else {
             vm.deal(address(this), amount);
-            if (!valid) vm.expectRevert(abi.encodeWithSelector(IRevenueShare.RevenueShareInvalidAmount.selector, amount));
+            if (!valid)
+                vm.expectRevert(abi.encodeWithSelector(IRevenueShare.RevenueShareInvalidAmount.selector, amount));
             revenue.depositETH{value: amount}();
             if (valid) assertEq(revenue.deposit(ETH, 0).amount, amount, "recorded amount");
         }

@@ -13,6 +13,9 @@ import {IRevenueShare} from "../interfaces/IRevenueShare.sol";
  */
 contract RevenueShareFactory {
     /// @notice The revenue share of `token` was created.
+    /// @param token The community token.
+    /// @param revenueShare The new revenue share.
+    /// @param treasury The community Timelock, where sweeps go.
     event RevenueShareCreated(address indexed token, address indexed revenueShare, address treasury);
 
     /// @notice The token's revenue share exists already.
@@ -23,6 +26,7 @@ contract RevenueShareFactory {
     ICommunityFactory private immutable _communityFactory;
     address private immutable _implementation;
 
+    /// @notice Binds the factory to the platform's registry and the implementation it clones.
     /// @param communityFactory_ The platform's community factory (its registry).
     /// @param implementation_ The RevenueShare implementation.
     constructor(ICommunityFactory communityFactory_, address implementation_) {

@@ -61,9 +61,12 @@ contract CommunityGovernor is
     }
 
     // keccak256(abi.encode(uint256(keccak256("coterie.storage.CommunityGovernor")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant COMMUNITY_GOVERNOR_STORAGE_LOCATION = 0xed1d8d061c029e6b922c9e94fd3e30e055fbd6d91a4248e03659cc7d42517e00;
+    bytes32 private constant COMMUNITY_GOVERNOR_STORAGE_LOCATION =
+        0xed1d8d061c029e6b922c9e94fd3e30e055fbd6d91a4248e03659cc7d42517e00;
 
     function _getCommunityGovernorStorage() private pure returns (CommunityGovernorStorage storage $) {
+        // ERC-7201 namespaced storage: Solidity has no other way to point a storage reference at a slot.
+        // solhint-disable-next-line no-inline-assembly
         assembly {
             $.slot := COMMUNITY_GOVERNOR_STORAGE_LOCATION
         }
@@ -155,6 +158,9 @@ contract CommunityGovernor is
         return string.concat(IERC20Metadata(address(token())).name(), " Governor");
     }
 
+    // Names fixed by OpenZeppelin's EIP712 hooks:
+    // solhint-disable func-name-mixedcase
+
     /// @dev Domain name = governor name.
     function _EIP712Name() internal view virtual override returns (string memory) {
         return name();
@@ -164,6 +170,8 @@ contract CommunityGovernor is
     function _EIP712Version() internal view virtual override returns (string memory) {
         return version();
     }
+
+    // solhint-enable func-name-mixedcase
 
     /*//////////////////////////////////////////////////////////////
                                  QUORUM
@@ -292,7 +300,12 @@ contract CommunityGovernor is
         return super._cancel(targets, values, calldatas, descriptionHash);
     }
 
-    function _executor() internal view override(GovernorUpgradeable, GovernorTimelockControlUpgradeable) returns (address) {
+    function _executor()
+        internal
+        view
+        override(GovernorUpgradeable, GovernorTimelockControlUpgradeable)
+        returns (address)
+    {
         return super._executor();
     }
 }

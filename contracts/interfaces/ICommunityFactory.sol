@@ -23,6 +23,9 @@ interface ICommunityFactory {
     /// @param salt Creator-chosen salt; with the creator's address it fixes every address.
     /// @param rewardVaultConfig Passed to the reward vault's initialiser; must be empty while the
     /// platform has no reward-vault implementation.
+    // Passed in calldata or ABI-encoded, never stored: each member takes a full word whatever its
+    // order, and the order is part of the public ABI.
+    // solhint-disable-next-line gas-struct-packing
     struct CommunityParams {
         string name;
         string symbol;
@@ -115,6 +118,16 @@ interface ICommunityFactory {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice A community was created. Names every address it consists of.
+    /// @param id The registry id.
+    /// @param creator The caller, who launched it.
+    /// @param token The SocialToken clone.
+    /// @param governor The CommunityGovernor clone.
+    /// @param timelock The CommunityTimelock clone (the treasury).
+    /// @param rewardVault The RewardVault clone.
+    /// @param name The token name.
+    /// @param symbol The token symbol.
+    /// @param salt The creator's salt of the CREATE2 addresses.
+    /// @param implementationsVersion The implementation set it was cloned from.
     event CommunityCreated(
         uint256 indexed id,
         address indexed creator,
@@ -128,14 +141,28 @@ interface ICommunityFactory {
         uint32 implementationsVersion
     );
     /// @notice The platform's own community was launched and now owns the factory.
+    /// @param id The registry id of the platform community.
+    /// @param timelock Its Timelock, the factory's new owner.
     event PlatformLaunched(uint256 indexed id, address indexed timelock);
     /// @notice The platform DAO changed a community's `verified` flag.
+    /// @param id The registry id.
+    /// @param token The community token.
+    /// @param verified The new flag.
     event CommunityVerified(uint256 indexed id, address indexed token, bool verified);
     /// @notice The creation fee changed.
+    /// @param previousFee The former fee, in wei.
+    /// @param newFee The new fee, in wei.
     event CreationFeeSet(uint256 previousFee, uint256 newFee);
     /// @notice The fee recipient (platform treasury) changed.
+    /// @param previousRecipient The former recipient.
+    /// @param newRecipient The new recipient.
     event FeeRecipientSet(address indexed previousRecipient, address indexed newRecipient);
     /// @notice New communities will be cloned from these implementations.
+    /// @param version The number of the new set.
+    /// @param token The SocialToken implementation.
+    /// @param governor The CommunityGovernor implementation.
+    /// @param timelock The CommunityTimelock implementation.
+    /// @param rewardVault The RewardVault implementation.
     event ImplementationsSet(
         uint32 indexed version,
         address token,
@@ -207,6 +234,7 @@ interface ICommunityFactory {
     /// @notice A page of the registry, oldest first.
     /// @param offset First id of the page.
     /// @param limit Most entries to return.
+    /// @return page The entries, at most `limit` of them.
     function communities(uint256 offset, uint256 limit) external view returns (Community[] memory page);
 
     /// @notice The implementations new communities are cloned from, and their version number.

@@ -8,6 +8,8 @@ import {TimelockControllerUpgradeable} from "@openzeppelin/contracts-upgradeable
 /// @notice Set-up entry point and errors of a community's Governor.
 interface ICommunityGovernor {
     /// @notice The proposal guardian changed (same event as OpenZeppelin's GovernorProposalGuardian).
+    /// @param oldProposalGuardian The former guardian.
+    /// @param newProposalGuardian The new guardian, or zero for none.
     event ProposalGuardianSet(address oldProposalGuardian, address newProposalGuardian);
 
     /// @notice The account that may cancel any proposal before it executes; zero for none.
@@ -25,6 +27,9 @@ interface ICommunityGovernor {
     /// @param proposalThreshold Votes needed to propose.
     /// @param quorumBps Quorum as basis points of the total supply at the proposal's snapshot.
     /// @param lateQuorumExtension Seconds voting is extended when quorum is reached late.
+    // Passed in calldata or ABI-encoded, never stored: each member takes a full word whatever its
+    // order, and the order is part of the public ABI.
+    // solhint-disable-next-line gas-struct-packing
     struct GovernorConfig {
         uint48 votingDelay;
         uint32 votingPeriod;

@@ -22,6 +22,9 @@ interface ICrowdfund {
     /// `tokens = paid * price / 1e18`; non-zero and below 2^128.
     /// @param referralBps Bonus for the referrer named on a contribution, in basis points of the
     /// tokens that contribution buys; <= 10,000.
+    // Passed in calldata or ABI-encoded, never stored: each member takes a full word whatever its
+    // order, and the order is part of the public ABI.
+    // solhint-disable-next-line gas-struct-packing
     struct Params {
         address paymentToken;
         uint256 goal;
@@ -44,6 +47,16 @@ interface ICrowdfund {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The crowdfund was set up.
+    /// @param token The community token.
+    /// @param treasury The community Timelock, paid on success.
+    /// @param paymentToken The ERC-20 accepted, or zero for ETH.
+    /// @param goal The least amount for success.
+    /// @param cap The most it accepts; zero for none.
+    /// @param deadline When contributions stop.
+    /// @param price Community tokens (smallest unit) per 10^18 payment units.
+    /// @param referralBps The referrers' bonus, in basis points of the tokens their referrals bought.
+    /// @param feeBps The platform fee, in basis points of the amount raised.
+    /// @param feeRecipient The platform treasury, paid the fee.
     event CrowdfundInitialized(
         address indexed token,
         address indexed treasury,
@@ -57,22 +70,44 @@ interface ICrowdfund {
         address feeRecipient
     );
     /// @notice `contributor` paid `amount`, naming `referrer` (zero for none or a self-referral).
+    /// @param contributor The payer.
+    /// @param amount The amount received.
+    /// @param referrer The referrer named, or zero.
     event Contributed(address indexed contributor, uint256 amount, address indexed referrer);
     /// @notice The crowdfund succeeded: `tokens` were minted for contributors and referrers;
     /// `proceeds` went to the treasury and `fee` to the platform.
+    /// @param raised The total contributed.
+    /// @param proceeds The treasury's part.
+    /// @param fee The platform's part.
+    /// @param tokens Tokens minted for contributors and referrers.
     event Finalized(uint256 raised, uint256 proceeds, uint256 fee, uint256 tokens);
     /// @notice The crowdfund failed; contributors can withdraw what they paid.
+    /// @param raised The total contributed.
+    /// @param goalReached True when the goal was met but the tokens could not be minted.
     event Failed(uint256 raised, bool goalReached);
     /// @notice `account` received `tokens` for its contributions and `bonus` for its referrals.
+    /// @param account The contributor or referrer paid.
+    /// @param tokens Tokens for its contributions.
+    /// @param bonus Tokens for its referrals.
     event TokensClaimed(address indexed account, uint256 tokens, uint256 bonus);
     /// @notice `contributor` withdrew `amount` to `to` after a failure.
+    /// @param contributor The contributor refunded.
+    /// @param to The account paid.
+    /// @param amount The amount paid back.
     event Refunded(address indexed contributor, address indexed to, uint256 amount);
     /// @notice An ETH payout to `recipient` failed and is kept for it to withdraw.
+    /// @param recipient The payee that rejected the payment.
+    /// @param amount The amount kept for it.
     event PayoutDeferred(address indexed recipient, uint256 amount);
     /// @notice A deferred payout was sent.
+    /// @param recipient The payee.
+    /// @param amount The amount sent.
     event PayoutWithdrawn(address indexed recipient, uint256 amount);
     /// @notice ERC-20 tokens this crowdfund never accounts for (e.g. a revenue share paid to the
     /// tokens it holds for contributors) went to the treasury.
+    /// @param asset The ERC-20 swept.
+    /// @param treasury The community Timelock, paid.
+    /// @param amount The amount sent.
     event StrayTokensSwept(address indexed asset, address indexed treasury, uint256 amount);
 
     /*//////////////////////////////////////////////////////////////
@@ -167,6 +202,8 @@ interface ICrowdfund {
     function treasury() external view returns (address);
 
     /// @notice The platform fee recipient and fee in basis points.
+    /// @return recipient The platform treasury.
+    /// @return bps The fee, in basis points.
     function fee() external view returns (address recipient, uint256 bps);
 
     /// @notice The creator's parameters.
@@ -176,15 +213,21 @@ interface ICrowdfund {
     function raised() external view returns (uint256);
 
     /// @notice What `contributor` paid (zero after a claim or a refund).
+    /// @param contributor The contributor.
     function contributionOf(address contributor) external view returns (uint256);
 
     /// @notice Contributions that named `referrer`, not yet claimed.
+    /// @param referrer The referrer.
     function referredBy(address referrer) external view returns (uint256);
 
     /// @notice Tokens `account` can claim after a success (or would, if the crowdfund succeeds): for
     /// its contributions and its referrals. Zero after a failure.
+    /// @param account The contributor or referrer.
+    /// @return tokens Tokens for its contributions.
+    /// @return bonus Tokens for its referrals.
     function claimableTokens(address account) external view returns (uint256 tokens, uint256 bonus);
 
     /// @notice A deferred ETH payout owed to `recipient`.
+    /// @param recipient The payee.
     function payoutOwed(address recipient) external view returns (uint256);
 }

@@ -8,8 +8,14 @@ import {ICrowdfund} from "./ICrowdfund.sol";
 /// implementation, and holds the platform fee on crowdfunds (set by the platform DAO).
 interface ICrowdfundFactory {
     /// @notice `creator` (the community's creator or its Timelock) started `crowdfund` for `token`.
+    /// @param token The community token.
+    /// @param crowdfund The new crowdfund.
+    /// @param creator The caller.
+    /// @param salt The salt of its CREATE2 address.
     event CrowdfundCreated(address indexed token, address indexed crowdfund, address indexed creator, bytes32 salt);
     /// @notice The platform fee on future crowdfunds changed.
+    /// @param previousBps The former fee, in basis points.
+    /// @param newBps The new fee, in basis points.
     event CrowdfundFeeSet(uint256 previousBps, uint256 newBps);
 
     /// @notice Only the community's creator or its Timelock may start its crowdfunds.

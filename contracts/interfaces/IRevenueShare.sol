@@ -15,6 +15,11 @@ interface IRevenueShare {
 
     /// @notice `depositor` deposited `amount` of `asset` (zero address: ETH) as deposit `id`, shared
     /// over `supply` tokens as they stood before this block (the block's timestamp is the snapshot).
+    /// @param asset ETH (zero address) or the ERC-20.
+    /// @param id The deposit id.
+    /// @param depositor The account that paid it in.
+    /// @param amount The amount received.
+    /// @param supply The token supply it is shared over.
     event RevenueDeposited(
         address indexed asset,
         uint256 indexed id,
@@ -23,8 +28,16 @@ interface IRevenueShare {
         uint256 supply
     );
     /// @notice `account` received `amount` of `asset` for deposits `fromId` to `toId - 1`.
+    /// @param asset ETH (zero address) or the ERC-20.
+    /// @param account The holder paid.
+    /// @param fromId The first deposit covered.
+    /// @param toId One past the last deposit covered.
+    /// @param amount The amount paid.
     event RevenueClaimed(address indexed asset, address indexed account, uint256 fromId, uint256 toId, uint256 amount);
     /// @notice What was never claimed of deposit `id` (unclaimed shares and rounding dust) went to the treasury.
+    /// @param asset ETH (zero address) or the ERC-20.
+    /// @param id The deposit.
+    /// @param amount The amount sent to the treasury.
     event RevenueSwept(address indexed asset, uint256 indexed id, uint256 amount);
 
     /// @notice The revenue share is already initialised (or is the implementation).
@@ -83,6 +96,8 @@ interface IRevenueShare {
     /// @param asset ETH (zero address) or the ERC-20.
     /// @param account The holder.
     /// @param maxDeposits The most deposits to cover.
+    /// @return amount What the claim would pay.
+    /// @return toId One past the last deposit it would cover.
     function claimable(
         address asset,
         address account,

@@ -30,6 +30,9 @@ interface IRewardVault is ICommunityRewardVault {
     /// @param epochBudget Tokens (in wei units) the vault may mint or reserve per epoch; < 2^104.
     /// @param epochLength Seconds per epoch (epochs start at the vault's creation); non-zero.
     /// @param referralBps Bonus paid to a fan's referrer, in basis points of each redemption; <= 10,000.
+    // Passed in calldata or ABI-encoded, never stored: each member takes a full word whatever its
+    // order, and the order is part of the public ABI.
+    // solhint-disable-next-line gas-struct-packing
     struct VaultConfig {
         address attester;
         uint256 epochBudget;
@@ -60,31 +63,66 @@ interface IRewardVault is ICommunityRewardVault {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The vault was set up for `token`, administered by `timelock` and operated by `operator`.
+    /// @param token The community token the vault mints.
+    /// @param timelock The community Timelock, the vault's admin.
+    /// @param operator The account that opens and closes campaigns.
     event RewardVaultInitialized(address indexed token, address indexed timelock, address indexed operator);
     /// @notice Voucher `id` paid `amount` to `recipient` (whoever submitted it).
+    /// @param id The voucher id.
+    /// @param recipient The account paid.
+    /// @param amount Tokens minted to `recipient`.
     event VoucherRedeemed(uint256 indexed id, address indexed recipient, uint256 amount);
     /// @notice `fan`'s first voucher naming a referrer recorded `referrer` for good.
+    /// @param fan The referred fan.
+    /// @param referrer The referrer recorded for `fan`.
     event ReferrerRecorded(address indexed fan, address indexed referrer);
     /// @notice `referrer` was credited `bonus` for a redemption of `fan`'s.
+    /// @param referrer The fan's recorded referrer.
+    /// @param fan The fan whose redemption earned the bonus.
+    /// @param bonus Tokens credited to `referrer`.
     event ReferralBonusCredited(address indexed referrer, address indexed fan, uint256 bonus);
     /// @notice `referrer` minted `amount` of its credited bonuses to `to`.
+    /// @param referrer The referrer whose credit was minted.
+    /// @param to The account paid.
+    /// @param amount Tokens minted.
     event ReferralRewardsClaimed(address indexed referrer, address indexed to, uint256 amount);
     /// @notice Campaign `campaignId` opened with `root`, reserving `total` until `end`.
+    /// @param campaignId The campaign.
+    /// @param root The Merkle root of its (index, account, amount) leaves.
+    /// @param total Tokens reserved for it.
+    /// @param end Timestamp after which it can be closed and no longer claimed.
     event CampaignOpened(uint256 indexed campaignId, bytes32 root, uint256 total, uint256 end);
     /// @notice Leaf `index` of campaign `campaignId` paid `amount` to `account`.
+    /// @param campaignId The campaign.
+    /// @param index The leaf index.
+    /// @param account The account paid.
+    /// @param amount Tokens minted.
     event CampaignClaimed(uint256 indexed campaignId, uint256 indexed index, address indexed account, uint256 amount);
     /// @notice Campaign `campaignId` ended with `unclaimed` tokens never minted; `returnedToBudget`
     /// of them went back to the current epoch's budget (zero once the opening epoch is over).
+    /// @param campaignId The campaign.
+    /// @param unclaimed Reserved tokens never minted.
+    /// @param returnedToBudget The part of `unclaimed` returned to the current epoch's budget.
     event CampaignClosed(uint256 indexed campaignId, uint256 unclaimed, uint256 returnedToBudget);
     /// @notice The attester changed.
+    /// @param previous The former attester.
+    /// @param current The new attester.
     event AttesterSet(address indexed previous, address indexed current);
     /// @notice The operator changed.
+    /// @param previous The former operator.
+    /// @param current The new operator.
     event OperatorSet(address indexed previous, address indexed current);
     /// @notice The per-epoch budget changed.
+    /// @param previous The former budget per epoch.
+    /// @param current The new budget per epoch.
     event EpochBudgetSet(uint256 previous, uint256 current);
     /// @notice The referral rate changed.
+    /// @param previous The former rate, in basis points.
+    /// @param current The new rate, in basis points.
     event ReferralBpsSet(uint256 previous, uint256 current);
     /// @notice Redemptions and claims were paused (`true`) or resumed (`false`) by `by`.
+    /// @param paused True when paused.
+    /// @param by The caller: the operator or the Timelock.
     event PausedSet(bool paused, address indexed by);
 
     /*//////////////////////////////////////////////////////////////

@@ -35,9 +35,11 @@ interface ISocialToken {
     error SocialTokenRevenueNotStarted(uint256 since);
 
     /// @notice Balance recording for revenue sharing started (REVENUE_ROLE was first granted).
+    /// @param since The timestamp from which balances are recorded; snapshots must be later.
     event RevenueRecordingStarted(uint256 since);
 
     /// @notice A revenue snapshot was taken: balances as they stood before this block count.
+    /// @param timepoint The snapshot: the block timestamp; balances before this block count.
     event RevenueSnapshot(uint256 timepoint);
 
     /// @notice A holder turned automatic self-delegation on or off.

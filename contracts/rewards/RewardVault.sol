@@ -35,9 +35,15 @@ contract RewardVault is IRewardVault, EIP712 {
                                 CONSTANTS
     //////////////////////////////////////////////////////////////*/
 
+    // The EIP-712 type string cannot be shorter, and keccak256 of a literal is computed at compile time:
+    // solhint-disable gas-small-strings
+
     /// @notice The EIP-712 type hash of {IRewardVault-Voucher}.
-    bytes32 public constant VOUCHER_TYPEHASH =
-        keccak256("Voucher(address recipient,uint256 amount,address referrer,uint256 id,uint256 deadline)");
+    bytes32 public constant VOUCHER_TYPEHASH = keccak256(
+        "Voucher(address recipient,uint256 amount,address referrer,uint256 id,uint256 deadline)"
+    );
+
+    // solhint-enable gas-small-strings
 
     uint256 private constant MAX_BPS = 10_000;
     uint32 private constant DEFAULT_EPOCH_LENGTH = 7 days;
@@ -161,12 +167,7 @@ contract RewardVault is IRewardVault, EIP712 {
 
     /// @dev Checks one voucher and records its effects (id, referral, budget in `epoch`, written
     /// back by the caller). Mints nothing.
-    function _redeem(
-        Config memory cfg,
-        Epoch memory epoch,
-        Voucher calldata v,
-        bytes calldata signature
-    ) private {
+    function _redeem(Config memory cfg, Epoch memory epoch, Voucher calldata v, bytes calldata signature) private {
         uint256 id = v.id;
         if (block.timestamp > v.deadline) revert RewardVaultVoucherExpired(id, v.deadline);
         if (v.recipient == address(0) || v.amount == 0) revert RewardVaultInvalidVoucher(id);
@@ -215,7 +216,9 @@ contract RewardVault is IRewardVault, EIP712 {
 
     function _voucherDigest(Voucher calldata v) private view returns (bytes32) {
         return
-            _hashTypedDataV4(keccak256(abi.encode(VOUCHER_TYPEHASH, v.recipient, v.amount, v.referrer, v.id, v.deadline)));
+            _hashTypedDataV4(
+                keccak256(abi.encode(VOUCHER_TYPEHASH, v.recipient, v.amount, v.referrer, v.id, v.deadline))
+            );
     }
 
     /// @dev An ECDSA signature by the attester (low-s only, via OpenZeppelin's ECDSA), or, when the
@@ -370,21 +373,27 @@ contract RewardVault is IRewardVault, EIP712 {
 
     /// @dev Mints through the token, reporting the token's cap error as the vault's own.
     function _mintChecked(address token_, address to, uint256 amount) private {
+        // Nothing to do on success; the try exists for the catch.
+        // solhint-disable-next-line no-empty-blocks
         try ISocialToken(token_).mint(to, amount) {} catch (bytes memory reason) {
             _rethrow(reason);
         }
     }
 
+    /// @dev Re-raises `reason`, translating the token's cap error. Assembly reads the error's two
+    /// words in place and re-raises any other reason unchanged (Solidity can do neither).
     function _rethrow(bytes memory reason) private pure {
         if (reason.length == 68 && bytes4(reason) == ERC20CappedUpgradeable.ERC20ExceededCap.selector) {
             uint256 increasedSupply;
             uint256 cap;
+            // solhint-disable-next-line no-inline-assembly
             assembly ("memory-safe") {
                 increasedSupply := mload(add(reason, 0x24))
                 cap := mload(add(reason, 0x44))
             }
             revert RewardVaultCapReached(increasedSupply, cap);
         }
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             revert(add(reason, 0x20), mload(reason))
         }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Fuzz settings. hardhat.config.ts has no `test.solidity` block, so EDR's defaults apply (256 fuzz
-// runs, 256 invariant runs x depth 500, Hardhat's fixed default fuzz seed) except where a
-// `forge-config:` line in a test's NatSpec overrides them:
+// Fuzz settings. hardhat.config.ts's `test.solidity` block sets the defaults (256 fuzz runs, 64
+// invariant runs x depth 100, Hardhat's fixed default fuzz seed) except where a `forge-config:`
+// line in a test's NatSpec overrides them:
 // - every `testFuzz_*`: 256 runs (the default; the stateful one states it explicitly);
 // - testFuzz_stateful_invariantsHoldAfterEveryStep: 256 runs x 30-60 handler steps (depth), all
 //   invariants checked after every step;
@@ -22,8 +22,6 @@ import {SocialToken} from "../token/SocialToken.sol";
 import {RewardVault} from "./RewardVault.sol";
 import {RewardVaultHandler} from "../test/RewardVaultHandler.sol";
 import {Vm, Assertions} from "../test/SolidityTestBase.sol";
-
-
 
 /**
  * @title RewardVault test fixture
@@ -235,12 +233,33 @@ abstract contract RewardVaultFixture is Assertions {
         assertEq(vault.referralBps(), h.referralBps(), "referral rate");
     }
 
+    /// @dev (e) Referral bonuses go only to the recorded referrer: each fan's recorded referrer is
+    /// the one its first referred voucher named (never itself) and never changes; every account's
+    /// credited bonuses equal the model's, which credits each redemption's bonus to the redeeming
+    /// fan's recorded referrer only, whatever referrer the voucher names.
+    function _assertReferralBonusesOnlyToRecordedReferrer(RewardVaultHandler h) internal view {
+        RewardVault vault = h.vault();
+        uint256 actors = h.ACTOR_COUNT();
+        uint256 credited;
+        for (uint256 i; i < actors; ++i) {
+            address actor = h.actors(i);
+            address referrer = vault.referrerOf(actor);
+            assertEq(referrer, h.referrerModel(actor), "(e) recorded referrer changed or differs from the first named");
+            assertTrue(referrer != actor, "(e) a fan is its own referrer");
+            uint256 earned = vault.referralStats(actor).earned;
+            assertEq(earned, h.earnedModel(actor), "(e) bonus credited to someone other than the recorded referrer");
+            credited += earned;
+        }
+        assertLe(h.mintedForReferrals(), credited, "(e) referral mints above the bonuses credited");
+    }
+
     function _assertAllInvariants(RewardVaultHandler h) internal view {
         _assertOutcomesMatchModel(h);
         _assertNothingPaysTwice(h);
         _assertEpochChargesWithinBudget(h);
         _assertSupplyWithinCap(h);
         _assertMintsAccountedFor(h);
+        _assertReferralBonusesOnlyToRecordedReferrer(h);
     }
 }
 
@@ -281,7 +300,14 @@ contract RewardVaultTest is RewardVaultFixture {
         uint256 id,
         uint256 deadline
     ) private pure returns (IRewardVault.Voucher memory) {
-        return IRewardVault.Voucher({recipient: recipient, amount: amount, referrer: referrer, id: id, deadline: deadline});
+        return
+            IRewardVault.Voucher({
+                recipient: recipient,
+                amount: amount,
+                referrer: referrer,
+                id: id,
+                deadline: deadline
+            });
     }
 
     function _redeem(IRewardVault.Voucher memory v) private {
@@ -536,7 +562,13 @@ contract RewardVaultTest is RewardVaultFixture {
 
     /// @dev Spends `spentFirst` of the budget (in mode 2 by `fan`, recording `referrer`); returns
     /// what remains.
-    function _spendFirst(uint256 spentFirst, uint8 referralMode, address fan, address referrer, uint256 id) private returns (uint256 remaining) {
+    function _spendFirst(
+        uint256 spentFirst,
+        uint8 referralMode,
+        address fan,
+        address referrer,
+        uint256 id
+    ) private returns (uint256 remaining) {
         if (spentFirst != 0) {
             _redeem(
                 _voucher(
@@ -577,7 +609,13 @@ contract RewardVaultTest is RewardVaultFixture {
         bool referred = referralMode != 0;
 
         uint256 firstMax = referralMode == 2 ? (BUDGET * MAX_BPS) / (MAX_BPS + BPS) : BUDGET;
-        uint256 remaining = _spendFirst(bound(spentFirst, referralMode == 2 ? 1 : 0, firstMax), referralMode, fan, referrer, id);
+        uint256 remaining = _spendFirst(
+            bound(spentFirst, referralMode == 2 ? 1 : 0, firstMax),
+            referralMode,
+            fan,
+            referrer,
+            id
+        );
 
         // The smallest over-budget amount, then anything from it up.
         uint256 minOver = _minOver(remaining, referred);
@@ -594,7 +632,11 @@ contract RewardVaultTest is RewardVaultFixture {
         Snapshot memory before = _snapshot(fan, referrer);
 
         vm.expectRevert(
-            abi.encodeWithSelector(IRewardVault.RewardVaultOverBudget.selector, _charge(amount, BPS, referred), remaining)
+            abi.encodeWithSelector(
+                IRewardVault.RewardVaultOverBudget.selector,
+                _charge(amount, BPS, referred),
+                remaining
+            )
         );
         _redeem(v);
 
@@ -628,7 +670,9 @@ contract RewardVaultTest is RewardVaultFixture {
                     string.concat(
                         "expected RewardVaultOverBudget, got revert data ",
                         Strings.toHexString(uint32(selector), 4),
-                        reason.length == 36 ? string.concat(" ", Strings.toHexString(uint256(_word(reason, 4)), 32)) : ""
+                        reason.length == 36
+                            ? string.concat(" ", Strings.toHexString(uint256(_word(reason, 4)), 32))
+                            : ""
                     )
                 );
             }
@@ -883,9 +927,10 @@ contract RewardVaultTest is RewardVaultFixture {
         c.accounts = accounts;
         c.amounts = [bound(amounts[0], 1, BUDGET / 2), bound(amounts[1], 1, BUDGET / 2)];
         c.leaves = [_leaf(c.index, accounts[0], c.amounts[0]), _leaf(c.index + 1, accounts[1], c.amounts[1])];
-        bytes32 root = c.leaves[0] < c.leaves[1]
-            ? keccak256(abi.encode(c.leaves[0], c.leaves[1]))
-            : keccak256(abi.encode(c.leaves[1], c.leaves[0]));
+        bytes32 root =
+            c.leaves[0] < c.leaves[1]
+                ? keccak256(abi.encode(c.leaves[0], c.leaves[1]))
+                : keccak256(abi.encode(c.leaves[1], c.leaves[0]));
         c.end = block.timestamp + EPOCH / 2;
         uint256 total = c.amounts[0] + c.amounts[1];
 
@@ -931,7 +976,7 @@ contract RewardVaultTest is RewardVaultFixture {
     /// rate and pause changes); every outcome must match the model and, after every step, (a) no
     /// voucher id or campaign leaf pays twice, (b) per-epoch charges and voucher mints stay within
     /// the budget, (c) supply <= cap, (d) vault-minted supply = vouchers + claimed bonuses +
-    /// campaign claims.
+    /// campaign claims, (e) referral bonuses credited only to each fan's recorded referrer.
     /// forge-config: default.fuzz.runs = 256
     function testFuzz_stateful_invariantsHoldAfterEveryStep(uint256 seed, uint8 steps) public {
         RewardVaultHandler h = _deployStateful();
@@ -1071,5 +1116,11 @@ contract RewardVaultInvariantTest is RewardVaultFixture {
     /// forge-config: default.invariant.depth = 50
     function invariant_vaultMintsAccountedFor() public view {
         _assertMintsAccountedFor(handler);
+    }
+
+    /// forge-config: default.invariant.runs = 64
+    /// forge-config: default.invariant.depth = 50
+    function invariant_referralBonusOnlyToRecordedReferrer() public view {
+        _assertReferralBonusesOnlyToRecordedReferrer(handler);
     }
 }

@@ -14,7 +14,12 @@ import {ISocialToken} from "../interfaces/ISocialToken.sol";
  */
 contract MockRewardVault is ICommunityRewardVault, Initializable {
     /// @notice The factory initialised this vault.
-    event MockRewardVaultInitialized(address indexed token, address indexed timelock, address indexed operator, bytes config);
+    event MockRewardVaultInitialized(
+        address indexed token,
+        address indexed timelock,
+        address indexed operator,
+        bytes config
+    );
 
     address private _token;
     address private _timelock;

@@ -38,9 +38,7 @@ contract ReentrantClaimer {
     receive() external payable {
         received += msg.value;
         ++attempts;
-        try revenue.claim(address(0), address(this), type(uint256).max) returns (uint256) {} catch (
-            bytes memory err
-        ) {
+        try revenue.claim(address(0), address(this), type(uint256).max) returns (uint256) {} catch (bytes memory err) {
             ++refused;
             lastError = err;
         }
@@ -482,9 +480,10 @@ contract RevenueHandler {
     //////////////////////////////////////////////////////////////*/
 
     function _deposit(address a, uint256 amount) private {
-        bytes memory call = a == ETH
-            ? abi.encodeCall(IRevenueShare.depositETH, ())
-            : abi.encodeCall(IRevenueShare.depositToken, (a, amount));
+        bytes memory call =
+            a == ETH
+                ? abi.encodeCall(IRevenueShare.depositETH, ())
+                : abi.encodeCall(IRevenueShare.depositToken, (a, amount));
         uint256 value = a == ETH ? amount : 0;
         Action action = a == ETH ? Action.DepositEth : Action.DepositToken;
         bytes memory expectedErr;

@@ -90,10 +90,12 @@ contract RewardVaultHandler {
     uint256 private constant STRANGER_KEY = 0x5757_5757;
     /// @dev Calls administrative functions it is not allowed to.
     address private constant STRANGER = address(0x5757);
-    bytes32 private constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
-    bytes32 private constant VOUCHER_TYPEHASH =
-        keccak256("Voucher(address recipient,uint256 amount,address referrer,uint256 id,uint256 deadline)");
+    bytes32 private constant DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
+    bytes32 private constant VOUCHER_TYPEHASH = keccak256(
+        "Voucher(address recipient,uint256 amount,address referrer,uint256 id,uint256 deadline)"
+    );
 
     /*//////////////////////////////////////////////////////////////
                               CONFIGURATION
@@ -355,9 +357,13 @@ contract RewardVaultHandler {
         uint256 sum = c.amounts[0] + c.amounts[1];
         uint256 totalMode = _rand(seed, "total") % 6;
         c.reserved = totalMode == 0 ? (sum > 1 ? sum - 1 : 1) : (totalMode == 1 ? sum + baseBudget / 10 : sum);
-        c.root = c.leafCount == 1
-            ? _leaf(c.indices[0], c.accounts[0], c.amounts[0])
-            : _hashPair(_leaf(c.indices[0], c.accounts[0], c.amounts[0]), _leaf(c.indices[1], c.accounts[1], c.amounts[1]));
+        c.root =
+            c.leafCount == 1
+                ? _leaf(c.indices[0], c.accounts[0], c.amounts[0])
+                : _hashPair(
+                    _leaf(c.indices[0], c.accounts[0], c.amounts[0]),
+                    _leaf(c.indices[1], c.accounts[1], c.amounts[1])
+                );
         c.end = block.timestamp + 1 + (_rand(seed, "end") % (2 * epochLength));
         c.epoch = epoch;
 
@@ -406,9 +412,10 @@ contract RewardVaultHandler {
         if (campaignId >= count) {
             (index, account, amount) = (k, actors[0], 1);
             proof = new bytes32[](0);
-            expected = paused
-                ? _err(IRewardVault.RewardVaultPaused.selector)
-                : abi.encodeWithSelector(IRewardVault.CampaignUnknown.selector, campaignId);
+            expected =
+                paused
+                    ? _err(IRewardVault.RewardVaultPaused.selector)
+                    : abi.encodeWithSelector(IRewardVault.CampaignUnknown.selector, campaignId);
         } else {
             CampaignModel storage c = _campaigns[campaignId];
             k = k % c.leafCount;
@@ -499,7 +506,8 @@ contract RewardVaultHandler {
         uint256 amount = unclaimedModel[referrer];
         bytes memory expected;
         if (paused) expected = _err(IRewardVault.RewardVaultPaused.selector);
-        else if (amount == 0) expected = abi.encodeWithSelector(IRewardVault.RewardVaultNothingToClaim.selector, referrer);
+        else if (amount == 0)
+            expected = abi.encodeWithSelector(IRewardVault.RewardVaultNothingToClaim.selector, referrer);
         else {
             uint256[] memory amounts = new uint256[](1);
             amounts[0] = amount;
@@ -529,7 +537,14 @@ contract RewardVaultHandler {
         uint256 epoch = _touchEpoch();
         uint256 r = _rand(seed, "budget");
         uint256 mode = r % 10;
-        uint256 newBudget = mode == 0 ? 0 : mode < 3 ? baseBudget / 2 : mode < 6 ? baseBudget : (r >> 8) % (2 * baseBudget + 1);
+        uint256 newBudget =
+            mode == 0
+                ? 0
+                : mode < 3
+                    ? baseBudget / 2
+                    : mode < 6
+                        ? baseBudget
+                        : (r >> 8) % (2 * baseBudget + 1);
         if (mode == 9) newBudget = uint256(type(uint104).max) + 1 + ((r >> 8) % 1000);
         address caller = _rand(seed, "caller") % 10 == 0 ? operator : timelock;
 
@@ -556,7 +571,8 @@ contract RewardVaultHandler {
         uint256 r = _rand(seed, "bps");
         uint256 newBps = r % 5 == 0 ? MAX_BPS + 1 + ((r >> 8) % 100) : (r >> 8) % (MAX_BPS + 1);
         bytes memory expected;
-        if (newBps > MAX_BPS) expected = abi.encodeWithSelector(IRewardVault.RewardVaultInvalidReferralBps.selector, newBps);
+        if (newBps > MAX_BPS)
+            expected = abi.encodeWithSelector(IRewardVault.RewardVaultInvalidReferralBps.selector, newBps);
         vm.prank(timelock);
         try vault.setReferralBps(newBps) {
             if (_outcome(Action.SetReferralBps, expected, true, "")) referralBps = newBps;
@@ -575,9 +591,10 @@ contract RewardVaultHandler {
         bytes memory expected;
         if (r == 0) {
             caller = pausing ? STRANGER : operator;
-            expected = pausing
-                ? abi.encodeWithSelector(IRewardVault.RewardVaultNotOperator.selector, caller)
-                : abi.encodeWithSelector(IRewardVault.RewardVaultNotAdmin.selector, caller);
+            expected =
+                pausing
+                    ? abi.encodeWithSelector(IRewardVault.RewardVaultNotOperator.selector, caller)
+                    : abi.encodeWithSelector(IRewardVault.RewardVaultNotAdmin.selector, caller);
         } else {
             caller = pausing && r < 6 ? operator : timelock;
         }
@@ -651,7 +668,8 @@ contract RewardVaultHandler {
 
         uint256 ra = _rand(seed, "amount");
         if (ra % (40 * odds) == 0) v.amount = 0;
-        else if (ra % (8 * odds) == 1) v.amount = 1 + ((ra >> 8) % (2 * baseBudget)); // often over budget
+        else if (ra % (8 * odds) == 1)
+            v.amount = 1 + ((ra >> 8) % (2 * baseBudget)); // often over budget
         else v.amount = 1 + ((ra >> 8) % (baseBudget / 10));
 
         uint256 rr = _rand(seed, "referrer") % 6;
@@ -669,9 +687,10 @@ contract RewardVaultHandler {
         }
 
         uint256 rd = _rand(seed, "deadline");
-        v.deadline = rd % (12 * odds) == 0 && block.timestamp > 0
-            ? block.timestamp - 1 - ((rd >> 8) % block.timestamp)
-            : block.timestamp + ((rd >> 8) % (3 * epochLength));
+        v.deadline =
+            rd % (12 * odds) == 0 && block.timestamp > 0
+                ? block.timestamp - 1 - ((rd >> 8) % block.timestamp)
+                : block.timestamp + ((rd >> 8) % (3 * epochLength));
 
         goodSig = _rand(seed, "signer") % (10 * odds) != 0;
         sig = _sign(goodSig ? attesterKey : STRANGER_KEY, v);
@@ -748,7 +767,8 @@ contract RewardVaultHandler {
         bool forged
     ) private view returns (bytes memory) {
         if (paused) return _err(IRewardVault.RewardVaultPaused.selector);
-        if (block.timestamp > c.end) return abi.encodeWithSelector(IRewardVault.CampaignEnded.selector, campaignId, c.end);
+        if (block.timestamp > c.end)
+            return abi.encodeWithSelector(IRewardVault.CampaignEnded.selector, campaignId, c.end);
         if (leafPayouts[campaignId][index] != 0) {
             return abi.encodeWithSelector(IRewardVault.CampaignAlreadyClaimed.selector, campaignId, index);
         }
@@ -815,7 +835,13 @@ contract RewardVaultHandler {
         }
         if (keccak256(reason) != keccak256(expected)) {
             _violation(
-                string.concat(_name(action), ": reverted with ", hexOf(reason), ", expected ", expected.length == 0 ? "success" : hexOf(expected))
+                string.concat(
+                    _name(action),
+                    ": reverted with ",
+                    hexOf(reason),
+                    ", expected ",
+                    expected.length == 0 ? "success" : hexOf(expected)
+                )
             );
         } else {
             failures[action] += 1;

@@ -26,9 +26,7 @@ interface Vm {
 abstract contract Assertions {
     function assertEq(uint256 actual, uint256 expected, string memory what) internal pure {
         if (actual != expected) {
-            revert(
-                string.concat(what, ": ", Strings.toString(actual), " != expected ", Strings.toString(expected))
-            );
+            revert(string.concat(what, ": ", Strings.toString(actual), " != expected ", Strings.toString(expected)));
         }
     }
 

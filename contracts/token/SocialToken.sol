@@ -90,6 +90,8 @@ contract SocialToken is
         0xb9419ab005ad6f6f437dcc70c785939603da70e6ffd5c59e4a4d80ae8b844300;
 
     function _getSocialTokenStorage() private pure returns (SocialTokenStorage storage $) {
+        // ERC-7201 namespaced storage: Solidity has no other way to point a storage reference at a slot.
+        // solhint-disable-next-line no-inline-assembly
         assembly {
             $.slot := SOCIAL_TOKEN_STORAGE_LOCATION
         }
@@ -295,8 +297,10 @@ contract SocialToken is
         return uint48(block.timestamp);
     }
 
+    // Names fixed by ERC-6372 and by OpenZeppelin's EIP712 hooks, not ours to choose:
+    // solhint-disable func-name-mixedcase
+
     /// @notice Machine-readable description of the clock (ERC-6372).
-    // solhint-disable-next-line func-name-mixedcase
     function CLOCK_MODE() public pure virtual override returns (string memory) {
         return "mode=timestamp";
     }
@@ -310,4 +314,6 @@ contract SocialToken is
     function _EIP712Version() internal view virtual override returns (string memory) {
         return "1";
     }
+
+    // solhint-enable func-name-mixedcase
 }

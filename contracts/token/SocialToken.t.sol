@@ -9,8 +9,6 @@ import {ISocialToken} from "../interfaces/ISocialToken.sol";
 import {SocialToken} from "./SocialToken.sol";
 import {Vm, Assertions} from "../test/SolidityTestBase.sol";
 
-
-
 /**
  * @title SocialToken fuzz tests
  * @notice Properties of the token on its own: the cap binds every mint, transfers conserve supply,
@@ -274,9 +272,7 @@ contract SocialTokenTest is Assertions {
     function testFuzz_initialize_revertsWhenAllocationAboveCap(uint256 allocation) public {
         allocation = bound(allocation, CAP + 1, type(uint256).max);
         SocialToken clone = SocialToken(Clones.clone(address(implementation)));
-        vm.expectRevert(
-            abi.encodeWithSelector(ISocialToken.SocialTokenAllocationAboveCap.selector, allocation, CAP)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ISocialToken.SocialTokenAllocationAboveCap.selector, allocation, CAP));
         clone.initialize(_config(address(this), allocation));
     }
 

@@ -19,6 +19,8 @@ library CloneArgs {
     /// @return a The address.
     function addressAt(uint256 index) internal view returns (address a) {
         uint256 offset = CLONE_CODE_LENGTH + index * 20;
+        // Reads the clone's own code: Solidity has no EXTCODECOPY of a slice.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             extcodecopy(address(), 0x00, offset, 0x20)
             a := shr(96, mload(0x00))

@@ -43,9 +43,13 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     }
 
     /// @notice Voting was extended because quorum was reached late.
+    /// @param proposalId The proposal.
+    /// @param extendedDeadline The new end of its voting period.
     event ProposalExtended(uint256 indexed proposalId, uint64 extendedDeadline);
 
     /// @notice The late-quorum extension for future proposals changed.
+    /// @param oldVoteExtension The former extension, in seconds.
+    /// @param newVoteExtension The new extension, in seconds.
     event LateQuorumVoteExtensionSet(uint64 oldVoteExtension, uint64 newVoteExtension);
 
     /// @notice The extension is longer than the voting period.
@@ -74,11 +78,15 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
         0x3cf449679021c03d5cf0ac3a573214748a85dce12939d2dc01a3338df7c5a600;
 
     function _getGovernorTallyStorage() private pure returns (GovernorTallyStorage storage $) {
+        // ERC-7201 namespaced storage: Solidity has no other way to point a storage reference at a slot.
+        // solhint-disable-next-line no-inline-assembly
         assembly {
             $.slot := GOVERNOR_TALLY_STORAGE_LOCATION
         }
     }
 
+    // OpenZeppelin's initialiser naming (`__<Contract>_init_unchained`):
+    // solhint-disable-next-line func-name-mixedcase
     function __GovernorTally_init_unchained(uint48 initialVoteExtension) internal onlyInitializing {
         _setLateQuorumVoteExtension(initialVoteExtension);
     }
@@ -87,11 +95,15 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
                                  COUNTING
     //////////////////////////////////////////////////////////////*/
 
+    // The name is fixed by OpenZeppelin's IGovernor:
+    // solhint-disable func-name-mixedcase
+
     /// @notice How votes are counted: Bravo support values; quorum counts for and abstain.
-    // solhint-disable-next-line func-name-mixedcase
     function COUNTING_MODE() public pure virtual override returns (string memory) {
         return "support=bravo&quorum=for,abstain";
     }
+
+    // solhint-enable func-name-mixedcase
 
     /// @notice Whether `account` has voted on `proposalId`.
     /// @param proposalId The proposal.
@@ -103,6 +115,9 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
 
     /// @notice Votes against, for and abstaining on `proposalId`.
     /// @param proposalId The proposal.
+    /// @return againstVotes Votes against.
+    /// @return forVotes Votes for.
+    /// @return abstainVotes Votes abstaining.
     function proposalVotes(
         uint256 proposalId
     ) public view virtual returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes) {
@@ -112,7 +127,9 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     }
 
     function _quorumReached(uint256 proposalId) internal view virtual override returns (bool) {
-        return quorum(proposalSnapshot(proposalId)) <= _forAndAbstain(proposalId, _getGovernorTallyStorage().tallies[proposalId]);
+        return
+            quorum(proposalSnapshot(proposalId)) <=
+            _forAndAbstain(proposalId, _getGovernorTallyStorage().tallies[proposalId]);
     }
 
     /// @dev The votes that count towards quorum.
@@ -176,9 +193,8 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
         uint256 forAndAbstainBefore,
         uint8 support
     ) private {
-        uint256 forAndAbstainAfter = support == uint8(VoteType.Against)
-            ? forAndAbstainBefore
-            : _forAndAbstain(proposalId, t);
+        uint256 forAndAbstainAfter =
+            support == uint8(VoteType.Against) ? forAndAbstainBefore : _forAndAbstain(proposalId, t);
         uint256 needed = quorum(proposalSnapshot(proposalId));
         if (forAndAbstainAfter < needed) return; // still short of quorum: stay undecided
 
