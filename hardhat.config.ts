@@ -73,6 +73,13 @@ export default defineConfig({
       type: "edr-simulated",
       chainType: "l1",
     },
+    // The chain `hardhat node` serves (`npm start`'s chain). COTERIE_CHAIN_START (an ISO date) starts
+    // its clock in the past: `npm start` sets it to the wall clock minus the time the demo seed
+    // warps through governance, so the chain's clock ends near the wall clock (issue 11 item 15).
+    node: {
+      type: "edr-simulated",
+      ...(process.env.COTERIE_CHAIN_START === undefined ? {} : { initialDate: process.env.COTERIE_CHAIN_START }),
+    },
     // A separate `hardhat node` (or `npm start`'s chain). LOCALHOST_RPC_URL moves it off 8545, e.g.
     // for the deployment test, which starts its own node on a free port.
     localhost: {
