@@ -4,11 +4,16 @@
  *
  * What it leaves behind (and writes to deploy/deployments/demo-<chainId>.json):
  * - "Aurora Fans" (AUR), created by dev account #1 through the factory, with short local-demo
- *   governance times (1 min delay, 1 h voting, 5 min timelock);
+ *   governance times (30 min voting delay, 1 h voting, 5 min timelock);
  * - three fans holding AUR, each able to vote at once (self-delegated on receipt);
  * - 1 ETH in the community treasury (its Timelock);
  * - the community marked verified by a real platform proposal (time is advanced on the local chain);
- * - a live proposal (treasury grant to a fan) with one vote cast;
+ * - a live proposal (treasury grant to a fan) with one vote cast, and an upcoming one created last,
+ *   whose voting opens 30 minutes after the seed ends: fans who claim a demo link before then hold
+ *   votes at its snapshot and can vote on it (issue 11 item 11);
+ * - a chain clock near the wall clock at the end (issue 11 item 15): `npm start` starts the chain in
+ *   the past by what the governance steps warp (scripts/lib/demo-clock.ts), and the seed moves it up
+ *   to the wall clock before its last proposals;
  * - a reward vault (the creator attests; 1% of the cap per weekly epoch; 10% referral bonus) and
  *   three signed demo claim links for fresh dev accounts #6-#8, one of them referred by a fan;
  * - a crowdfund in progress, started by the creator through the CrowdfundFactory with the creator
@@ -23,6 +28,7 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { id, parseEther, ZeroAddress } from "ethers";
 import { communityParams, findCommunityCreated } from "./lib/community.ts";
+import { catchUpTarget, DEMO_GOVERNANCE } from "./lib/demo-clock.ts";
 import { DEPLOYMENTS_DIR, defaultDeploymentId, readPlatformAddresses } from "./lib/deployments.ts";
 import { buildProposal, GovernorHelper, mined, VoteType } from "./lib/governance.ts";
 import { claimLink, defaultVaultConfig, encodeVaultConfig, signVoucher, type Voucher } from "./lib/rewards.ts";
@@ -49,10 +55,7 @@ const params = communityParams({
   rewardVaultConfig: encodeVaultConfig(defaultVaultConfig(cap)), // the creator attests
   name: "Aurora Fans",
   symbol: "AUR",
-  votingDelay: 60,
-  votingPeriod: 3_600,
-  lateQuorumExtension: 600,
-  timelockDelay: 300,
+  ...DEMO_GOVERNANCE,
   proposalThreshold: parseEther("1000"),
   salt: id("coterie.demo.aurora"),
 });
@@ -124,6 +127,15 @@ let revenueProposalId: bigint;
 await networkHelpers.mine();
 const revenueDeposit = await depositRevenue(ethers.provider, creator, { ...revenueWhere, amount: "0.5" });
 
+// ---------------------------------------------------------------- the chain's clock meets the wall clock
+// What follows moves chain time by one voting delay (and a second per block): move the chain up to
+// "now minus that", so it ends at the wall clock when the chain was started in the past (`npm start`).
+const latestTime = async () => (await ethers.provider.getBlock("latest"))!.timestamp;
+{
+  const target = catchUpTarget(Date.now(), await latestTime(), params.votingDelay + 5);
+  if (target !== null) await networkHelpers.time.increaseTo(target);
+}
+
 // ---------------------------------------------------------------- a live community proposal
 const grant = parseEther("0.25");
 const description = "Fan-art contest: send 0.25 ETH from the treasury to the winner";
@@ -131,6 +143,14 @@ await mined(governor.connect(creator).propose([fan1.address], [grant], ["0x"], d
 const liveProposalId = await governor.latestProposalId();
 await networkHelpers.time.increase(params.votingDelay + 1);
 await mined(governor.connect(fan1).castVoteWithReason(liveProposalId, 1, "Great idea"));
+
+// ---------------------------------------------------------------- an upcoming community proposal
+// Created last: its snapshot is one voting delay (30 minutes) ahead, so the demo claim links' fans
+// who redeem before then hold votes at the snapshot and can vote on it.
+const meetup = parseEther("0.1");
+const upcomingDescription = "Community meetup: send 0.1 ETH from the treasury to fan 2 for the venue";
+await mined(governor.connect(creator).propose([fan2.address], [meetup], ["0x"], upcomingDescription));
+const upcomingProposalId = await governor.latestProposalId();
 
 // ---------------------------------------------------------------- demo claim links
 // Signed last, so their deadlines count from the chain's clock after the time travel above.
@@ -163,6 +183,16 @@ const demo = {
   platform,
   community: { ...aurora, id: Number(aurora.id), name: params.name, symbol: params.symbol, verified },
   liveProposalId: Number(liveProposalId),
+  liveProposal: { id: Number(liveProposalId), deadline: Number(await governor.proposalDeadline(liveProposalId)) },
+  // Voting opens after `snapshot` (chain time, near the wall clock): redeem a claim link before it to vote.
+  upcomingProposal: {
+    id: Number(upcomingProposalId),
+    snapshot: Number(await governor.proposalSnapshot(upcomingProposalId)),
+    deadline: Number(await governor.proposalDeadline(upcomingProposalId)),
+    description: upcomingDescription,
+  },
+  // The chain's clock against the wall clock when the seed ended (seconds).
+  clock: { chainTime: await latestTime(), wallTime: Math.floor(Date.now() / 1_000) },
   rewardVault: aurora.rewardVault,
   crowdfund: fund.crowdfund,
   funding: {

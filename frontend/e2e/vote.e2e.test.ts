@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeFunctionResult, encodeFunctionData, formatEther, getAddress, keccak256, parseEther, toHex } from "viem";
 import { communityFactoryAbi, rewardVaultAbi } from "../src/generated/abis.ts";
 import { openBrowser, startCoterie, type BrowserSession, type Coterie } from "./harness.ts";
+import { redeemClaimLink } from "./steps/earn.ts";
 import {
   actAs,
   cancelProposal,
@@ -144,6 +145,32 @@ describe("vote", () => {
     const { page } = session;
     expect(await page.getByTestId("vote-row").first().innerText()).toContain("Great idea");
     await session.screenshot("vote-live-proposal");
+  });
+
+  it("the seeded chain's clock ends near the wall clock, not days ahead (issue 11 item 15)", () => {
+    const clock = coterie.demo.clock as { chainTime: number; wallTime: number };
+    // The seed's governance moves chain time by more than ten days; the chain starts that far back.
+    expect(Math.abs(clock.chainTime - clock.wallTime)).toBeLessThanOrEqual(600);
+  });
+
+  it("a fan who redeems a demo claim link before the upcoming proposal opens can vote on it (issue 11 item 11)", async () => {
+    const upcoming = coterie.demo.upcomingProposal as { id: number; snapshot: number; deadline: number; description: string };
+    const latest = await coterie.rpc<{ timestamp: string }>("eth_getBlockByNumber", ["latest", false]);
+    // Voting opens about 30 minutes after the seed: there is time to claim first. (This test runs
+    // before the ones that move chain time.)
+    expect(upcoming.snapshot - Number(latest.timestamp)).toBeGreaterThan(20 * 60);
+    const link = coterie.demo.rewards.claimLinks[0]; // 100 AUR to dev account #6, a fresh account
+    expect(getAddress(link.recipient)).toBe(getAddress(coterie.accounts[6]));
+    await redeemClaimLink(ctx, link.link, { as: 6 });
+    const proposalId = BigInt(upcoming.id);
+    const shown = await readProposal(ctx, { token, proposalId });
+    expect(shown.state).toBe("Pending");
+    expect(shown.title).toContain("Community meetup");
+    await startVoting(ctx, { token, proposalId });
+    await castVote(ctx, { token, proposalId, support: "for", reason: "Claimed just in time", as: 6 });
+    const { page } = session;
+    expect(await page.getByTestId("vote-row").first().innerText()).toContain("Claimed just in time");
+    await session.screenshot("vote-claimed-fan-votes");
   });
 
   it("refuses bad input next to its field before anything reaches the chain", async () => {

@@ -290,7 +290,9 @@ export async function fetchProposalPage(
   const guess = summaryCalls(governor, token, fromLogs, created);
   // Mixed calls of several ABIs: typed loosely here, each result is read back by position.
   const calls: ContractFunctionParameters[] = [...settingsContracts, ...(fromLogs.length > 0 ? guess.contracts : [])];
-  const first = (await client.multicall({ deployless: true, allowFailure: true, contracts: calls })) as Outcome[];
+  // batchSize 0: one eth_call for the whole page. viem otherwise splits a multicall whose calldata
+  // passes 1,024 bytes, which a page of four or more proposals does.
+  const first = (await client.multicall({ deployless: true, allowFailure: true, batchSize: 0, contracts: calls })) as Outcome[];
   const settings = parseSettings(first);
   const ids = pageIds(settings.latestProposalId, page, pageSize);
   let summaries: ProposalSummary[];
@@ -298,7 +300,7 @@ export async function fetchProposalPage(
   else if (ids.join() === fromLogs.join()) summaries = guess.parse(first, SETTINGS_CALLS, settings.quorumBps);
   else {
     const exact = summaryCalls(governor, token, ids, created);
-    summaries = exact.parse((await client.multicall({ deployless: true, allowFailure: true, contracts: exact.contracts })) as Outcome[], 0, settings.quorumBps);
+    summaries = exact.parse((await client.multicall({ deployless: true, allowFailure: true, batchSize: 0, contracts: exact.contracts })) as Outcome[], 0, settings.quorumBps);
   }
   await fillMissingQuorums(client, governor, summaries, settings.clock);
   return { settings, summaries };
