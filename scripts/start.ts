@@ -1,7 +1,9 @@
 /**
  * `npm start` (through `./coterie start`): a local Coterie on 127.0.0.1.
  *
- * 1. starts a `hardhat node` on 127.0.0.1:8545 (or --rpc-port / COTERIE_RPC_PORT),
+ * 1. starts a `hardhat node` on 127.0.0.1:8545 (or --rpc-port / COTERIE_RPC_PORT), its clock set in
+ *    the past by what the demo seed moves it (scripts/lib/demo-clock.ts), and meanwhile compiles the
+ *    contracts (`hardhat build` with Ignition's production profile),
  * 2. deploys the platform with the same command a user runs (`npm run deploy -- --network localhost`),
  * 3. seeds a demo community with a crowdfund in progress (scripts/seed.ts),
  *    and a revenue deposit its holders can claim,
@@ -9,14 +11,21 @@
  *    COTERIE_WEB_PORT) with the runtime configuration for this chain at /coterie.json,
  * 5. prints the URLs, the addresses, the demo claim links and the dev accounts, and keeps running
  *    until Ctrl-C, which stops everything it started.
+ *
+ * Each step prints one timestamped line; the children's own output (compiler, Ignition, seed) is
+ * shown when a step fails, or passed straight through when the output is a terminal. Every child
+ * runs in its own process group under a Supervisor (scripts/lib/supervise.ts): if the chain stops,
+ * a step fails or this process hits an unexpected error (it serves the web app), everything else is
+ * stopped and start exits non-zero, so no chain is left orphaned on its port.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { formatEther, HDNodeWallet, Mnemonic, ZeroAddress } from "ethers";
 import { ROOT, DEPLOYMENTS_DIR } from "./lib/deployments.ts";
+import { chainStartDate, seedWarpSeconds } from "./lib/demo-clock.ts";
 import { waitForRpc } from "./lib/rpc.ts";
+import { compileEstimate, Supervisor } from "./lib/supervise.ts";
 import { buildWebApp, DIST_DIR, serveWebApp, webChainFromDeployment } from "./lib/web.ts";
 
 const HOST = "127.0.0.1";
@@ -43,7 +52,9 @@ if (rpcPort === webPort) {
   process.exit(2);
 }
 const hardhatBin = join(ROOT, "node_modules", ".bin", "hardhat");
-const children: ChildProcess[] = [];
+const startedAt = Date.now();
+const supervisor = new Supervisor({ log: (line) => console.log(line), exit: (code) => process.exit(code), tty: process.stdout.isTTY === true });
+supervisor.handleSignals();
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -53,38 +64,10 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-function stopAll(code: number): never {
-  for (const child of children) {
-    if (child.pid !== undefined && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, "SIGTERM"); // the child's whole process group
-      } catch {
-        child.kill("SIGTERM");
-      }
-    }
-  }
-  process.exit(code);
+/** Runs `hardhat <args>` as a supervised step (its output shown on failure, or live on a terminal). */
+function hardhat(name: string, args: string[], env: Record<string, string> = {}): Promise<void> {
+  return supervisor.run(name, hardhatBin, args, { cwd: ROOT, env: { ...process.env, ...env }, passThrough: true });
 }
-
-/** Runs a command to completion with inherited output; exits everything on failure. */
-function run(args: string[], env: Record<string, string> = {}): Promise<void> {
-  return new Promise((resolve) => {
-    const child = spawn(hardhatBin, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
-    child.on("exit", (code) => {
-      if (code === 0) resolve();
-      else {
-        console.error(`coterie start: \`hardhat ${args.join(" ")}\` failed (exit ${code})`);
-        stopAll(1);
-      }
-    });
-  });
-}
-
-process.on("SIGINT", () => {
-  console.log("\nstopping the local chain");
-  stopAll(0);
-});
-process.on("SIGTERM", () => stopAll(0));
 
 if (!(await portIsFree(rpcPort))) {
   console.error(
@@ -101,22 +84,23 @@ if (!(await portIsFree(webPort))) {
   process.exit(1);
 }
 
-console.log(`starting a local chain on ${rpcUrl}`);
-const node = spawn(hardhatBin, ["node", "--hostname", HOST, "--port", String(rpcPort)], {
+// The chain starts in the past by what the seed's governance steps will move it, so its clock ends
+// near the wall clock (the seed moves it up to now before its last proposals).
+const chainStart = chainStartDate(new Date());
+supervisor.step(
+  `starting a local chain on ${rpcUrl} (its clock starts ${(seedWarpSeconds() / 86_400).toFixed(1)} days back; the demo's governance moves it up to now)`,
+);
+const node = supervisor.service("the local chain (hardhat node)", hardhatBin, ["node", "--hostname", HOST, "--port", String(rpcPort)], {
   cwd: ROOT,
-  stdio: ["ignore", "ignore", "inherit"],
-  detached: true, // own process group, so Ctrl-C handling can stop it and its children
+  env: { ...process.env, COTERIE_CHAIN_START: chainStart },
 });
-children.push(node);
-node.on("exit", (code) => {
-  console.error(`coterie start: the local chain stopped (exit ${code})`);
-  stopAll(code ?? 1);
-});
+// Compiling while the chain starts: the same build Ignition runs (production profile, no tests).
+supervisor.step(`compiling contracts (${compileEstimate(ROOT)})`);
+await hardhat("compiling contracts (hardhat build)", ["build", "--default-build-profile", "production", "--no-tests", "--quiet"]);
 try {
   await waitForRpc(rpcUrl, 240, () => node.exitCode === null);
 } catch (error) {
-  console.error(`coterie start: ${(error as Error).message}`);
-  stopAll(1);
+  await supervisor.fail((error as Error).message);
 }
 
 // A fresh chain: forget any earlier local deployment, then deploy exactly as a user would.
@@ -127,19 +111,18 @@ const demoFile = process.env.COTERIE_DEMO_OUT ?? join(DEPLOYMENTS_DIR, "demo-313
 const webDist = process.env.COTERIE_WEB_DIST ?? DIST_DIR;
 rmSync(join(DEPLOYMENTS_DIR, deploymentId), { recursive: true, force: true });
 const env = { LOCALHOST_RPC_URL: rpcUrl, COTERIE_DEPLOYMENT_ID: deploymentId, COTERIE_DEMO_OUT: demoFile };
-await run(["ignition", "deploy", "deploy/modules/Platform.ts", "--network", "localhost", "--deployment-id", deploymentId], env);
-// The app builds (from the artifacts the deployment just compiled) while the demo is seeded.
-console.log("building the web app while the demo community is seeded");
+supervisor.step("deploying the platform (hardhat ignition deploy deploy/modules/Platform.ts --network localhost)");
+await hardhat("deploying the platform (hardhat ignition deploy)", ["ignition", "deploy", "deploy/modules/Platform.ts", "--network", "localhost", "--deployment-id", deploymentId], env);
+// The app builds (from the artifacts compiled above) while the demo is seeded.
+supervisor.step("building the web app (vite)");
 const built = buildWebApp(webDist).then(
   () => null,
   (error: Error) => error,
 );
-await run(["run", "scripts/seed.ts", "--network", "localhost"], { ...env, COTERIE_APP_URL: appUrl });
+supervisor.step("seeding the demo community: real proposals through the platform and community DAOs (scripts/seed.ts)");
+await hardhat("seeding the demo (scripts/seed.ts)", ["run", "--no-compile", "scripts/seed.ts", "--network", "localhost"], { ...env, COTERIE_APP_URL: appUrl });
 const buildError = await built;
-if (buildError) {
-  console.error(`coterie start: ${buildError.message}`);
-  stopAll(1);
-}
+if (buildError) await supervisor.fail(buildError.message);
 try {
   await serveWebApp({
     distDir: webDist,
@@ -152,14 +135,16 @@ try {
     },
   });
 } catch (error) {
-  console.error(`coterie start: cannot serve the web app on ${appUrl}: ${(error as Error).message}`);
-  stopAll(1);
+  await supervisor.fail(`cannot serve the web app on ${appUrl}: ${(error as Error).message}`);
 }
 
 const demo = JSON.parse(readFileSync(demoFile, "utf8")) as {
   platform: Record<string, string>;
   community: { id: number; name: string; symbol: string; token: string; governor: string; timelock: string; verified: boolean };
   liveProposalId: number;
+  liveProposal: { id: number; deadline: number };
+  upcomingProposal: { id: number; snapshot: number; deadline: number; description: string };
+  clock: { chainTime: number; wallTime: number };
   rewardVault: string;
   crowdfund: string;
   funding: { goal: string; cap: string; deadline: number; price: string; referralBps: number; raised: string; approved: boolean; approvalProposalId: number; contributions: unknown[] };
@@ -176,6 +161,10 @@ const demo = JSON.parse(readFileSync(demoFile, "utf8")) as {
 const aur = (wei: string) => `${formatEther(wei).replace(/\.0$/, "")} ${demo.community.symbol}`;
 const eth = (wei: string) => formatEther(wei).replace(/\.0$/, "");
 const rewardsEnv = rpcPort === 8545 ? "" : `LOCALHOST_RPC_URL=${rpcUrl} `;
+const utc = (seconds: number) => `${new Date(seconds * 1000).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+const minutesFromNow = (seconds: number) => Math.max(0, Math.round((seconds * 1000 - Date.now()) / 60_000));
+const drift = demo.clock.chainTime - demo.clock.wallTime;
+const upcoming = demo.upcomingProposal;
 
 const lines = [
   "",
@@ -184,13 +173,16 @@ const lines = [
   `  Community    ${appUrl}/c/${demo.community.token}`,
   `  Launch       ${appUrl}/launch`,
   `  JSON-RPC     ${rpcUrl}   (chain id 31337)`,
+  `  Chain clock  ${Math.abs(drift) < 120 ? "the wall clock" : `${Math.round(drift / 60)} minutes ${drift > 0 ? "ahead of" : "behind"} the wall clock`} (the demo's governance history is in the past)`,
   "",
   "Platform",
   ...Object.entries(demo.platform).map(([k, v]) => `  ${k.padEnd(24)} ${v}`),
   "",
   `Demo community: ${demo.community.name} (${demo.community.symbol}), id ${demo.community.id}${demo.community.verified ? ", verified" : ""}`,
   `  token     ${demo.community.token}`,
-  `  governor  ${demo.community.governor}   live proposal #${demo.liveProposalId}`,
+  `  governor  ${demo.community.governor}   live proposal #${demo.liveProposalId} (voting until ${utc(demo.liveProposal.deadline)})`,
+  `            upcoming proposal #${upcoming.id}: voting opens ${utc(upcoming.snapshot)} (in about ${minutesFromNow(upcoming.snapshot)} minutes) until ${utc(upcoming.deadline)};`,
+  `            redeem a demo claim link below before it opens to vote on it with the claimed tokens`,
   `  timelock  ${demo.community.timelock}   (treasury, 1 ETH)`,
   `  rewards   ${demo.rewardVault}   (attester: the creator; ${aur(demo.rewards.epochBudget)} per ${demo.rewards.epochLength / 86_400}-day epoch; ${demo.rewards.referralBps / 100}% referral bonus)`,
   `  crowdfund ${demo.crowdfund}   (${eth(demo.funding.raised)} of ${eth(demo.funding.goal)} ETH raised from ${demo.funding.contributions.length} fans, cap ${eth(demo.funding.cap)} ETH; ` +
@@ -233,5 +225,11 @@ roles.forEach((role, i) => {
   const w = root.deriveChild(i);
   lines.push(`  #${i} ${w.address}  ${w.privateKey}  ${role}`);
 });
-lines.push("", `Open ${appUrl} and connect a dev account (Connect wallet > Dev accounts), or any wallet on chain 31337.`, "Ctrl-C stops the chain and the web app.");
+lines.push(
+  "",
+  `Open ${appUrl} and connect a dev account (Connect wallet > Dev accounts), or any wallet on chain 31337.`,
+  `Claim a demo link before ${utc(upcoming.snapshot)} to vote on proposal #${upcoming.id}.`,
+  "Ctrl-C stops the chain and the web app.",
+);
+supervisor.step(`ready in ${Math.round((Date.now() - startedAt) / 1000)} s`);
 console.log(lines.join("\n"));

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { expect } from "chai";
 import { catchUpTarget, CHAIN_START_MARGIN, chainStartDate, DEMO_GOVERNANCE, PLATFORM_GOVERNANCE, seedWarpSeconds } from "../scripts/lib/demo-clock.ts";
-import { compileEstimate, Supervisor, timestamp } from "../scripts/lib/supervise.ts";
+import { compileEstimate, OUTPUT_TAIL_LINES, Supervisor, timestamp } from "../scripts/lib/supervise.ts";
 
 const HOST = "127.0.0.1";
 const node = process.execPath;
@@ -205,6 +205,16 @@ describe("start's supervisor (scripts/lib/supervise.ts)", function () {
     second.supervisor.service("missing service", join(tmpdir(), "no-such-command-coterie"), []);
     expect(await second.exited).to.equal(1);
     expect(second.lines.join("\n")).to.match(/missing service could not start/);
+  });
+
+  it("a failure shows only the child's last OUTPUT_TAIL_LINES lines", async function () {
+    const { supervisor, lines, exited } = harness();
+    void supervisor.run("noisy step", node, ["-e", "for (let i = 1; i <= 100; i++) console.log('line ' + i); process.exit(1)"]);
+    expect(await exited).to.equal(1);
+    const shown = lines[0].split("\n").slice(1);
+    expect(shown).to.have.length(OUTPUT_TAIL_LINES);
+    expect(shown[0]).to.equal(`line ${100 - OUTPUT_TAIL_LINES + 1}`);
+    expect(shown.at(-1)).to.equal("line 100");
   });
 
   it("a service killed by a signal is reported with the signal", async function () {

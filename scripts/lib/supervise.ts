@@ -13,8 +13,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** How much of a child's output is kept for the failure message. */
+/** How much of a child's output is kept, and how many of its last lines a failure message shows. */
 export const OUTPUT_TAIL_CHARS = 8_000;
+export const OUTPUT_TAIL_LINES = 40;
 
 export interface SupervisorOptions {
   /** Writes one line (no trailing newline) to the user. */
@@ -43,7 +44,7 @@ function tail(child: ChildProcess, limit = OUTPUT_TAIL_CHARS): () => string {
   };
   child.stdout?.on("data", add);
   child.stderr?.on("data", add);
-  return () => text;
+  return () => text.trimEnd().split("\n").slice(-OUTPUT_TAIL_LINES).join("\n");
 }
 
 /** "HH:MM:SS" in UTC. */
@@ -87,7 +88,7 @@ export class Supervisor {
     child.once("exit", (code, signal) => {
       if (this.stopped) return;
       const how = signal === null ? `exit ${code}` : `signal ${signal}`;
-      const output = managed.output().trimEnd();
+      const output = managed.output();
       void this.fail(`${name} stopped unexpectedly (${how}); stopping everything else${output === "" ? "" : `. Its last output:\n${output}`}`);
     });
     return child;
@@ -111,7 +112,7 @@ export class Supervisor {
         }
         if (this.stopped) return;
         const how = signal === null ? `exit ${code}` : `signal ${signal}`;
-        const output = managed.output().trimEnd();
+        const output = managed.output();
         void this.fail(`${name} failed (${how})${output === "" ? "" : `:\n${output}`}`);
       });
     });
