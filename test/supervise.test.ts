@@ -167,6 +167,7 @@ describe("start's supervisor (scripts/lib/supervise.ts)", function () {
       cleanup.push(supervisor.service("the local chain", cmd, args).pid!);
       await waitUntil(() => listening(port), "the chain child to listen");
       fakeProcess.emit(signal);
+      fakeProcess.emit(signal); // a terminal's Ctrl-C arrives twice under npx/tsx
       expect(await exited, signal).to.equal(0);
       expect(await listening(port), signal).to.equal(false);
       if (signal === "SIGINT") expect(lines).to.deep.equal(["[21:30:05] stopping (Ctrl-C): the local chain and the web app"]);

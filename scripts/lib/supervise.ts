@@ -159,7 +159,9 @@ export class Supervisor {
    */
   handleSignals(target: NodeJS.EventEmitter = process): void {
     target.on("SIGINT", () => {
-      this.step("stopping (Ctrl-C): the local chain and the web app");
+      // A terminal's Ctrl-C reaches this process twice when it runs under npx/tsx (from the
+      // terminal and forwarded): say it once.
+      if (!this.stopped) this.step("stopping (Ctrl-C): the local chain and the web app");
       void this.stop(0);
     });
     target.on("SIGTERM", () => void this.stop(0));
