@@ -78,6 +78,19 @@ describe("useGovernor fetchers", () => {
     };
     const options = { governor: GOV, timelock: TIMELOCK, token: TOKEN, page: 0, pageSize: 5 };
 
+    it("asks viem for each multicall unsplit (batchSize 0): a page of several proposals passes viem's 1 KB default and would become several eth_calls", async () => {
+      const batchSizes: Array<number | undefined> = [];
+      const { client } = fakeClient(reply);
+      const multicall = client.multicall.bind(client);
+      (client as unknown as { multicall: (p: { batchSize?: number }) => unknown }).multicall = (parameters: { batchSize?: number }) => {
+        batchSizes.push(parameters.batchSize);
+        return multicall(parameters as Parameters<typeof multicall>[0]);
+      };
+      await fetchProposalPage(client, { ...options, created: new Map([["1", created(1n, 1_000n)], ["2", created(2n, 2_000n)]]) });
+      await fetchProposalPage(client, { ...options, created: new Map([["1", created(1n, 1_000n)]]) }); // the logs missed #2: a second call
+      expect(batchSizes).toEqual([0, 0, 0]);
+    });
+
     it("reads the settings and a page in one multicall when the logs give the ids and snapshots", async () => {
       const { client, requests } = fakeClient(reply);
       const { settings: s, summaries } = await fetchProposalPage(client, {
