@@ -9,6 +9,9 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 
 const ZeroAddress: string = zeroAddress;
 
+/** The largest uint256, the largest amount, id or deadline a voucher or campaign can carry. */
+export const MAX_UINT256 = (1n << 256n) - 1n;
+
 /** An EIP-712 domain as both ethers' and viem's signers accept it. */
 export interface TypedDataDomain {
   name: string;
@@ -176,6 +179,7 @@ export function parseClaimLink(link: string): ClaimPayload {
     ["deadline", deadline],
   ] as const) {
     if (!/^\d+$/.test(value)) throw new Error(`claim link ${name} is not a whole number: ${value}`);
+    if (BigInt(value) > MAX_UINT256) throw new Error(`claim link ${name} is too large: ${value}`);
   }
   return {
     chainId: BigInt(chainId),
@@ -236,6 +240,8 @@ export function parseAmount(text: string, decimals: number): bigint {
   }
   const value = parseUnits(t, decimals);
   if (value === 0n) throw new Error("amount is zero");
+  // Caught here, with the row's line, rather than by the ABI encoder later with no line at all.
+  if (value > MAX_UINT256) throw new Error(`amount ${t} is too large: a uint256 holds at most 2^256 - 1 of the token's smallest units`);
   return value;
 }
 
@@ -287,6 +293,7 @@ export function parseCampaignCsv(text: string, decimals: number, file = "campaig
   const rows: CampaignRow[] = [];
   const problems: CsvProblem[] = [];
   const firstLine = new Map<string, number>();
+  let total = 0n;
   for (const { line, cells } of csvLines(text, ["account", "address", "recipient"])) {
     try {
       if (cells.length !== 2) throw new Error(`expected account,amount but found ${cells.length} column(s)`);
@@ -295,6 +302,9 @@ export function parseCampaignCsv(text: string, decimals: number, file = "campaig
       const seen = firstLine.get(account);
       if (seen !== undefined) throw new Error(`duplicate account ${account} (first on line ${seen})`);
       firstLine.set(account, line);
+      total += amount;
+      // The campaign's total is one uint256 too: name the row where the sum stops fitting.
+      if (total > MAX_UINT256) throw new Error("the amounts up to this row add up to more than 2^256 - 1 units");
       rows.push({ line, account, amount });
     } catch (e) {
       problems.push({ line, message: (e as Error).message });
