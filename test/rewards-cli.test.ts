@@ -300,6 +300,40 @@ describe("rewards CLI", function () {
       expect(warnings[0]).to.match(/total 110,000 AUR, more than this epoch's remaining budget \(100,000 AUR\)/);
     });
 
+    it("refuses a voucher larger than the vault's whole budget per period, signing nothing (issue 11 item 12)", async function () {
+      const { info, creator, created, fanA, fanB, fanC, referrer, relayer } = await networkHelpers.loadFixture(withVault);
+      // fanC gets a recorded referrer: its later vouchers pay the 10% bonus although they name none.
+      const { signed } = await signVouchersFromCsv(info, creator, { csv: `${fanC.address},1,${referrer.address}`, firstId: 77n });
+      await redeemClaimLink(ethers.provider, relayer, signed[0].link);
+      const { signer, signatures } = counting(creator);
+      const csv = [
+        "recipient,amount,referrer",
+        `${fanA.address},100000`, // 2: exactly the budget, no referrer: fine
+        `${fanB.address},100000.5`, // 3: over
+        `${A},95000,${referrer.address}`, // 4: 95,000 + 9,500 bonus: over
+        `${fanC.address},95000`, // 5: the recorded referrer's bonus: over
+        `${B},90000,${referrer.address}`, // 6: 99,000 with the bonus: fine
+      ].join("\n");
+      const error = await signVouchersFromCsv(info, signer, { csv, file: "fans.csv" }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(CsvError);
+      expect((error as CsvError).problems).to.deep.equal([
+        { line: 3, message: "100,000.5 AUR is more than the vault's whole budget per period (100,000 AUR): the link could never be redeemed; split it or have the DAO raise the budget" },
+        { line: 4, message: "95,000 AUR (104,500 AUR with the referral bonus) is more than the vault's whole budget per period (100,000 AUR): the link could never be redeemed; split it or have the DAO raise the budget" },
+        { line: 5, message: "95,000 AUR (104,500 AUR with the referral bonus) is more than the vault's whole budget per period (100,000 AUR): the link could never be redeemed; split it or have the DAO raise the budget" },
+      ]);
+      expect(signatures()).to.equal(0);
+      // The rows that fit one period are signed (and warned about together: they exceed what is left).
+      const ok = await signVouchersFromCsv(info, creator, { csv: [`${fanA.address},100000`, `${B},90000,${referrer.address}`].join("\n"), firstId: 900n });
+      expect(ok.signed).to.have.length(2);
+      expect(ok.warnings[0]).to.match(/more than this epoch's remaining budget/);
+      // Without a referral rate no bonus is charged: the whole budget, referrer named, fits.
+      await networkHelpers.setBalance(created.timelock, parseEther("1"));
+      const timelock = await ethers.getImpersonatedSigner(created.timelock);
+      await (await info.vault.connect(timelock).setReferralBps(0)).wait();
+      const noBonus = await signVouchersFromCsv(info, creator, { csv: `${fanC.address},100000,${referrer.address}`, firstId: 950n });
+      expect(noBonus.signed).to.have.length(1);
+    });
+
     it("uses the clock in ms x 256 as the default first id", async function () {
       const { info, creator } = await networkHelpers.loadFixture(withVault);
       const before = BigInt(Date.now()) << 20n;
