@@ -1,5 +1,6 @@
 /**
- * The claim page's details (ClaimDetails) as a fan sees them: what the budget verdicts offer (issue 11 item 12: a link the budget cannot
+ * The claim page's details (ClaimDetails) as a fan sees them: the community's verification mark
+ * (issue 11 item 17) and what the budget verdicts offer (issue 11 item 12: a link the budget cannot
  * pay is never offered for redemption). Rendered with a wagmi config that never reaches a node.
  */
 import { afterEach, describe, expect, it } from "vitest";
@@ -90,6 +91,20 @@ function show(data: ClaimReads) {
 afterEach(cleanup);
 
 describe("claim page", () => {
+  it("marks a community the platform has not verified as not verified (issue 11 item 17)", () => {
+    show(reads(false));
+    const badge = screen.getByTestId("not-verified-badge");
+    expect(badge.textContent).toBe("Not verified");
+    expect(badge.getAttribute("title")).toMatch(/has not verified this community/);
+    expect(screen.queryByTestId("verified-badge")).toBeNull();
+  });
+
+  it("shows the verified badge, and no warning, for a verified community", () => {
+    show(reads(true));
+    expect(screen.getByTestId("verified-badge").textContent).toContain("Verified");
+    expect(screen.queryByTestId("not-verified-badge")).toBeNull();
+  });
+
   it("offers to redeem a link the budget can pay", () => {
     show(reads(true));
     expect(screen.getByTestId("claim-status").getAttribute("data-status")).toBe("ready");
