@@ -306,6 +306,13 @@ describe("web server", function () {
       expect((await get("/")).status).to.equal(200);
     });
 
+    it("closes a connection that can no longer be written to when Node's parser refuses its request", function () {
+      let destroyed = false;
+      const socket = { writable: false, destroy: () => void (destroyed = true), end: () => expect.fail("wrote to a closed socket") };
+      server.emit("clientError", new Error("parse error"), socket);
+      expect(destroyed).to.equal(true);
+    });
+
     it("closes only the one response when a file cannot be read", async function () {
       if (process.platform !== "linux") this.skip();
       let failed = false;
