@@ -11,23 +11,58 @@
 import { parseArgs } from "node:util";
 import { buildWebApp, serveWebApp, webChainFromDeployment, type WebConfig } from "./lib/web.ts";
 
+const USAGE = `usage: npm run serve -- --chain-id <id> --rpc-url <url> [options]
+
+Builds the web app and serves it on 127.0.0.1 for one chain the platform is deployed on.
+
+  --chain-id <id>         the chain's id (or COTERIE_CHAIN_ID)
+  --rpc-url <url>         the chain's http(s) JSON-RPC URL (or COTERIE_RPC_URL)
+  --explorer-url <url>    block explorer base URL (or COTERIE_EXPLORER_URL)
+  --name <name>           the chain's display name
+  --deployment-id <id>    Ignition deployment to read addresses from (default chain-<id>)
+  --port <port>           port to serve on (default 5173)
+  --app-url <url>         the app's public URL, used in claim links (default http://127.0.0.1:<port>)
+  --no-build              serve frontend/dist as it is
+  -h, --help              print this help`;
+
 function fail(message: string): never {
-  console.error(`serve: ${message}`);
+  console.error(`serve: ${message} (--help prints the usage)`);
   process.exit(2);
 }
 
-const { values } = parseArgs({
-  options: {
-    "chain-id": { type: "string", default: process.env.COTERIE_CHAIN_ID },
-    "rpc-url": { type: "string", default: process.env.COTERIE_RPC_URL },
-    "explorer-url": { type: "string", default: process.env.COTERIE_EXPLORER_URL },
-    name: { type: "string" },
-    "deployment-id": { type: "string" },
-    port: { type: "string", default: "5173" },
-    "app-url": { type: "string" },
-    "no-build": { type: "boolean", default: false },
-  },
-});
+let values: {
+  "chain-id"?: string;
+  "rpc-url"?: string;
+  "explorer-url"?: string;
+  name?: string;
+  "deployment-id"?: string;
+  port?: string;
+  "app-url"?: string;
+  "no-build"?: boolean;
+  help?: boolean;
+};
+try {
+  ({ values } = parseArgs({
+    options: {
+      "chain-id": { type: "string", default: process.env.COTERIE_CHAIN_ID },
+      "rpc-url": { type: "string", default: process.env.COTERIE_RPC_URL },
+      "explorer-url": { type: "string", default: process.env.COTERIE_EXPLORER_URL },
+      name: { type: "string" },
+      "deployment-id": { type: "string" },
+      port: { type: "string", default: "5173" },
+      "app-url": { type: "string" },
+      "no-build": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }));
+} catch (error) {
+  // An unknown option or a missing value: say which, with the usage, instead of a stack trace.
+  fail((error as Error).message);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const chainId = Number(values["chain-id"]);
 if (!Number.isInteger(chainId) || chainId <= 0) fail("--chain-id must be a chain id, e.g. --chain-id 11155111");

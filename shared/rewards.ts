@@ -9,6 +9,9 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 
 const ZeroAddress: string = zeroAddress;
 
+/** The largest uint256, the largest amount, id or deadline a voucher or campaign can carry. */
+export const MAX_UINT256 = (1n << 256n) - 1n;
+
 /** An EIP-712 domain as both ethers' and viem's signers accept it. */
 export interface TypedDataDomain {
   name: string;
@@ -112,6 +115,89 @@ export function defaultVaultConfig(cap: bigint, overrides: Partial<VaultConfig> 
 }
 
 // ---------------------------------------------------------------------------------------------
+// The epoch budget: what a voucher costs it, and whether it can ever be redeemed. The same
+// arithmetic as RewardVault._redeem and _spend, used by the CLI and the web app alike (issue 11
+// item 12: a voucher larger than the whole budget used to be signed, a link that can never work).
+// ---------------------------------------------------------------------------------------------
+
+export const MAX_BPS = 10_000n;
+
+/**
+ * What redeeming a voucher of `amount` charges the epoch budget: the amount, plus the referral
+ * bonus (`amount * referralBps / 10,000`, rounded down) when the fan has a referrer, i.e. when the
+ * voucher names one or one is recorded for the fan already.
+ */
+export function voucherCharge(amount: bigint, referralBps: bigint, referred: boolean): bigint {
+  return referred && referralBps > 0n ? amount + (amount * referralBps) / MAX_BPS : amount;
+}
+
+/** The vault's budget as the chain reports it. */
+export interface EpochBudget {
+  /** `epochBudget()`: what one period may spend. */
+  budget: bigint;
+  /** `remainingBudget()`: what the current period has left. */
+  remaining: bigint;
+  /** `epochEndsAt()`: when the next period starts (unix seconds). */
+  nextPeriodAt: bigint;
+}
+
+export type BudgetCheck =
+  | { kind: "fits"; charge: bigint }
+  /** Larger than a whole period's budget: never redeemable unless the DAO raises the budget. */
+  | { kind: "over-period-budget"; charge: bigint; budget: bigint }
+  /** Fits a period, not what this one has left: redeemable from `nextPeriodAt`. */
+  | { kind: "period-used-up"; charge: bigint; remaining: bigint; nextPeriodAt: bigint };
+
+/**
+ * Whether a charge fits the current period, a later one, or none. `now` (chain time) at or past
+ * `nextPeriodAt` means the figures were read in a period that is over: the vault starts the new one
+ * with its whole budget (it resets lazily, as `_currentEpoch` does).
+ */
+export function checkBudget(charge: bigint, epoch: EpochBudget, now: bigint): BudgetCheck {
+  if (charge > epoch.budget) return { kind: "over-period-budget", charge, budget: epoch.budget };
+  const remaining = now >= epoch.nextPeriodAt ? epoch.budget : epoch.remaining;
+  if (charge > remaining) return { kind: "period-used-up", charge, remaining, nextPeriodAt: epoch.nextPeriodAt };
+  return { kind: "fits", charge };
+}
+
+/** A voucher to be signed, as far as the budget is concerned. */
+export interface BudgetedVoucher {
+  line: number;
+  recipient: string;
+  amount: bigint;
+  referrer: string;
+}
+
+/**
+ * The vouchers no period's budget can ever pay, each as a CSV problem with its line: signing them
+ * would hand out dead links. `recordedReferrer(recipient)` says whether the vault already records a
+ * referrer for that fan (then the bonus is charged although the voucher names none). `format`
+ * writes an amount for people (e.g. "1,500 AUR").
+ */
+export function vouchersOverPeriodBudget(
+  rows: readonly BudgetedVoucher[],
+  vault: { budget: bigint; referralBps: bigint },
+  recordedReferrer: (recipient: string) => boolean,
+  format: (amount: bigint) => string,
+): CsvProblem[] {
+  const problems: CsvProblem[] = [];
+  for (const row of rows) {
+    const named = getAddress(row.referrer);
+    const referred = recordedReferrer(row.recipient) || (named !== ZeroAddress && named !== getAddress(row.recipient));
+    const charge = voucherCharge(row.amount, vault.referralBps, referred);
+    if (charge <= vault.budget) continue;
+    const withBonus = charge === row.amount ? "" : ` (${format(charge)} with the referral bonus)`;
+    problems.push({
+      line: row.line,
+      message:
+        `${format(row.amount)}${withBonus} is more than the vault's whole budget per period (${format(vault.budget)}): ` +
+        "the link could never be redeemed; split it or have the DAO raise the budget",
+    });
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Claim links: `<base>/claim?v=<encoded voucher>&s=<signature>`.
 // v = "1" "." chainId "." vault "." recipient "." amount "." referrer "." id "." deadline
 // (format version 1; addresses as 0x-hex, numbers in decimal; the zero address when no referrer).
@@ -176,6 +262,7 @@ export function parseClaimLink(link: string): ClaimPayload {
     ["deadline", deadline],
   ] as const) {
     if (!/^\d+$/.test(value)) throw new Error(`claim link ${name} is not a whole number: ${value}`);
+    if (BigInt(value) > MAX_UINT256) throw new Error(`claim link ${name} is too large: ${value}`);
   }
   return {
     chainId: BigInt(chainId),
@@ -236,6 +323,8 @@ export function parseAmount(text: string, decimals: number): bigint {
   }
   const value = parseUnits(t, decimals);
   if (value === 0n) throw new Error("amount is zero");
+  // Caught here, with the row's line, rather than by the ABI encoder later with no line at all.
+  if (value > MAX_UINT256) throw new Error(`amount ${t} is too large: a uint256 holds at most 2^256 - 1 of the token's smallest units`);
   return value;
 }
 
@@ -287,6 +376,7 @@ export function parseCampaignCsv(text: string, decimals: number, file = "campaig
   const rows: CampaignRow[] = [];
   const problems: CsvProblem[] = [];
   const firstLine = new Map<string, number>();
+  let total = 0n;
   for (const { line, cells } of csvLines(text, ["account", "address", "recipient"])) {
     try {
       if (cells.length !== 2) throw new Error(`expected account,amount but found ${cells.length} column(s)`);
@@ -295,6 +385,9 @@ export function parseCampaignCsv(text: string, decimals: number, file = "campaig
       const seen = firstLine.get(account);
       if (seen !== undefined) throw new Error(`duplicate account ${account} (first on line ${seen})`);
       firstLine.set(account, line);
+      total += amount;
+      // The campaign's total is one uint256 too: name the row where the sum stops fitting.
+      if (total > MAX_UINT256) throw new Error("the amounts up to this row add up to more than 2^256 - 1 units");
       rows.push({ line, account, amount });
     } catch (e) {
       problems.push({ line, message: (e as Error).message });

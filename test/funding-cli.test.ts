@@ -8,13 +8,15 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { getAddress, id, parseEther, parseUnits, ZeroAddress } from "ethers";
+import { getAddress, id, parseEther, parseUnits, ZeroAddress, type Provider } from "ethers";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated, DAY } from "../scripts/lib/community.ts";
 import { buildProposal, GovernorHelper } from "../scripts/lib/governance.ts";
 import {
+  allowanceSlot,
   amountText,
   approvalProposal,
+  findAllowanceSlot,
   claim,
   contribute,
   ETH,
@@ -527,6 +529,78 @@ describe("funding CLI", function () {
       );
       expect(await ethers.provider.getTransactionCount(ctx.fanA.address)).to.equal(nonce);
       expect(await ctx.payment.allowance(ctx.fanA.address, r.crowdfund)).to.equal(0n);
+    });
+  });
+
+  describe("nothing sent for a refused token (issue 11 item 10)", function () {
+    /** An approved crowdfund paid in mUSD, and fanA holding 50 mUSD. */
+    async function erc20Crowdfund(salt: string) {
+      const ctx = await networkHelpers.loadFixture(withCommunity);
+      const r = await startCrowdfund(ethers.provider, ctx.creator, {
+        factory: ctx.crowdfundFactory,
+        token: ctx.created.token,
+        goal: "100",
+        days: 7,
+        price: "2",
+        payment: await ctx.payment.getAddress(),
+        salt,
+      });
+      await approveAsTimelock(ctx.created.timelock, r.proposal);
+      await (await ctx.payment.mint(ctx.fanA.address, parseEther("50"))).wait();
+      return { ctx, r };
+    }
+
+    it("a fee-on-transfer payment token: the refusal is reported before any approve is sent", async function () {
+      const { ctx, r } = await erc20Crowdfund("fee-on-transfer");
+      await (await ctx.payment.setFeeBps(100)).wait(); // 1% burnt on every transfer
+      const nonce = await ethers.provider.getTransactionCount(ctx.fanA.address);
+      expect(await rejection(contribute(ethers.provider, ctx.fanA, r.crowdfund, { amount: "10" }))).to.equal(
+        `contribute would revert: CrowdfundTransferShortfall(expected=${parseEther("10")}, received=${parseEther("9.9")}): ` +
+          "the payment token delivered less than the amount (fee-on-transfer tokens are refused)",
+      );
+      expect(await ethers.provider.getTransactionCount(ctx.fanA.address)).to.equal(nonce);
+      expect(await ctx.payment.allowance(ctx.fanA.address, r.crowdfund)).to.equal(0n);
+    });
+
+    it("a payment token that refuses transfers to the crowdfund: nothing is sent", async function () {
+      const { ctx, r } = await erc20Crowdfund("blocklisted");
+      await (await ctx.payment.setBlocked(r.crowdfund)).wait();
+      const nonce = await ethers.provider.getTransactionCount(ctx.fanA.address);
+      const blocked = ctx.payment.interface.encodeErrorResult("MockERC20Blocked", [r.crowdfund]).slice(0, 10);
+      expect(await rejection(contribute(ethers.provider, ctx.fanA, r.crowdfund, { amount: "10" }))).to.equal(
+        `contribute would revert: unknown error ${blocked}`,
+      );
+      expect(await ethers.provider.getTransactionCount(ctx.fanA.address)).to.equal(nonce);
+    });
+
+    it("without state overrides it sends nothing and says how to approve by hand", async function () {
+      const { ctx, r } = await erc20Crowdfund("no-overrides");
+      // A provider that takes no raw JSON-RPC calls cannot override the allowance.
+      const bare = new Proxy(ethers.provider, {
+        get(target, prop) {
+          if (prop === "send") return undefined;
+          const value = Reflect.get(target, prop, target) as unknown;
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      }) as unknown as Provider;
+      const nonce = await ethers.provider.getTransactionCount(ctx.fanA.address);
+      expect(await rejection(contribute(bare, ctx.fanA, r.crowdfund, { amount: "10" }))).to.match(
+        new RegExp(`^cannot simulate the transfer without an allowance .*so nothing was sent: approve ${r.crowdfund} for ${parseEther("10")} of mUSD's smallest units from ${ctx.fanA.address} yourself`),
+      );
+      expect(await ethers.provider.getTransactionCount(ctx.fanA.address)).to.equal(nonce);
+      // Approved by hand, the same command goes through without an approve of its own.
+      await (await ctx.payment.connect(ctx.fanA).approve(r.crowdfund, parseEther("10"))).wait();
+      expect((await contribute(bare, ctx.fanA, r.crowdfund, { amount: "10" })).approveHash).to.equal(null);
+    });
+
+    it("finds the allowance slot of an OpenZeppelin ERC-20 (slot 1) and of the namespaced community token", async function () {
+      const ctx = await networkHelpers.loadFixture(withCommunity);
+      const [a, b] = [ctx.fanA.address, ctx.fanB.address];
+      expect(await findAllowanceSlot(ethers.provider, await ctx.payment.getAddress(), a, b)).to.equal(allowanceSlot(1n, a, b));
+      const slot = await findAllowanceSlot(ethers.provider, ctx.created.token, a, b);
+      expect(slot).to.be.a("string");
+      // A contract without allowances has none.
+      expect(await findAllowanceSlot(ethers.provider, ctx.created.governor, a, b)).to.equal(null);
     });
   });
 

@@ -376,6 +376,22 @@ describe("funding CLI: revenue sharing", function () {
     });
   });
 
+  describe("nothing sent for a refused token (issue 11 item 10)", function () {
+    it("a fee-on-transfer ERC-20: the refusal is reported before any approve is sent", async function () {
+      const { creator, payment, share, where } = await approvedShare();
+      const asset = await payment.getAddress();
+      await (await payment.mint(creator.address, parseEther("100"))).wait();
+      await (await payment.setFeeBps(250)).wait(); // 2.5% burnt on every transfer
+      const nonce = await ethers.provider.getTransactionCount(creator.address);
+      expect(await rejection(depositRevenue(ethers.provider, creator, { ...where, amount: "40", asset }))).to.equal(
+        `deposit would revert: RevenueShareTransferShortfall(expected=${parseEther("40")}, received=${parseEther("39")}): ` +
+          "the token delivered less than the amount (fee-on-transfer tokens are refused)",
+      );
+      expect(await ethers.provider.getTransactionCount(creator.address)).to.equal(nonce);
+      expect(await payment.allowance(creator.address, share)).to.equal(0n);
+    });
+  });
+
   describe("sweep", function () {
     it("is refused while the deposit is claimable, then sends what is left to the treasury", async function () {
       const { creator, fanA, fanB, relayer, created, share, where } = await approvedShare();

@@ -146,6 +146,37 @@ describe("rewards CLI", function () {
       expect(problems[1].message).to.match(/expected account,amount but found 3 column/);
     });
 
+    it("reports an amount of 2^256 or more with its line, in vouchers, campaigns and campaign totals (issue 11 item 10)", function () {
+      const max = (1n << 256n) - 1n;
+      // 0 decimals: the CSV amount is the uint256 itself.
+      expect(parseVoucherCsv(`${A},${max}`, 0)[0].amount).to.equal(max);
+      const vouchers = csvProblems(() => parseVoucherCsv([`${A},1`, `${A},${max + 1n}`, `${B},${max * 10n}`].join("\n"), 0, "fans.csv"));
+      expect(vouchers.map((p) => p.line)).to.deep.equal([2, 3]);
+      expect(vouchers[0].message).to.equal(`amount ${max + 1n} is too large: a uint256 holds at most 2^256 - 1 of the token's smallest units`);
+      // 18 decimals: 2^256 whole tokens is far past it.
+      expect(csvProblems(() => parseVoucherCsv(`${A},${1n << 256n}`, 18))[0].message).to.match(/^amount \d+ is too large/);
+      expect(csvProblems(() => parseCampaignCsv(`${A},${max + 1n}`, 0))).to.deep.equal([
+        { line: 1, message: `amount ${max + 1n} is too large: a uint256 holds at most 2^256 - 1 of the token's smallest units` },
+      ]);
+      // Each amount fits, their sum does not: the row where it stops fitting is named.
+      const total = csvProblems(() => parseCampaignCsv(["account,amount", `${A},${max}`, `${B},1`].join("\n"), 0));
+      expect(total).to.deep.equal([{ line: 3, message: "the amounts up to this row add up to more than 2^256 - 1 units" }]);
+      // Claim links with numbers past uint256 are refused as well.
+      const link = `v=1.31337.${A}.${A}.${max + 1n}.${ZeroAddress}.1.1&s=0x${"ab".repeat(65)}`;
+      expect(() => parseClaimLink(link)).to.throw(`claim link amount is too large: ${max + 1n}`);
+    });
+
+    it("signs nothing and names the line of an amount of 2^256 or more (it used to fail in the encoder)", async function () {
+      const { info, creator } = await networkHelpers.loadFixture(withVault);
+      const { signer, signatures } = counting(creator);
+      const csv = [`${A},10`, `${B},${1n << 256n}`].join("\n");
+      const error = await signVouchersFromCsv(info, signer, { csv, file: "fans.csv" }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(CsvError);
+      expect((error as CsvError).problems.map((p) => p.line)).to.deep.equal([2]);
+      expect((error as Error).message).to.match(/^fans\.csv: 1 problem\(s\):\n {2}line 2: amount \d+ is too large/);
+      expect(signatures()).to.equal(0);
+    });
+
     it("signs nothing when any voucher row is bad", async function () {
       const { info, creator } = await networkHelpers.loadFixture(withVault);
       const { signer, signatures } = counting(creator);
@@ -267,6 +298,40 @@ describe("rewards CLI", function () {
       const { warnings } = await signVouchersFromCsv(info, creator, { csv: `${A},60000\n${B},50000` });
       expect(warnings).to.have.length(1);
       expect(warnings[0]).to.match(/total 110,000 AUR, more than this epoch's remaining budget \(100,000 AUR\)/);
+    });
+
+    it("refuses a voucher larger than the vault's whole budget per period, signing nothing (issue 11 item 12)", async function () {
+      const { info, creator, created, fanA, fanB, fanC, referrer, relayer } = await networkHelpers.loadFixture(withVault);
+      // fanC gets a recorded referrer: its later vouchers pay the 10% bonus although they name none.
+      const { signed } = await signVouchersFromCsv(info, creator, { csv: `${fanC.address},1,${referrer.address}`, firstId: 77n });
+      await redeemClaimLink(ethers.provider, relayer, signed[0].link);
+      const { signer, signatures } = counting(creator);
+      const csv = [
+        "recipient,amount,referrer",
+        `${fanA.address},100000`, // 2: exactly the budget, no referrer: fine
+        `${fanB.address},100000.5`, // 3: over
+        `${A},95000,${referrer.address}`, // 4: 95,000 + 9,500 bonus: over
+        `${fanC.address},95000`, // 5: the recorded referrer's bonus: over
+        `${B},90000,${referrer.address}`, // 6: 99,000 with the bonus: fine
+      ].join("\n");
+      const error = await signVouchersFromCsv(info, signer, { csv, file: "fans.csv" }).catch((e: unknown) => e);
+      expect(error).to.be.instanceOf(CsvError);
+      expect((error as CsvError).problems).to.deep.equal([
+        { line: 3, message: "100,000.5 AUR is more than the vault's whole budget per period (100,000 AUR): the link could never be redeemed; split it or have the DAO raise the budget" },
+        { line: 4, message: "95,000 AUR (104,500 AUR with the referral bonus) is more than the vault's whole budget per period (100,000 AUR): the link could never be redeemed; split it or have the DAO raise the budget" },
+        { line: 5, message: "95,000 AUR (104,500 AUR with the referral bonus) is more than the vault's whole budget per period (100,000 AUR): the link could never be redeemed; split it or have the DAO raise the budget" },
+      ]);
+      expect(signatures()).to.equal(0);
+      // The rows that fit one period are signed (and warned about together: they exceed what is left).
+      const ok = await signVouchersFromCsv(info, creator, { csv: [`${fanA.address},100000`, `${B},90000,${referrer.address}`].join("\n"), firstId: 900n });
+      expect(ok.signed).to.have.length(2);
+      expect(ok.warnings[0]).to.match(/more than this epoch's remaining budget/);
+      // Without a referral rate no bonus is charged: the whole budget, referrer named, fits.
+      await networkHelpers.setBalance(created.timelock, parseEther("1"));
+      const timelock = await ethers.getImpersonatedSigner(created.timelock);
+      await (await info.vault.connect(timelock).setReferralBps(0)).wait();
+      const noBonus = await signVouchersFromCsv(info, creator, { csv: `${fanC.address},100000,${referrer.address}`, firstId: 950n });
+      expect(noBonus.signed).to.have.length(1);
     });
 
     it("uses the clock in ms x 256 as the default first id", async function () {

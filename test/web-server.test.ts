@@ -1,15 +1,18 @@
 /**
  * The web app's static server (scripts/lib/web.ts `serveWebApp`), on a loopback port with a small
  * stand-in for frontend/dist: the runtime configuration at /coterie.json, the SPA fallback for the
- * app's routes, 404 for missing assets, no way out of the dist folder, and read-only methods.
+ * app's routes, 404 for missing assets, no way out of the dist folder, and read-only methods; no
+ * request target stops it (a fuzzer sends thousands over raw TCP), and `serve --help` prints usage.
  */
 import { expect } from "chai";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer, request, type Server } from "node:http";
+import { Socket, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { serveWebApp, type WebConfig } from "../scripts/lib/web.ts";
+import { guarded, requestPath, SECURITY_HEADERS, serveWebApp, type WebConfig } from "../scripts/lib/web.ts";
+import { ROOT } from "../scripts/lib/deployments.ts";
 
 const INDEX = "<!doctype html><title>Coterie</title><div id=root></div>";
 const config: WebConfig = {
@@ -54,6 +57,98 @@ function send(port: number, method: string, path: string): Promise<Reply> {
   });
 }
 
+interface RawReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * One request over a raw socket, so the target reaches the server byte for byte (http.request would
+ * refuse or rewrite many of them). Resolves with the parsed reply once the server closes.
+ */
+function sendRaw(port: number, target: Buffer | string, method = "GET"): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const socket = new Socket();
+    const chunks: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const text = Buffer.concat(chunks).toString("latin1");
+      const split = text.indexOf("\r\n\r\n");
+      const head = (split === -1 ? text : text.slice(0, split)).split("\r\n");
+      const match = /^HTTP\/1\.1 (\d{3}) /.exec(head[0] ?? "");
+      if (!match) return reject(new Error(`no HTTP reply to ${JSON.stringify(target.toString("latin1"))}: ${JSON.stringify(text)}`));
+      const headers: Record<string, string> = {};
+      for (const line of head.slice(1)) {
+        const colon = line.indexOf(":");
+        headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      let body = split === -1 ? "" : text.slice(split + 4);
+      if (headers["transfer-encoding"] === "chunked") body = dechunk(body);
+      resolve({ status: Number(match[1]), headers, body });
+    });
+    socket.connect(port, "127.0.0.1", () => {
+      const bytes = typeof target === "string" ? Buffer.from(target, "latin1") : target;
+      // write, not end: the server closes (Connection: close) once it has answered.
+      socket.write(
+        Buffer.concat([
+          Buffer.from(`${method} `, "latin1"),
+          bytes,
+          Buffer.from(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", "latin1"),
+        ]),
+      );
+    });
+  });
+}
+
+/** The body of a chunked reply (as far as it arrived). */
+function dechunk(raw: string): string {
+  let body = "";
+  let at = 0;
+  for (;;) {
+    const eol = raw.indexOf("\r\n", at);
+    if (eol === -1) return body;
+    const size = parseInt(raw.slice(at, eol), 16);
+    if (!(size > 0)) return body;
+    body += raw.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
+  }
+}
+
+/** A small seeded PRNG (mulberry32), so every run fuzzes the same targets. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Pieces request targets are built from: path syntax, URL-parser traps, escapes, odd bytes. */
+const PREFIXES = ["/", "//", "/\\", "///", "http://x/", "http://[", "HTTP://x:99999/", "https://x/", "*", "x", "", "?", "#", "%2f", ".."];
+const PIECES = [
+  "/", "//", "\\", "[", "]", "[::1]", ":", "99999", "@", "?", "#", "&", "=", "%", "%z", "%zz", "%2e", "%2E%2e", "%2f", "%5c", "%00",
+  "%E0%A4%A", "%C3%A9", "%ff", "..", ".", "x", "assets", "assets/app-1234.js", "index.html", "coterie.json", "favicon.svg",
+  "secret.txt", ".js", ".css", "{", "}", "|", "^", "`", "'", "\"", "<", ">", "~", "!", "$", "(", ")", "*", "+", ",", ";",
+  "claim", "c/0xabc/vote", "\t", " ", "\x01", "\x7f", "\u00e9", "\u20ac", "\ud83d\ude00", "\r", "\n",
+];
+
+function generateTarget(random: () => number): Buffer {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+  let target = pick(PREFIXES);
+  const count = Math.floor(random() * 8);
+  for (let i = 0; i < count; i++) target += pick(PIECES);
+  return Buffer.from(target, "utf8");
+}
+
+function expectSecurityHeaders(headers: Record<string, string | string[] | undefined>, what: string): void {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) expect(headers[name], `${what}: ${name}`).to.equal(value);
+}
+
 describe("web server", function () {
   let root: string;
   let dist: string;
@@ -70,6 +165,8 @@ describe("web server", function () {
     writeFileSync(join(dist, "favicon.svg"), "<svg/>");
     // A file next to dist/ that must never be served.
     writeFileSync(join(root, "secret.txt"), "do not serve");
+    // A file that exists but cannot be read (reading /proc/self/mem at 0 fails with EIO).
+    symlinkSync("/proc/self/mem", join(dist, "unreadable.bin"));
     server = await serveWebApp({ host: "127.0.0.1", port: 0, config, distDir: dist });
     port = (server.address() as AddressInfo).port;
   });
@@ -165,6 +262,188 @@ describe("web server", function () {
         expect(reply.status, method).to.equal(405);
         expect(reply.headers.allow, method).to.equal("GET, HEAD");
       }
+    });
+  });
+  describe("malformed requests (issue 11 item 1)", function () {
+    // Node's HTTP parser accepts these targets but `new URL` throws on them: each used to stop the server.
+    const LITERALS = ["//[", "/\\[", "//x:99999", "//%zz"];
+
+    it("answers the targets that used to stop the server, and keeps serving", async function () {
+      for (const target of LITERALS) {
+        const reply = await sendRaw(port, target);
+        expect(reply.status, target).to.be.lessThan(500);
+        expectSecurityHeaders(reply.headers, target);
+        expect((await get("/coterie.json")).status, `after ${target}`).to.equal(200);
+      }
+      expect((await sendRaw(port, "//%zz")).status).to.equal(400);
+      expect((await sendRaw(port, "//[")).body).to.equal(INDEX);
+    });
+
+    it("reads the path of a request target without the URL parser", function () {
+      expect(requestPath("/claim?v=1#x")).to.equal("/claim");
+      expect(requestPath("/a#b?c")).to.equal("/a");
+      expect(requestPath("//x:99999")).to.equal("//x:99999");
+      expect(requestPath("http://x/assets/a.js?q")).to.equal("/assets/a.js");
+      expect(requestPath("http://[")).to.equal(null);
+      expect(requestPath("*")).to.equal(null);
+      expect(requestPath("ftp://x/")).to.equal(null);
+    });
+
+    it("answers 400 to a target that is not a path or an http URL, and to a NUL byte", async function () {
+      for (const target of ["*", "x", "http://[/", "http://x:99999/", "/%00", "/a%00.js"]) {
+        const reply = await sendRaw(port, target);
+        expect(reply.status, target).to.equal(400);
+        expect(reply.body, target).to.equal("bad request");
+      }
+      expect((await sendRaw(port, "http://127.0.0.1/coterie.json")).status).to.equal(200);
+    });
+
+    it("answers 400, with the same headers, to a request Node's parser refuses", async function () {
+      const reply = await sendRaw(port, "/a\x01b");
+      expect(reply.status).to.equal(400);
+      expect(reply.body).to.equal("bad request");
+      expectSecurityHeaders(reply.headers, "parser error");
+      expect((await get("/")).status).to.equal(200);
+    });
+
+    it("closes a connection that can no longer be written to when Node's parser refuses its request", function () {
+      let destroyed = false;
+      const socket = { writable: false, destroy: () => void (destroyed = true), end: () => expect.fail("wrote to a closed socket") };
+      server.emit("clientError", new Error("parse error"), socket);
+      expect(destroyed).to.equal(true);
+    });
+
+    it("closes only the one response when a file cannot be read", async function () {
+      if (process.platform !== "linux") this.skip();
+      let failed = false;
+      try {
+        const reply = await sendRaw(port, "/unreadable.bin");
+        failed = reply.body === "";
+      } catch {
+        failed = true;
+      }
+      expect(failed).to.equal(true);
+      expect((await get("/coterie.json")).status).to.equal(200);
+    });
+
+    it("sends nosniff and a frame-ancestors policy on every response", async function () {
+      expectSecurityHeaders((await get("/coterie.json")).headers, "config");
+      expectSecurityHeaders((await get("/")).headers, "index");
+      expectSecurityHeaders((await get("/assets/app-1234.js")).headers, "asset");
+      expectSecurityHeaders((await get("/missing.css")).headers, "404");
+      expectSecurityHeaders((await get("/%E0%A4%A")).headers, "400");
+      expectSecurityHeaders((await get("/..%2fsecret.txt")).headers, "403");
+      expectSecurityHeaders((await send(port, "POST", "/")).headers, "405");
+    });
+
+    it("survives thousands of generated request targets (seeded fuzz over raw TCP)", async function () {
+      this.timeout(180_000);
+      const random = prng(0xc07e11);
+      const FILES: Record<string, string> = { "/assets/app-1234.js": "console.log('app');", "/favicon.svg": "<svg/>" };
+      const targets = [...LITERALS.map((t) => Buffer.from(t, "latin1")), ...Array.from({ length: 3000 }, () => generateTarget(random))];
+      const seen = new Map<number, number>();
+      for (const bytes of targets) {
+        const target = bytes.toString("latin1");
+        const what = JSON.stringify(target);
+        const reply = await sendRaw(port, bytes);
+        seen.set(reply.status, (seen.get(reply.status) ?? 0) + 1);
+        expect(reply.status, what).to.be.oneOf([200, 400, 403, 404]);
+        expectSecurityHeaders(reply.headers, what);
+        expect(reply.body, what).not.to.contain("do not serve");
+        if (reply.status === 200) {
+          expect([INDEX, JSON.stringify(config, null, 2), ...Object.values(FILES)], what).to.include(reply.body);
+        }
+        // The expected kind, where it follows from the target alone (printable ASCII reaches the handler).
+        if (/^[\x21-\x7e]*$/.test(target) && target.length > 0) {
+          const path = requestPath(target);
+          let decodable = path !== null;
+          try {
+            if (path !== null && decodeURIComponent(path).includes("\0")) decodable = false;
+          } catch {
+            decodable = false;
+          }
+          if (!decodable) expect(reply.status, what).to.equal(400);
+          else expect(reply.status, what).not.to.equal(400);
+        }
+      }
+      // Every kind of answer was exercised, and the server still answers.
+      expect([...seen.keys()].sort()).to.include.members([200, 400, 403, 404]);
+      expect((await get("/coterie.json")).status).to.equal(200);
+      expect((await get("/launch")).body).to.equal(INDEX);
+    });
+  });
+
+  describe("guarded (the request handler's safety net)", function () {
+    async function withServer(handler: Parameters<typeof guarded>[0], run: (port: number) => Promise<void>) {
+      const server = createServer(guarded(handler));
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const original = console.error;
+      console.error = () => {};
+      try {
+        await run((server.address() as AddressInfo).port);
+      } finally {
+        console.error = original;
+        await new Promise((resolve) => server.close(resolve));
+      }
+    }
+
+    it("answers 500 when the handler throws before replying, and keeps serving", async function () {
+      let calls = 0;
+      await withServer(
+        (_req, res) => {
+          if (calls++ === 0) throw new Error("boom");
+          res.end("ok");
+        },
+        async (p) => {
+          const reply = await sendRaw(p, "/");
+          expect(reply.status).to.equal(500);
+          expect(reply.body).to.equal("internal error");
+          expectSecurityHeaders(reply.headers, "500");
+          expect((await sendRaw(p, "/")).body).to.equal("ok");
+        },
+      );
+    });
+
+    it("closes the connection when the handler throws after the reply started", async function () {
+      let calls = 0;
+      await withServer(
+        (_req, res) => {
+          if (calls++ === 0) {
+            res.writeHead(200, { "content-length": "100" });
+            res.write("partial");
+            throw new Error("boom");
+          }
+          res.end("ok");
+        },
+        async (p) => {
+          // The connection is closed before the promised 100 bytes: no complete reply arrives.
+          const reply = await sendRaw(p, "/").catch(() => null);
+          expect(reply === null || reply.body.length < 100).to.equal(true);
+          expect((await sendRaw(p, "/")).body).to.equal("ok");
+        },
+      );
+    });
+  });
+
+  describe("serve CLI", function () {
+    const serve = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "serve.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+
+    it("prints its usage for --help and exits 0", function () {
+      this.timeout(60_000);
+      for (const flag of ["--help", "-h"]) {
+        const run = serve(flag);
+        expect(run.status, flag).to.equal(0);
+        expect(run.stdout, flag).to.match(/^usage: npm run serve -- --chain-id <id> --rpc-url <url>/);
+        expect(run.stderr, flag).to.equal("");
+      }
+    });
+
+    it("names an unknown option and exits 2, without a stack trace", function () {
+      this.timeout(60_000);
+      const run = serve("--bogus");
+      expect(run.status).to.equal(2);
+      expect(run.stderr).to.equal("serve: Unknown option '--bogus' (--help prints the usage)\n");
     });
   });
 });

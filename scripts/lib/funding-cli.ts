@@ -11,10 +11,15 @@
  * unit, converted exactly into the contract's `price` (token wei per 10^18 payment units).
  */
 import {
+  AbiCoder,
+  concat,
   getAddress,
   id,
   Interface,
   isAddress,
+  keccak256,
+  toBeHex,
+  zeroPadValue,
   ZeroAddress,
   type ContractTransactionReceipt,
   type ContractTransactionResponse,
@@ -252,6 +257,7 @@ function hint(decoded: string): string {
   if (state !== null) return ` (the crowdfund is ${STATE_NAMES[Number(state[1])] ?? state[1]})`;
   if (decoded.startsWith("CrowdfundFactoryNotCreator(")) return ": only the community's creator or its Timelock may start its crowdfunds";
   if (decoded.startsWith("CrowdfundFactorySaltUsed(")) return ": this creator already started a crowdfund with this --salt for this token; pick another";
+  if (decoded.startsWith("CrowdfundTransferShortfall(")) return ": the payment token delivered less than the amount (fee-on-transfer tokens are refused)";
   if (decoded.startsWith("FactoryUnknownToken(")) return ": the token is not a community of this platform";
   return "";
 }
@@ -295,6 +301,80 @@ export async function send(
   const receipt = await response.wait();
   if (receipt === null) throw new FundingError(`${what}: transaction ${response.hash} was not mined`);
   return receipt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulating a transfer that needs an allowance, before approving anything
+// ---------------------------------------------------------------------------------------------
+
+/** A provider that also takes raw JSON-RPC calls (Hardhat's and ethers' JsonRpcProvider do). */
+type RpcProvider = Provider & { send?: (method: string, params: unknown[]) => Promise<unknown> };
+
+const ERC20_ALLOWANCE = new Interface([
+  "function allowance(address,address) view returns (uint256)",
+  "function approve(address,uint256) returns (bool)",
+]);
+
+/** OpenZeppelin's ERC-7201 storage of ERC20Upgradeable; `_allowances` is its second slot. */
+const OZ_ERC20_STORAGE = BigInt("0x52c63247e1f47db19d5ce0460030c497f067ca4cebf71ba98eeadabe20bace00");
+/** Solidity mapping slots probed for `allowance[owner][spender]`: 0-15, then OpenZeppelin's namespaced one. */
+const ALLOWANCE_BASES = [...Array.from({ length: 16 }, (_, i) => BigInt(i)), OZ_ERC20_STORAGE + 1n];
+const PROBE = BigInt(id("coterie allowance probe"));
+
+/** The storage slot of `mapping(address => mapping(address => uint256))` at `base`, for [owner][spender]. */
+export function allowanceSlot(base: bigint, owner: string, spender: string): string {
+  const inner = keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [owner, base]));
+  return keccak256(concat([zeroPadValue(spender, 32), inner]));
+}
+
+/**
+ * Finds where `token` stores `allowance(owner, spender)`: for each candidate slot, an eth_call of
+ * `allowance` with that slot overridden to a marker value; the slot that makes the token answer the
+ * marker is it. Null when the provider takes no raw calls, the node has no state overrides, or the
+ * token keeps its allowances elsewhere.
+ */
+export async function findAllowanceSlot(provider: RpcProvider, token: string, owner: string, spender: string): Promise<string | null> {
+  if (typeof provider.send !== "function") return null;
+  const send = provider.send.bind(provider);
+  const data = ERC20_ALLOWANCE.encodeFunctionData("allowance", [owner, spender]);
+  const found = await Promise.all(
+    ALLOWANCE_BASES.map(async (base) => {
+      const slot = allowanceSlot(base, owner, spender);
+      try {
+        const out = await send("eth_call", [{ to: token, data }, "latest", { [token]: { stateDiff: { [slot]: toBeHex(PROBE, 32) } } }]);
+        return BigInt(out as string) === PROBE ? slot : null;
+      } catch {
+        return null;
+      }
+    }),
+  );
+  return found.find((slot) => slot !== null) ?? null;
+}
+
+/**
+ * Runs `tx` as an eth_call as if `owner` had already approved `spender` for `amount` of `token`,
+ * so a transfer the target would refuse (a fee-on-transfer token, a blocklist, the target's own
+ * checks after the transfer) shows up before any approval is sent. The approval itself is simulated
+ * first. Throws the node's error (for the caller to decode), or a FundingError when the allowance
+ * cannot be simulated: then nothing is sent and the message says how to approve by hand.
+ */
+export async function callWithAllowance(
+  provider: RpcProvider,
+  tx: { from: string; to: string; data: string },
+  allowance: { token: string; spender: string; amount: bigint; symbol: string },
+  blockTag: "latest" | "pending" = "latest",
+): Promise<void> {
+  const approveData = ERC20_ALLOWANCE.encodeFunctionData("approve", [allowance.spender, allowance.amount]);
+  await provider.call({ from: tx.from, to: allowance.token, data: approveData, blockTag });
+  const slot = await findAllowanceSlot(provider, allowance.token, tx.from, allowance.spender);
+  if (slot === null) {
+    throw new FundingError(
+      `cannot simulate the transfer without an allowance (${allowance.token} keeps its allowances where this tool cannot find them, ` +
+        `or the node has no eth_call state overrides), so nothing was sent: approve ${allowance.spender} for ${allowance.amount} ` +
+        `of ${allowance.symbol}'s smallest units from ${tx.from} yourself, then run this command again`,
+    );
+  }
+  await provider.send!("eth_call", [{ from: tx.from, to: tx.to, data: tx.data }, blockTag, { [allowance.token]: { stateDiff: { [slot]: toBeHex(allowance.amount, 32) } } }]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -770,15 +850,16 @@ export async function contribute(
     if (balance < amount) throw new FundingError(`${contributor} has ${money(balance)}, less than the ${money(amount)} to contribute`);
     const allowance = await read("allowance", [contributor, info.address]);
     if (allowance < amount) {
-      // The crowdfund's own checks (state, deadline, amount, cap) come before it pulls the tokens:
-      // a revert for any of them is reported before anything is approved.
-      try {
-        await crowdfund.contribute.staticCall(amount, referrer);
-      } catch (error) {
-        // Anything else (the allowance, or a token's own error) is what the approval is for.
-        const decoded = decodeRevert(error, fundingInterfaces());
-        if (decoded !== null && decoded.startsWith("Crowdfund")) throw new FundingError(`contribute would revert: ${decoded}${hint(decoded)}`);
-      }
+      // Simulate the approval and then the contribution as if approved (a state override of the
+      // allowance): the crowdfund's own checks, and a token it refuses (fee-on-transfer: the
+      // transfer shortfall comes after the transfer), are reported before anything is sent.
+      await simulate("contribute", () =>
+        callWithAllowance(
+          provider,
+          { from: contributor, to: info.address, data: crowdfund.interface.encodeFunctionData("contribute", [amount, referrer]) },
+          { token: info.payment.address, spender: info.address, amount, symbol: info.payment.symbol },
+        ),
+      );
       const approveTx = { to: info.payment.address, data: erc20.encodeFunctionData("approve", [info.address, amount]) };
       const response = await sender.sendTransaction(approveTx).catch((error: unknown) => {
         const decoded = decodeRevert(error, fundingInterfaces());

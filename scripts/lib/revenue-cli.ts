@@ -33,6 +33,7 @@ import type { RevenueShare, RevenueShareFactory, SocialToken } from "../../typec
 import {
   addressFlag,
   amountText,
+  callWithAllowance,
   FundingError,
   parseAmountFlag,
   readAsset,
@@ -431,10 +432,14 @@ export async function depositRevenue(
     if (balance < amount) throw new FundingError(`${from} has ${money(balance)}, less than the ${money(amount)} to deposit`);
     const allowance = await erc20Read(provider, asset.address, "allowance", [from, info.address]);
     if (allowance < amount) {
-      // depositToken pulls the tokens before it takes the snapshot, so without an allowance its
-      // simulation stops at the transfer: ask the token directly, as the revenue share would, whether
-      // it may take a snapshot (DAO approval, recording started) before approving anything.
-      await simulateDeposit(symbol, (blockTag) => info.token.markRevenueSnapshot.staticCall({ from: info.address, blockTag }));
+      // Simulate the approval and then the deposit as if approved (a state override of the
+      // allowance): the DAO's approval, recording, and a token the revenue share refuses
+      // (fee-on-transfer: the shortfall shows only after the transfer) are all reported before
+      // anything is sent.
+      const data = share.interface.encodeFunctionData("depositToken", [asset.address, amount]);
+      await simulateDeposit(symbol, (blockTag) =>
+        callWithAllowance(provider, { from, to: info.address, data }, { token: asset.address, spender: info.address, amount, symbol: asset.symbol }, blockTag),
+      );
       const response = await depositor
         .sendTransaction({ to: asset.address, data: ERC20.encodeFunctionData("approve", [info.address, amount]) })
         .catch((error: unknown) => {

@@ -32,17 +32,20 @@ import {
   buildCampaign,
   campaignProofsFile,
   claimLink,
+  CsvError,
   parseCampaignCsv,
   parseClaimLink,
   parseVoucherCsv,
   signVoucher,
   VOUCHER_TYPES,
   voucherDomain,
+  vouchersOverPeriodBudget,
   type BuiltCampaign,
   type CampaignProofsFile,
   type CampaignRow,
   type ClaimPayload,
   type Voucher,
+  type VoucherRow,
 } from "./rewards.ts";
 
 /** A failure the CLI reports as one readable line (no stack trace). */
@@ -264,8 +267,29 @@ function positiveDays(value: number, flag: string): bigint {
 }
 
 /**
+ * Throws a CsvError naming every row whose voucher is larger than the vault's whole budget per
+ * period (with the referral bonus, when the row names a referrer or the fan has one recorded):
+ * such a voucher could never be redeemed, so it is never signed.
+ */
+async function refuseOverPeriodBudget(v: VaultInfo, rows: VoucherRow[], file: string): Promise<void> {
+  const [budget, referralBps] = await Promise.all([v.vault.epochBudget(), v.vault.referralBps()]);
+  const recorded = new Set<string>();
+  if (referralBps > 0n) {
+    const unnamed = [...new Set(rows.filter((r) => r.referrer === ZeroAddress).map((r) => r.recipient))];
+    for (let i = 0; i < unnamed.length; i += 100) {
+      const chunk = unnamed.slice(i, i + 100);
+      const referrers = await Promise.all(chunk.map((fan) => v.vault.referrerOf(fan)));
+      chunk.forEach((fan, j) => referrers[j] !== ZeroAddress && recorded.add(fan));
+    }
+  }
+  const problems = vouchersOverPeriodBudget(rows, { budget, referralBps }, (fan) => recorded.has(fan), (x) => `${displayAmount(x, v.decimals)} ${v.symbol}`);
+  if (problems.length > 0) throw new CsvError(file, problems);
+}
+
+/**
  * Signs one voucher per CSV row with `attester`, which must be the vault's current attester.
- * Nothing is signed when any row is bad (the lib's CsvError lists every bad line) or any id is taken.
+ * Nothing is signed when any row is bad (the lib's CsvError lists every bad line), any voucher is
+ * larger than the vault's whole budget per period (it could never be redeemed), or any id is taken.
  */
 export async function signVouchersFromCsv(v: VaultInfo, attester: Signer, opts: SignOptions): Promise<SignResult> {
   const rows = parseVoucherCsv(opts.csv, v.decimals, opts.file);
@@ -274,6 +298,8 @@ export async function signVouchersFromCsv(v: VaultInfo, attester: Signer, opts: 
   if (firstId < 0n || firstId + BigInt(rows.length) - 1n > MAX_UINT256) {
     throw new RewardsError(`--first-id ${firstId} leaves no room for ${rows.length} ids below 2^256`);
   }
+
+  await refuseOverPeriodBudget(v, rows, opts.file ?? "vouchers.csv");
 
   const signerAddress = getAddress(await attester.getAddress());
   const current = await v.vault.attester();

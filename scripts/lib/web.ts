@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { createReadStream, existsSync, statSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { ROOT, readPlatformAddresses } from "./deployments.ts";
 
@@ -97,6 +97,64 @@ const TYPES: Record<string, string> = {
   ".txt": "text/plain; charset=utf-8",
 };
 
+/**
+ * Headers on every response, errors included: no MIME sniffing, and the app may not be framed by
+ * another site (clickjacking a wallet prompt), in both the CSP and the legacy header.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "frame-ancestors 'none'",
+  "x-frame-options": "DENY",
+};
+
+/**
+ * The path of a request target, or null when the target is not one this server answers (400).
+ * Node's HTTP parser accepts targets `new URL` rejects (`//[`, `/\[`, `//x:99999`, `//%zz`), and a
+ * target starting with `//` would even be read as a host, so the origin form (`/path?query`) is
+ * split by hand and never given to the URL parser; an absolute form (`http://host/path`) must parse.
+ */
+export function requestPath(target: string): string | null {
+  if (target.startsWith("/")) {
+    const end = target.search(/[?#]/);
+    return end === -1 ? target : target.slice(0, end);
+  }
+  if (!/^https?:\/\//i.test(target)) return null;
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return null;
+  }
+}
+
+function plain(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { "content-type": TYPES[".txt"], "content-length": Buffer.byteLength(body) }).end(body);
+}
+
+/**
+ * Runs a request handler so that nothing it throws stops the server: a failure before the reply
+ * started is answered 500, one after it closes that connection only.
+ */
+export function guarded(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    try {
+      handler(req, res);
+    } catch (error) {
+      console.error(`web server: ${req.method} ${JSON.stringify(req.url)}: ${(error as Error).message}`);
+      if (res.headersSent) res.destroy();
+      else plain(res, 500, "internal error");
+    }
+  };
+}
+
+/** The raw 400 sent when Node's HTTP parser itself rejects a request (it never reaches the handler). */
+export const CLIENT_ERROR_RESPONSE =
+  "HTTP/1.1 400 Bad Request\r\n" +
+  Object.entries(SECURITY_HEADERS)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("") +
+  "content-type: text/plain; charset=utf-8\r\ncontent-length: 11\r\nconnection: close\r\n\r\nbad request";
+
 /** Serves the built app and /coterie.json on host:port; resolves once listening. */
 export function serveWebApp(options: { host: string; port: number; config: WebConfig; distDir?: string }): Promise<Server> {
   const dist = options.distDir ?? DIST_DIR;
@@ -104,45 +162,66 @@ export function serveWebApp(options: { host: string; port: number; config: WebCo
     return Promise.reject(new Error(`${dist}/index.html is missing: build the web app first (npm run frontend:build)`));
   }
   const configBody = JSON.stringify(options.config, null, 2);
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://localhost");
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.writeHead(405, { allow: "GET, HEAD" }).end();
-      return;
-    }
-    if (url.pathname === "/coterie.json") {
-      res.writeHead(200, { "content-type": TYPES[".json"], "cache-control": "no-store" }).end(configBody);
-      return;
-    }
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(url.pathname);
-    } catch {
-      // A malformed escape (e.g. "/%E0%A4%A") would otherwise throw out of the handler and stop the server.
-      res.writeHead(400, { "content-type": TYPES[".txt"] }).end("bad request");
-      return;
-    }
-    let path = normalize(decoded).replace(/^([/\\])+/, "");
-    let file = join(dist, path);
-    if (!file.startsWith(dist + sep) && file !== dist) {
-      res.writeHead(403).end();
-      return;
-    }
-    if (!existsSync(file) || statSync(file).isDirectory()) {
-      if (extname(path) !== "") {
-        res.writeHead(404, { "content-type": TYPES[".txt"] }).end("not found");
+  const server = createServer(
+    guarded((req, res) => {
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        res.writeHead(405, { allow: "GET, HEAD" }).end();
         return;
       }
-      path = "index.html";
-      file = join(dist, path);
-    }
-    const immutable = path.startsWith("assets/");
-    res.writeHead(200, {
-      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-      "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-    });
-    if (req.method === "HEAD") res.end();
-    else createReadStream(file).pipe(res);
+      const pathname = requestPath(req.url ?? "/");
+      if (pathname === null) {
+        plain(res, 400, "bad request");
+        return;
+      }
+      if (pathname === "/coterie.json") {
+        res.writeHead(200, { "content-type": TYPES[".json"], "cache-control": "no-store" }).end(configBody);
+        return;
+      }
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(pathname);
+      } catch {
+        // A malformed escape (e.g. "/%E0%A4%A") would otherwise throw out of the handler.
+        plain(res, 400, "bad request");
+        return;
+      }
+      if (decoded.includes("\0")) {
+        plain(res, 400, "bad request");
+        return;
+      }
+      let path = normalize(decoded).replace(/^([/\\])+/, "");
+      let file = join(dist, path);
+      if (!file.startsWith(dist + sep) && file !== dist) {
+        res.writeHead(403).end();
+        return;
+      }
+      if (!existsSync(file) || statSync(file).isDirectory()) {
+        if (extname(path) !== "") {
+          plain(res, 404, "not found");
+          return;
+        }
+        path = "index.html";
+        file = join(dist, path);
+      }
+      const immutable = path.startsWith("assets/");
+      res.writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+        "cache-control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
+      });
+      if (req.method === "HEAD") {
+        res.end();
+        return;
+      }
+      // A read error (the file removed after the check) closes this response, not the server.
+      createReadStream(file)
+        .on("error", () => res.destroy())
+        .pipe(res);
+    }),
+  );
+  // Requests Node's parser refuses (bad characters, oversized headers) get a 400, never a crash.
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end(CLIENT_ERROR_RESPONSE);
+    else socket.destroy();
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -81,6 +81,23 @@ export function VerifiedBadge() {
   );
 }
 
+/**
+ * A community's verification as a badge: verified by the platform DAO, or plainly marked as not
+ * verified (issue 11 item 17: unverified communities used to show nothing, which reads as trust).
+ */
+export function VerificationBadge({ verified }: { verified: boolean }) {
+  if (verified) return <VerifiedBadge />;
+  return (
+    <span
+      className="badge badge-warn"
+      title="The platform DAO has not verified this community: anyone can launch one under any name. Check who runs it before you trust it."
+      data-testid="not-verified-badge"
+    >
+      Not verified
+    </span>
+  );
+}
+
 /** Copies `text` to the clipboard; shows "Copied" for a moment. */
 export function CopyButton({ text, label = "Copy", testId }: { text: string; label?: string; testId?: string }) {
   const [copied, setCopied] = useState(false);

@@ -1,17 +1,18 @@
 /**
  * Everything the claim page needs to judge a claim link, read from the link's own chain: the vault
- * (its token, attester, whether the id was redeemed, pause), the community behind it (the factory's
+ * (its token, attester, whether the id was redeemed, pause, its budget, referral rate and the
+ * recipient's recorded referrer), the community behind it (the factory's
  * registry entry must name this vault), the token's facts, the recipient's balance and whether the
  * attester is a contract wallet. Two multicalls plus one `eth_getCode`; the signature is checked
  * off-chain.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useBlock, usePublicClient } from "wagmi";
-import { getAddress, type Address } from "viem";
+import { getAddress, zeroAddress, type Address } from "viem";
 import type { ClaimPayload } from "../../../shared/rewards.ts";
 import { useRuntime } from "../config/context.tsx";
 import { communityFactoryAbi, rewardVaultAbi, socialTokenAbi } from "../generated/abis.ts";
-import { checkSigner, recoverVoucherSigner, type SignerCheck } from "../lib/rewards.ts";
+import { checkSigner, recoverVoucherSigner, type ClaimBudget, type SignerCheck } from "../lib/rewards.ts";
 
 export interface ClaimCommunity {
   token: Address;
@@ -36,6 +37,8 @@ export interface ClaimReads {
   /** The recipient's token balance (null when the token is unknown). */
   recipientBalance: bigint | null;
   signer: SignerCheck;
+  /** The vault's budget for this link (null when it could not be read). */
+  budget: ClaimBudget | null;
 }
 
 export function useClaimLink(payload: ClaimPayload | null) {
@@ -64,10 +67,15 @@ export function useClaimLink(payload: ClaimPayload | null) {
             { ...v, functionName: "attester" },
             { ...v, functionName: "isRedeemed", args: [payload.voucher.id] },
             { ...v, functionName: "paused" },
+            { ...v, functionName: "epochBudget" },
+            { ...v, functionName: "remainingBudget" },
+            { ...v, functionName: "epochEndsAt" },
+            { ...v, functionName: "referralBps" },
+            { ...v, functionName: "referrerOf", args: [getAddress(payload.voucher.recipient)] },
           ],
         }),
       ]);
-      const [token, attester, redeemed, paused] = first;
+      const [token, attester, redeemed, paused, epochBudget, remainingBudget, epochEndsAt, referralBps, recordedReferrer] = first;
       if (token.status !== "success" || attester.status !== "success" || redeemed.status !== "success" || paused.status !== "success") {
         return {
           isVault: false,
@@ -79,6 +87,7 @@ export function useClaimLink(payload: ClaimPayload | null) {
           paused: false,
           recipientBalance: null,
           signer: { kind: "malformed" },
+          budget: null,
         };
       }
       const t = { address: token.result, abi: socialTokenAbi } as const;
@@ -119,6 +128,27 @@ export function useClaimLink(payload: ClaimPayload | null) {
         paused: paused.result,
         recipientBalance: balance.status === "success" ? balance.result : null,
         signer: checkSigner(recovered, attester.result, attesterIsContract),
+        budget:
+          epochBudget.status === "success" &&
+          remainingBudget.status === "success" &&
+          epochEndsAt.status === "success" &&
+          referralBps.status === "success" &&
+          recordedReferrer.status === "success" &&
+          decimals.status === "success" &&
+          symbol.status === "success"
+            ? {
+                budget: epochBudget.result,
+                remaining: remainingBudget.result,
+                nextPeriodAt: epochEndsAt.result,
+                referralBps: referralBps.result,
+                // As the vault decides: a recorded referrer, else the voucher's own (never the fan itself).
+                referred:
+                  recordedReferrer.result !== zeroAddress ||
+                  (getAddress(payload.voucher.referrer) !== zeroAddress && getAddress(payload.voucher.referrer) !== getAddress(payload.voucher.recipient)),
+                decimals: decimals.result,
+                symbol: symbol.result,
+              }
+            : null,
       };
     },
   });

@@ -30,6 +30,9 @@ const REF = getAddress("0x15d34aaf54267db7d7c367839aaf71a00a2c6a65");
 const RPC = "http://127.0.0.1:9/rpc";
 const APP = "http://127.0.0.1:5173";
 const IS_REDEEMED = toFunctionSelector("isRedeemed(uint256)").slice(2);
+const EPOCH_BUDGET = toFunctionSelector("epochBudget()").slice(2);
+const REFERRAL_BPS = toFunctionSelector("referralBps()").slice(2);
+const REFERRER_OF = toFunctionSelector("referrerOf(address)").slice(2);
 
 const chain = defineChain({ id: 31337, name: "Local chain", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [RPC] } } });
 const runtime: RuntimeConfig = {
@@ -48,11 +51,12 @@ const runtime: RuntimeConfig = {
 };
 
 /**
- * A fake node behind `fetch`: answers the id check (every `isRedeemed` in a deployless multicall,
- * true for the ids in `redeemed`) and signs EIP-712 data with the creator's key, as an unlocked
+ * A fake node behind `fetch`: answers the budget check (`epochBudget`, `referralBps` and each
+ * `referrerOf` in a deployless multicall: `budget`, 10%, and `referrers`), the id check (every
+ * `isRedeemed`, true for the ids in `redeemed`) and signs EIP-712 data with the creator's key, as an unlocked
  * `hardhat node` account would.
  */
-function fakeNode(options: { redeemed?: Set<bigint>; rejectSignatures?: boolean } = {}) {
+function fakeNode(options: { redeemed?: Set<bigint>; rejectSignatures?: boolean; budget?: bigint; referrers?: Map<string, string> } = {}) {
   const calls: string[] = [];
   const answer = async (body: { id: number; method: string; params: unknown[] }) => {
     calls.push(body.method);
@@ -61,9 +65,18 @@ function fakeNode(options: { redeemed?: Set<bigint>; rejectSignatures?: boolean 
         return "0x7a69";
       case "eth_call": {
         const data = ((body.params[0] as { data: Hex }).data ?? "").toLowerCase();
-        const results = data.split(IS_REDEEMED).slice(1).map((rest) => {
-          const id = BigInt(`0x${rest.slice(0, 64)}`);
-          return { success: true, returnData: encodeAbiParameters([{ type: "bool" }], [options.redeemed?.has(id) ?? false]) };
+        // Every call in the (possibly batched) multicall, in order, by its selector.
+        const pattern = new RegExp(`${EPOCH_BUDGET}|${REFERRAL_BPS}|${REFERRER_OF}([0-9a-f]{64})|${IS_REDEEMED}([0-9a-f]{64})`, "g");
+        const results = [...data.matchAll(pattern)].map((m) => {
+          const returnData =
+            m[0].startsWith(EPOCH_BUDGET)
+              ? encodeAbiParameters([{ type: "uint256" }], [options.budget ?? 10n ** 30n])
+              : m[0].startsWith(REFERRAL_BPS)
+                ? encodeAbiParameters([{ type: "uint256" }], [1_000n])
+                : m[1] !== undefined
+                  ? encodeAbiParameters([{ type: "address" }], [(options.referrers?.get(getAddress(`0x${m[1].slice(24)}`)) ?? zeroAddress) as Hex])
+                  : encodeAbiParameters([{ type: "bool" }], [options.redeemed?.has(BigInt(`0x${m[2]}`)) ?? false]);
+          return { success: true, returnData };
         });
         return encodeFunctionResult({ abi: multicall3Abi, functionName: "aggregate3", result: results });
       }
@@ -149,6 +162,36 @@ describe("useSignVouchers", () => {
     for (const p of payloads) expect(await recoverVoucherSigner(p)).toBe(creator.address);
     // The ids were checked on chain before the wallet was asked for anything.
     expect(node.calls.indexOf("eth_call")).toBeLessThan(node.calls.indexOf("eth_signTypedData_v4"));
+  });
+
+  it("refuses vouchers larger than the vault's whole budget per period, naming each line, and asks the wallet for nothing (issue 11 item 12)", async () => {
+    const OTHER = getAddress("0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc");
+    // Budget 100 tokens, 10% referral bonus; OTHER already has a recorded referrer.
+    const node = fakeNode({ budget: 100n * 10n ** 18n, referrers: new Map([[OTHER, REF]]) });
+    const { result } = await setup(node);
+    let signed: unknown = "not run";
+    await act(async () => {
+      signed = await result.current.sign(
+        [
+          { line: 2, recipient: FAN, amount: 100n * 10n ** 18n, referrer: zeroAddress }, // exactly the budget: fine
+          { line: 3, recipient: FAN, amount: 95n * 10n ** 18n, referrer: REF }, // 104.5 with the bonus
+          { line: 4, recipient: OTHER, amount: 95n * 10n ** 18n, referrer: zeroAddress }, // the recorded referrer's bonus
+          { line: 5, recipient: FAN, amount: 101n * 10n ** 18n, referrer: zeroAddress }, // over on its own
+        ],
+        2_000_000_000n,
+      );
+    });
+    expect(signed).toBeNull();
+    const state = result.current.state;
+    expect(state.status).toBe("over-budget");
+    if (state.status !== "over-budget") return;
+    expect(state.single).toBe(false);
+    expect(state.problems.map((p) => p.line)).toEqual([3, 4, 5]);
+    expect(state.problems[0].message).toBe(
+      "95 tokens (104.5 tokens with the referral bonus) is more than the vault's whole budget per period (100 tokens): the link could never be redeemed; split it or have the DAO raise the budget",
+    );
+    expect(state.problems[2].message).toMatch(/^101 tokens is more than the vault's whole budget per period \(100 tokens\)/);
+    expect(node.calls).not.toContain("eth_signTypedData_v4");
   });
 
   it("never reuses an id already redeemed on chain: it draws another before signing", async () => {

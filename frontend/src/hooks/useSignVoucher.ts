@@ -2,18 +2,23 @@
  * Signs vouchers in the connected wallet (EIP-712 through wagmi's useSignTypedData) and turns them
  * into claim links. Ids are random 64-bit numbers checked unused on chain (`isRedeemed`, one
  * multicall) before anything is signed. Each signature is checked to recover to the connected
- * account, so a wallet that signs something else is caught here rather than by a fan.
+ * account, so a wallet that signs something else is caught here rather than by a fan. A voucher
+ * larger than the vault's whole budget per period (with the referral bonus when the fan has or is
+ * given a referrer) could never be redeemed: nothing is signed then, and every such line is named
+ * (the arithmetic is shared/rewards.ts's, the CLI's too).
  *
  *   idle -> checking-ids -> awaiting-signature(i of n) -> done(n)
  *                 \________________\______________________-> error(message)
+ *                  \-> over-budget(problems)
  */
 import { useCallback, useRef, useState } from "react";
 import { useConnection, usePublicClient, useSignTypedData } from "wagmi";
-import { getAddress, recoverTypedDataAddress, type Address, type Hex } from "viem";
-import { claimLink, type Voucher } from "../../../shared/rewards.ts";
+import { getAddress, recoverTypedDataAddress, zeroAddress, type Address, type Hex } from "viem";
+import { claimLink, vouchersOverPeriodBudget, type CsvProblem, type Voucher } from "../../../shared/rewards.ts";
 import { useActiveChain, useRuntime } from "../config/context.tsx";
 import { rewardVaultAbi } from "../generated/abis.ts";
 import { explainError } from "../lib/errors.ts";
+import { formatAmount } from "../lib/format.ts";
 import { pickVoucherIds, randomVoucherId, voucherTypedData, type SignedVoucher } from "../lib/rewards.ts";
 
 export type SignState =
@@ -21,7 +26,9 @@ export type SignState =
   | { status: "checking-ids" }
   | { status: "awaiting-signature"; index: number; total: number }
   | { status: "done"; count: number }
-  | { status: "error"; message: string };
+  | { status: "error"; message: string }
+  /** Vouchers no period's budget can pay (dead links): nothing was signed. */
+  | { status: "over-budget"; problems: CsvProblem[]; single: boolean };
 
 /** One voucher to sign: who gets how much, and who referred them (the zero address when nobody). */
 export interface VoucherRequest {
@@ -33,7 +40,7 @@ export interface VoucherRequest {
 
 const ID_CHECK_CHUNK = 500;
 
-export function useSignVouchers(vault: Address | null) {
+export function useSignVouchers(vault: Address | null, unit: { decimals: number; symbol: string } = { decimals: 18, symbol: "tokens" }) {
   const runtime = useRuntime();
   const connection = useConnection();
   const { chain, walletOnWrongChain } = useActiveChain();
@@ -71,6 +78,43 @@ export function useSignVouchers(vault: Address | null) {
     [client, vault],
   );
 
+  /**
+   * The requests no period's budget can pay: reads the budget, the referral rate and the recipients'
+   * recorded referrers (one multicall), then applies the shared arithmetic.
+   */
+  const overBudget = useCallback(
+    async (requests: VoucherRequest[]): Promise<CsvProblem[]> => {
+      if (!client || !vault) throw new Error("no vault to check the budget against");
+      const v = { address: vault, abi: rewardVaultAbi } as const;
+      const fans = [...new Set(requests.filter((r) => getAddress(r.referrer) === zeroAddress).map((r) => getAddress(r.recipient)))];
+      const [[budget, referralBps], referrers] = await Promise.all([
+        client.multicall({
+          deployless: true,
+          allowFailure: false,
+          contracts: [
+            { ...v, functionName: "epochBudget" },
+            { ...v, functionName: "referralBps" },
+          ],
+        }),
+        fans.length === 0
+          ? Promise.resolve([] as Address[])
+          : client.multicall({
+              deployless: true,
+              allowFailure: false,
+              contracts: fans.map((fan) => ({ ...v, functionName: "referrerOf", args: [fan] }) as const),
+            }),
+      ]);
+      const recorded = new Set(fans.filter((_, i) => referrers[i] !== zeroAddress));
+      return vouchersOverPeriodBudget(
+        requests,
+        { budget, referralBps },
+        (fan) => recorded.has(getAddress(fan)),
+        (x) => formatAmount(x, unit.decimals, unit.symbol, unit.decimals),
+      );
+    },
+    [client, vault, unit.decimals, unit.symbol],
+  );
+
   /** Signs one voucher per request, all with `deadline`; resolves with the claim links, or null (the state says why). */
   const sign = useCallback(
     async (requests: VoucherRequest[], deadline: bigint): Promise<SignedVoucher[] | null> => {
@@ -91,6 +135,11 @@ export function useSignVouchers(vault: Address | null) {
       const me = getAddress(connection.address);
       try {
         setState({ status: "checking-ids" });
+        const problems = await overBudget(requests);
+        if (problems.length > 0) {
+          setState({ status: "over-budget", problems, single: requests.length === 1 });
+          return null;
+        }
         const ids = await freshIds(requests.length);
         const signed: SignedVoucher[] = [];
         for (const [i, r] of requests.entries()) {
@@ -118,7 +167,7 @@ export function useSignVouchers(vault: Address | null) {
         running.current = false;
       }
     },
-    [connection.isConnected, connection.address, walletOnWrongChain, chain, vault, freshIds, signTypedData, runtime.appUrl],
+    [connection.isConnected, connection.address, walletOnWrongChain, chain, vault, overBudget, freshIds, signTypedData, runtime.appUrl],
   );
 
   const busy = state.status === "checking-ids" || state.status === "awaiting-signature";

@@ -124,6 +124,47 @@ describe("rewards", () => {
     it("reports a paused vault", () => {
       expect(claimVerdict(payload, { ...facts, paused: true }).status).toBe("paused");
     });
+
+    // Issue 11 item 12: the budget is checked before a link is offered for redemption.
+    describe("the vault's budget", () => {
+      const E18 = 10n ** 18n;
+      // The voucher: 100 AUR naming a referrer; 10% bonus, so it costs 110 AUR.
+      const budget = { budget: 200n * E18, remaining: 200n * E18, nextPeriodAt: 5_000n, referralBps: 1_000n, referred: true, decimals: 18, symbol: "AUR" };
+
+      it("is ready when the voucher and its bonus fit what the period has left", () => {
+        expect(claimVerdict(payload, { ...facts, budget }).status).toBe("ready");
+        expect(claimVerdict(payload, { ...facts, budget: { ...budget, remaining: 110n * E18 } }).status).toBe("ready");
+      });
+
+      it("says a link over the whole period budget can never be redeemed, counting the referral bonus", () => {
+        const v = claimVerdict(payload, { ...facts, budget: { ...budget, budget: 109n * E18, remaining: 109n * E18 } });
+        expect(v.status).toBe("over-budget");
+        expect(v.message).toBe(
+          "This link is over the whole period budget: it needs 110 AUR with the referral bonus, more than the community's reward budget " +
+            "for a whole period (109 AUR), so it cannot be redeemed unless the community raises its budget. Ask the creator for a smaller link.",
+        );
+        // Without a referrer the bonus is not charged: 100 AUR fits a 109 AUR budget.
+        expect(claimVerdict(payload, { ...facts, budget: { ...budget, budget: 109n * E18, remaining: 109n * E18, referred: false } }).status).toBe("ready");
+        // Paused says so first.
+        expect(claimVerdict(payload, { ...facts, paused: true, budget: { ...budget, budget: 1n } }).status).toBe("paused");
+      });
+
+      it("says when the next period starts when this one's budget is used up", () => {
+        const v = claimVerdict(payload, { ...facts, budget: { ...budget, remaining: 50n * E18 } });
+        expect(v).toMatchObject({ status: "budget-used-up", nextPeriodAt: 5_000n });
+        expect(v.message).toMatch(/^This period's budget is used up: the link needs 110 AUR with the referral bonus and 50 AUR is left\. The next period starts in 1h 6m \(.+\); come back then to redeem\.$/);
+      });
+
+      it("says so when the link expires before the next period", () => {
+        const v = claimVerdict(payload, { ...facts, budget: { ...budget, remaining: 0n, nextPeriodAt: voucher.deadline + 1n } });
+        expect(v.status).toBe("budget-used-up");
+        expect(v.message).toMatch(/, after this link expires: ask the creator for a new link\.$/);
+      });
+
+      it("counts a period that is over as a fresh one (the vault resets it lazily)", () => {
+        expect(claimVerdict(payload, { ...facts, now: 5_000n, budget: { ...budget, remaining: 0n } }).status).toBe("ready");
+      });
+    });
   });
 
   describe("formatEpochLength", () => {

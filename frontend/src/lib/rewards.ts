@@ -17,13 +17,17 @@ import {
 } from "viem";
 import {
   CAMPAIGN_LEAF_ENCODING,
+  checkBudget,
   VOUCHER_TYPES,
+  voucherCharge,
   voucherDomain,
+  type EpochBudget,
   type CampaignProofsFile,
   type ClaimPayload,
   type Voucher,
 } from "../../../shared/rewards.ts";
 import { rewardVaultAbi } from "../generated/abis.ts";
+import { formatAmount, formatDate, formatRelative } from "./format.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Vouchers: typed data, signer, ids
@@ -126,6 +130,18 @@ export interface ClaimFacts {
   /** Chain time (unix seconds). */
   now: bigint;
   signer: SignerCheck;
+  /** The vault's budget and what this voucher would cost it; null when it could not be read. */
+  budget?: ClaimBudget | null;
+}
+
+/** What the claim page reads about the vault's budget for one link. */
+export interface ClaimBudget extends EpochBudget {
+  referralBps: bigint;
+  /** The fan has a recorded referrer, or the voucher names one: the bonus is charged too. */
+  referred: boolean;
+  /** How amounts are written (the community token's). */
+  decimals: number;
+  symbol: string;
 }
 
 export type ClaimVerdict =
@@ -137,6 +153,8 @@ export type ClaimVerdict =
   | { status: "expired"; message: string }
   | { status: "bad-signature"; message: string }
   | { status: "paused"; message: string }
+  | { status: "over-budget"; message: string }
+  | { status: "budget-used-up"; message: string; nextPeriodAt: bigint }
   | { status: "ready"; message: string };
 
 /**
@@ -170,6 +188,32 @@ export function claimVerdict(payload: ClaimPayload, facts: ClaimFacts): ClaimVer
     };
   }
   if (facts.paused) return { status: "paused", message: "Rewards are paused by the community; try again later." };
+  if (facts.budget) {
+    const b = facts.budget;
+    const charge = voucherCharge(payload.voucher.amount, b.referralBps, b.referred);
+    const check = checkBudget(charge, b, facts.now);
+    const amount = (x: bigint) => formatAmount(x, b.decimals, b.symbol, b.decimals);
+    const cost = charge === payload.voucher.amount ? amount(charge) : `${amount(charge)} with the referral bonus`;
+    if (check.kind === "over-period-budget") {
+      return {
+        status: "over-budget",
+        message:
+          `This link is over the whole period budget: it needs ${cost}, more than the community's reward budget for a whole period ` +
+          `(${amount(check.budget)}), so it cannot be redeemed unless the community raises its budget. Ask the creator for a smaller link.`,
+      };
+    }
+    if (check.kind === "period-used-up") {
+      const when = `${formatRelative(check.nextPeriodAt, facts.now)} (${formatDate(check.nextPeriodAt)})`;
+      const tooLate = check.nextPeriodAt > payload.voucher.deadline;
+      return {
+        status: "budget-used-up",
+        nextPeriodAt: check.nextPeriodAt,
+        message:
+          `This period's budget is used up: the link needs ${cost} and ${amount(check.remaining)} is left. The next period starts ${when}` +
+          (tooLate ? ", after this link expires: ask the creator for a new link." : "; come back then to redeem."),
+      };
+    }
+  }
   return { status: "ready", message: "Ready to redeem." };
 }
 

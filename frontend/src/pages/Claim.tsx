@@ -4,13 +4,16 @@
  * a vault that is not a Coterie community's, and whether the vault's attester signed it (checked
  * off-chain; a contract-wallet attester is left to the simulation). Anyone connected may redeem; the
  * tokens always go to the recipient. The link's query (and any `?ref=`) stays in the address bar
- * throughout: connecting a wallet or switching network never navigates.
+ * throughout: connecting a wallet or switching network never navigates. A community the platform
+ * has not verified is marked "Not verified"; a link larger than the vault's whole budget per period,
+ * or one this period's budget can no longer pay, says so (with when the next period starts) instead
+ * of offering to redeem.
  */
 import { useEffect, useMemo } from "react";
 import { useConnection, useSwitchChain } from "wagmi";
 import { getAddress, zeroAddress, type Hex } from "viem";
 import { parseClaimLink, type ClaimPayload } from "../../../shared/rewards.ts";
-import { AddressView, Amount, Badge, Button, Card, Empty, Notice, Skeleton, TxStatus, VerifiedBadge } from "../components/ui.tsx";
+import { AddressView, Amount, Badge, Button, Card, Empty, Notice, Skeleton, TxStatus, VerificationBadge } from "../components/ui.tsx";
 import { openWalletMenu } from "../components/WalletBar.tsx";
 import { useActiveChain, useRuntime } from "../config/context.tsx";
 import { rewardVaultAbi } from "../generated/abis.ts";
@@ -95,11 +98,13 @@ function ClaimView({ payload, refParam }: { payload: ClaimPayload; refParam: str
     paused: data.paused,
     now,
     signer: data.signer,
+    budget: data.budget,
   });
   return <ClaimDetails payload={payload} data={data} verdict={verdict} now={now} linkChainName={linkChain.name} />;
 }
 
-function ClaimDetails({ payload, data, verdict, now, linkChainName }: {
+/** The link's details and what can be done with it (exported for its unit test). */
+export function ClaimDetails({ payload, data, verdict, now, linkChainName }: {
   payload: ClaimPayload;
   data: ClaimReads;
   verdict: ClaimVerdict;
@@ -141,7 +146,7 @@ function ClaimDetails({ payload, data, verdict, now, linkChainName }: {
           <Amount value={voucher.amount} decimals={decimals} symbol={symbol} testId="claim-amount" />
           {community && (
             <div className="badges">
-              {community.verified && <VerifiedBadge />}
+              <VerificationBadge verified={community.verified} />
               <AddressView address={community.token} label="Token" />
             </div>
           )}
@@ -180,7 +185,9 @@ function ClaimDetails({ payload, data, verdict, now, linkChainName }: {
         ) : (
           <>
             <div data-testid="claim-status" data-status={verdict.status}>
-              <Notice tone={verdict.status === "ready" ? "good" : verdict.status === "wrong-chain" ? "warn" : "bad"}>{verdict.message}</Notice>
+              <Notice tone={verdict.status === "ready" ? "good" : verdict.status === "wrong-chain" || verdict.status === "budget-used-up" ? "warn" : "bad"}>
+                {verdict.message}
+              </Notice>
             </div>
             {verdict.status === "wrong-chain" && (
               <div className="row">

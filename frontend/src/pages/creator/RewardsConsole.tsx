@@ -131,7 +131,7 @@ type Mode = "single" | "csv";
 /** `now` is chain time (unix seconds): voucher deadlines count from it. */
 function VoucherSigner({ vault, now, unit }: { vault: VaultStatus; now: bigint; unit: Unit }) {
   const { address } = useConnection();
-  const signer = useSignVouchers(vault.address);
+  const signer = useSignVouchers(vault.address, unit);
   const [mode, setMode] = useState<Mode>("single");
   const [days, setDays] = useState("30");
   const [recipient, setRecipient] = useState("");
@@ -257,7 +257,7 @@ function SignStatus({ state }: { state: SignState }) {
     case "checking-ids":
       return (
         <div className="tx tx-busy" data-testid="sign-status" data-status={state.status}>
-          <span className="spinner" aria-hidden /> Checking the voucher ids are unused…
+          <span className="spinner" aria-hidden /> Checking the budget and that the voucher ids are unused…
         </div>
       );
     case "awaiting-signature":
@@ -276,6 +276,26 @@ function SignStatus({ state }: { state: SignState }) {
       return (
         <div className="tx tx-bad" role="alert" data-testid="sign-status" data-status={state.status}>
           {state.message}
+        </div>
+      );
+    case "over-budget":
+      return (
+        <div className="tx tx-bad" role="alert" data-testid="sign-status" data-status={state.status}>
+          {state.single ? (
+            <span data-testid="sign-over-budget">Not signed: {state.problems[0].message}.</span>
+          ) : (
+            <>
+              Nothing was signed: {state.problems.length === 1 ? "one voucher is" : `${state.problems.length} vouchers are`} larger than a
+              whole period's budget.
+              <ul className="problems" data-testid="sign-over-budget">
+                {state.problems.map((p) => (
+                  <li key={p.line}>
+                    Line {p.line}: {p.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </div>
       );
   }
