@@ -14,6 +14,7 @@ import {
   type ProposalSpec,
 } from "../scripts/lib/governance.ts";
 import { minimalProxyCreationCode } from "./helpers/clones.ts";
+import { openZeppelinErrorInterface, revertData } from "./helpers/openzeppelin.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
@@ -726,8 +727,13 @@ describe("CommunityGovernor", function () {
       await tooLong.queue();
       await equal.queue();
       await equal.waitForEta();
+      // Issue 11 item 9: a tool holding only OpenZeppelin's ABI names the error.
+      const data = await revertData(governor["execute(uint256)"].staticCall(tooLong.id));
+      const decoded = openZeppelinErrorInterface("GovernorPreventLateQuorumVoteExtensionTooLarge").parseError(data);
+      expect(decoded?.name).to.equal("GovernorPreventLateQuorumVoteExtensionTooLarge");
+      expect([...(decoded?.args ?? [])]).to.deep.equal([VOTING_PERIOD + 1n, VOTING_PERIOD]);
       await expect(tooLong.execute())
-        .to.be.revertedWithCustomError(governor, "GovernorLateQuorumExtensionTooLarge")
+        .to.be.revertedWithCustomError(governor, "GovernorPreventLateQuorumVoteExtensionTooLarge")
         .withArgs(VOTING_PERIOD + 1n, VOTING_PERIOD);
       await equal.execute();
       expect(await governor.lateQuorumVoteExtension()).to.equal(VOTING_PERIOD);

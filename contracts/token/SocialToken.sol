@@ -107,14 +107,13 @@ contract SocialToken is
     }
 
     /// @inheritdoc ISocialToken
-    /// @dev Requirements: called once, on a clone; `admin` non-zero; `initialAmount <= cap`.
+    /// @dev Requirements: called once, on a clone; `admin` non-zero; `initialAmount <= cap` (else
+    /// OpenZeppelin's {ERC20ExceededCap}).
     /// Emits {RoleGranted} for the admin and the minter, {Transfer} and {DelegateChanged} for the
     /// creator allocation.
     function initialize(TokenConfig calldata config) external initializer {
         if (config.admin == address(0)) revert SocialTokenZeroAdmin();
-        if (config.initialAmount > config.cap) {
-            revert SocialTokenAllocationAboveCap(config.initialAmount, config.cap);
-        }
+        // An allocation above the cap reverts in `_mint` with OpenZeppelin's ERC20ExceededCap.
         __ERC20_init(config.name, config.symbol);
         __ERC20Capped_init(config.cap);
         // ERC20Permit/EIP712 initialisers are deliberately not called: the domain name and version

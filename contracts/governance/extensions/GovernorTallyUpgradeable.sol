@@ -52,8 +52,11 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     /// @param newVoteExtension The new extension, in seconds.
     event LateQuorumVoteExtensionSet(uint64 oldVoteExtension, uint64 newVoteExtension);
 
-    /// @notice The extension is longer than the voting period.
-    error GovernorLateQuorumExtensionTooLarge(uint48 voteExtension, uint256 max);
+    /// @notice The extension is longer than the voting period. Same error as OpenZeppelin's
+    /// GovernorPreventLateQuorum, so tools decoding with OpenZeppelin's ABI name it.
+    /// @param newVoteExtension The rejected extension, in seconds.
+    /// @param maxVoteExtension The largest accepted: the voting period.
+    error GovernorPreventLateQuorumVoteExtensionTooLarge(uint256 newVoteExtension, uint256 maxVoteExtension);
 
     /// @dev `lateQuorumMark`: while bit 47 is clear, the timepoint after which a vote may trigger
     /// the extension; once bit 47 is set, the decision is made and the low 47 bits hold the
@@ -239,7 +242,7 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
 
     function _setLateQuorumVoteExtension(uint48 newVoteExtension) internal virtual {
         uint256 max = votingPeriod();
-        if (newVoteExtension > max) revert GovernorLateQuorumExtensionTooLarge(newVoteExtension, max);
+        if (newVoteExtension > max) revert GovernorPreventLateQuorumVoteExtensionTooLarge(newVoteExtension, max);
         emit LateQuorumVoteExtensionSet(lateQuorumVoteExtension(), newVoteExtension);
         _storeLateQuorumVoteExtension(newVoteExtension);
     }
