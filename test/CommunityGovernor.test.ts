@@ -611,6 +611,20 @@ describe("CommunityGovernor", function () {
       expect(await p.deadline()).to.equal(deadline + 1n);
     });
 
+    it("logs the quorum-reaching vote's VoteCast before ProposalExtended, as OpenZeppelin does (Issue 11 item 8)", async function () {
+      const f = await networkHelpers.loadFixture(deployGovernance);
+      const { p, deadline } = await proposeNoop(f, "log order");
+      const tx = await at(deadline, () => p.vote(f.creator, VoteType.For));
+      const receipt = await tx.wait();
+      const governorAddress = await f.governor.getAddress();
+      const names = (receipt?.logs ?? [])
+        .filter((log) => log.address === governorAddress)
+        .map((log) => f.governor.interface.parseLog(log)?.name);
+      expect(names).to.deep.equal(["VoteCast", "ProposalExtended"]);
+      // The announcement bit is cleared: the deadline reads the plain extended time.
+      expect(await p.deadline()).to.equal(deadline + EXTENSION);
+    });
+
     it("extends for a quorum-reaching vote in the deadline's own second", async function () {
       const f = await networkHelpers.loadFixture(deployGovernance);
       const { p, deadline } = await proposeNoop(f, "last second");

@@ -271,6 +271,10 @@ contract CommunityGovernor is
         return super._propose(targets, values, calldatas, description, proposer);
     }
 
+    function _tallyUpdated(uint256 proposalId) internal override(GovernorUpgradeable, GovernorTallyUpgradeable) {
+        super._tallyUpdated(proposalId);
+    }
+
     function _queueOperations(
         uint256 proposalId,
         address[] memory targets,

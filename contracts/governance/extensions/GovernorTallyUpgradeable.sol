@@ -59,8 +59,10 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     error GovernorPreventLateQuorumVoteExtensionTooLarge(uint256 newVoteExtension, uint256 maxVoteExtension);
 
     /// @dev `lateQuorumMark`: while bit 47 is clear, the timepoint after which a vote may trigger
-    /// the extension; once bit 47 is set, the decision is made and the low 47 bits hold the
-    /// extended deadline (zero when voting was not extended).
+    /// the extension; once bit 47 is set, the decision is made and the low 46 bits hold the
+    /// extended deadline (zero when voting was not extended). Bit 46 is set only between the vote
+    /// that extends voting and the end of that vote's `_castVote`, so {ProposalExtended} is logged
+    /// after the vote's {VoteCast}, as OpenZeppelin's GovernorPreventLateQuorum logs it.
     struct Tally {
         uint104 forVotes;
         uint104 againstVotes;
@@ -75,6 +77,8 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     }
 
     uint48 private constant DECIDED = uint48(1) << 47;
+    uint48 private constant EXTENSION_UNANNOUNCED = uint48(1) << 46;
+    uint48 private constant DEADLINE_MASK = EXTENSION_UNANNOUNCED - 1;
 
     // keccak256(abi.encode(uint256(keccak256("coterie.storage.GovernorTally")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant GOVERNOR_TALLY_STORAGE_LOCATION =
@@ -207,10 +211,22 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
             return;
         }
         // This vote reached quorum late: keep voting open for the proposal's extension from now.
+        // {ProposalExtended} follows the vote's {VoteCast}, from `_tallyUpdated`.
         uint256 baseDeadline = super.proposalDeadline(proposalId);
         uint48 extendedDeadline = clock() + uint48(baseDeadline - windowStart);
-        t.lateQuorumMark = DECIDED | extendedDeadline;
-        emit ProposalExtended(proposalId, extendedDeadline);
+        t.lateQuorumMark = DECIDED | EXTENSION_UNANNOUNCED | extendedDeadline;
+    }
+
+    /// @dev Runs after the vote's {VoteCast}: announces an extension this vote decided. The slot was
+    /// written by the vote already, so reading and clearing the bit costs little.
+    function _tallyUpdated(uint256 proposalId) internal virtual override {
+        super._tallyUpdated(proposalId);
+        Tally storage t = _getGovernorTallyStorage().tallies[proposalId];
+        uint48 mark = t.lateQuorumMark;
+        if (mark & EXTENSION_UNANNOUNCED != 0) {
+            t.lateQuorumMark = mark & ~EXTENSION_UNANNOUNCED;
+            emit ProposalExtended(proposalId, mark & DEADLINE_MASK);
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -223,7 +239,7 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
         uint256 base = super.proposalDeadline(proposalId);
         uint48 mark = _getGovernorTallyStorage().tallies[proposalId].lateQuorumMark;
         if (mark & DECIDED != 0) {
-            uint256 extended = mark & ~DECIDED;
+            uint256 extended = mark & DEADLINE_MASK;
             if (extended > base) return extended;
         }
         return base;
