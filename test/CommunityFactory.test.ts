@@ -490,6 +490,18 @@ describe("CommunityFactory", function () {
           .withArgs(0n);
       });
 
+      it("reverts FactoryInvalidTimelockDelay for a zero timelock delay (Issue 11 item 3)", async function () {
+        const { factory, creator } = await networkHelpers.loadFixture(deployPlatform);
+        await expect(factory.connect(creator).createCommunity(communityParams({ timelockDelay: 0 })))
+          .to.be.revertedWithCustomError(factory, "FactoryInvalidTimelockDelay")
+          .withArgs(0n);
+        // One second is the floor, and enough.
+        await expect(factory.connect(creator).createCommunity(communityParams({ timelockDelay: 1 }))).to.emit(
+          factory,
+          "CommunityCreated"
+        );
+      });
+
       it("reverts FactoryRewardVaultUnavailable for a vault configuration while no vault implementation is registered", async function () {
         const { factory, creator } = await networkHelpers.loadFixture(deployPlatform);
         await expect(factory.connect(creator).createCommunity(communityParams({ rewardVaultConfig: "0x01" })))

@@ -237,6 +237,7 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
         if (p.quorumBps == 0 || p.quorumBps > MAX_BPS) revert FactoryInvalidQuorum(p.quorumBps);
         if (p.votingDelay == 0) revert FactoryInvalidVotingDelay(p.votingDelay);
         if (p.votingPeriod == 0) revert FactoryInvalidVotingPeriod(p.votingPeriod);
+        if (p.timelockDelay == 0) revert FactoryInvalidTimelockDelay(p.timelockDelay);
         if (p.lateQuorumExtension > p.votingPeriod) {
             revert FactoryInvalidLateQuorumExtension(p.lateQuorumExtension, p.votingPeriod);
         }

@@ -19,7 +19,7 @@ interface ICommunityFactory {
     /// @param quorumBps Quorum in basis points of supply; 1 to 10,000.
     /// @param lateQuorumExtension Seconds of extra voting when quorum is reached late; at most
     /// `votingPeriod`.
-    /// @param timelockDelay Seconds a passed proposal waits in the Timelock.
+    /// @param timelockDelay Seconds a passed proposal waits in the Timelock; at least 1.
     /// @param salt Creator-chosen salt; with the creator's address it fixes every address.
     /// @param rewardVaultConfig Passed to the reward vault's initialiser; must be empty while the
     /// platform has no reward-vault implementation.
@@ -88,6 +88,9 @@ interface ICommunityFactory {
     error FactoryInvalidVotingDelay(uint48 votingDelay);
     /// @notice The voting period is zero.
     error FactoryInvalidVotingPeriod(uint32 votingPeriod);
+    /// @notice The Timelock delay is zero: queue and execute could land in one block, leaving holders
+    /// and the guardian no window to react.
+    error FactoryInvalidTimelockDelay(uint256 timelockDelay);
     /// @notice The late-quorum extension is longer than the voting period.
     error FactoryInvalidLateQuorumExtension(uint48 lateQuorumExtension, uint32 votingPeriod);
     /// @notice An address that must be set is the zero address (or has no code where code is needed).
