@@ -115,6 +115,9 @@ interface ICommunityFactory {
     error FactoryPlatformAlreadyLaunched();
     /// @notice The platform community has not been launched yet, so there is no treasury for fees.
     error FactoryPlatformNotLaunched();
+    /// @notice The platform launch would leave the deployer a role: its vault configuration names
+    /// the deployer as attester.
+    error FactoryDeployerKeepsRole(address deployer);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -185,7 +188,9 @@ interface ICommunityFactory {
     function createCommunity(CommunityParams calldata params) external payable returns (Community memory community);
 
     /// @notice Creates the platform's own community and hands the factory to its Timelock.
-    /// @param params The platform community's parameters; the caller is its creator.
+    /// @param params The platform community's parameters. The caller receives the allocation and
+    /// keeps no role: the platform's registered creator and its vault's operator (and attester,
+    /// unless the configuration names another) are its Timelock; it has no proposal guardian.
     /// @return community The platform's registry entry.
     function launchPlatform(CommunityParams calldata params) external returns (Community memory community);
 
