@@ -157,6 +157,9 @@ contract SocialToken is
     /// @return The delegate; the zero address if the account opted out, or never chose and holds
     /// nothing.
     function delegates(address account) public view virtual override returns (address) {
+        // The zero address (the mint and burn side of every vote move) can never choose: answering
+        // without reading its slots saves two cold storage reads on every mint and burn.
+        if (account == address(0)) return address(0);
         return _resolve(account, _getSocialTokenStorage().delegation[account]);
     }
 
