@@ -490,6 +490,18 @@ describe("CommunityFactory", function () {
           .withArgs(0n);
       });
 
+      it("reverts FactoryInvalidTimelockDelay for a zero timelock delay (Issue 11 item 3)", async function () {
+        const { factory, creator } = await networkHelpers.loadFixture(deployPlatform);
+        await expect(factory.connect(creator).createCommunity(communityParams({ timelockDelay: 0 })))
+          .to.be.revertedWithCustomError(factory, "FactoryInvalidTimelockDelay")
+          .withArgs(0n);
+        // One second is the floor, and enough.
+        await expect(factory.connect(creator).createCommunity(communityParams({ timelockDelay: 1 }))).to.emit(
+          factory,
+          "CommunityCreated"
+        );
+      });
+
       it("reverts FactoryRewardVaultUnavailable for a vault configuration while no vault implementation is registered", async function () {
         const { factory, creator } = await networkHelpers.loadFixture(deployPlatform);
         await expect(factory.connect(creator).createCommunity(communityParams({ rewardVaultConfig: "0x01" })))
@@ -579,12 +591,15 @@ describe("CommunityFactory", function () {
       expect(await factory.communityCount()).to.equal(5n);
     });
 
-    it("records the platform community as id 0, created by the deployer", async function () {
+    it("records the platform community as id 0, with its own Timelock as creator (the deployer keeps nothing)", async function () {
       const { factory, deployer, platformToken, platformGovernor, platformTimelock } = await networkHelpers.loadFixture(deployPlatform);
       expect(await factory.communityCount()).to.equal(1n);
       expect(await factory.platformCommunityId()).to.equal(0n);
       const platform = await factory.community(0n);
-      expect(platform.creator).to.equal(deployer.address);
+      expect(platform.creator).to.equal(platformTimelock);
+      expect(platform.creator).to.not.equal(deployer.address);
+      // Its addresses are still those the deployer's address and salt predict.
+      expect((await factory.predictAddresses(deployer.address, id("coterie.platform"))).token).to.equal(platformToken);
       expect(platform.token).to.equal(platformToken);
       expect(platform.governor).to.equal(platformGovernor);
       expect(platform.timelock).to.equal(platformTimelock);
@@ -742,15 +757,18 @@ describe("CommunityFactory", function () {
         await expect(tx).to.emit(fresh, "OwnershipTransferred").withArgs(deployer.address, predicted.timelock);
         await expect(tx)
           .to.emit(fresh, "CommunityCreated")
-          .withArgs(0n, deployer.address, predicted.token, predicted.governor, predicted.timelock, ZeroAddress, "Coterie", "CTRE", params.salt, 0n);
+          .withArgs(0n, predicted.timelock, predicted.token, predicted.governor, predicted.timelock, ZeroAddress, "Coterie", "CTRE", params.salt, 0n);
         expect(await fresh.owner()).to.equal(predicted.timelock);
         expect(await fresh.feeRecipient()).to.equal(predicted.timelock);
         expect(await fresh.platformCommunityId()).to.equal(0n);
         expect(await fresh.communityCount()).to.equal(1n);
         const token = await ethers.getContractAt("SocialToken", predicted.token);
         expect(await token.getVotes(deployer.address)).to.equal(params.creatorAllocation);
+        // The deployer holds the allocation (to distribute) and nothing else (Issue 11 item 2): the
+        // platform's registered creator is its Timelock and it has no proposal guardian.
+        expect((await fresh.community(0n)).creator).to.equal(predicted.timelock);
         const governor = await ethers.getContractAt("CommunityGovernor", predicted.governor);
-        expect(await governor.proposalGuardian()).to.equal(deployer.address);
+        expect(await governor.proposalGuardian()).to.equal(ZeroAddress);
       });
 
       it("lets creators create communities once launched", async function () {

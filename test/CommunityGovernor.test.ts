@@ -14,6 +14,7 @@ import {
   type ProposalSpec,
 } from "../scripts/lib/governance.ts";
 import { minimalProxyCreationCode } from "./helpers/clones.ts";
+import { openZeppelinErrorInterface, revertData } from "./helpers/openzeppelin.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 const { time } = networkHelpers;
@@ -610,6 +611,20 @@ describe("CommunityGovernor", function () {
       expect(await p.deadline()).to.equal(deadline + 1n);
     });
 
+    it("logs the quorum-reaching vote's VoteCast before ProposalExtended, as OpenZeppelin does (Issue 11 item 8)", async function () {
+      const f = await networkHelpers.loadFixture(deployGovernance);
+      const { p, deadline } = await proposeNoop(f, "log order");
+      const tx = await at(deadline, () => p.vote(f.creator, VoteType.For));
+      const receipt = await tx.wait();
+      const governorAddress = await f.governor.getAddress();
+      const names = (receipt?.logs ?? [])
+        .filter((log) => log.address === governorAddress)
+        .map((log) => f.governor.interface.parseLog(log)?.name);
+      expect(names).to.deep.equal(["VoteCast", "ProposalExtended"]);
+      // The announcement bit is cleared: the deadline reads the plain extended time.
+      expect(await p.deadline()).to.equal(deadline + EXTENSION);
+    });
+
     it("extends for a quorum-reaching vote in the deadline's own second", async function () {
       const f = await networkHelpers.loadFixture(deployGovernance);
       const { p, deadline } = await proposeNoop(f, "last second");
@@ -726,8 +741,13 @@ describe("CommunityGovernor", function () {
       await tooLong.queue();
       await equal.queue();
       await equal.waitForEta();
+      // Issue 11 item 9: a tool holding only OpenZeppelin's ABI names the error.
+      const data = await revertData(governor["execute(uint256)"].staticCall(tooLong.id));
+      const decoded = openZeppelinErrorInterface("GovernorPreventLateQuorumVoteExtensionTooLarge").parseError(data);
+      expect(decoded?.name).to.equal("GovernorPreventLateQuorumVoteExtensionTooLarge");
+      expect([...(decoded?.args ?? [])]).to.deep.equal([VOTING_PERIOD + 1n, VOTING_PERIOD]);
       await expect(tooLong.execute())
-        .to.be.revertedWithCustomError(governor, "GovernorLateQuorumExtensionTooLarge")
+        .to.be.revertedWithCustomError(governor, "GovernorPreventLateQuorumVoteExtensionTooLarge")
         .withArgs(VOTING_PERIOD + 1n, VOTING_PERIOD);
       await equal.execute();
       expect(await governor.lateQuorumVoteExtension()).to.equal(VOTING_PERIOD);
@@ -1247,6 +1267,35 @@ describe("CommunityGovernor", function () {
       expect(await clone["quorumNumerator()"]()).to.equal(config.quorumBps);
     });
 
+    it("refuses a zero voting delay on a fresh clone initialised outside the factory (Issue 11 item 3)", async function () {
+      const { governorImplementation, created, deployer, stranger } = await networkHelpers.loadFixture(deployGovernance);
+      const tx = await deployer.sendTransaction({
+        data: minimalProxyCreationCode(await governorImplementation.getAddress()),
+      });
+      const clone = await ethers.getContractAt("CommunityGovernor", (await tx.wait())!.contractAddress!);
+      await expect(clone.initialize({ ...config, votingDelay: 0 }, created.token, created.timelock, stranger.address))
+        .to.be.revertedWithCustomError(clone, "GovernorInvalidVotingDelay")
+        .withArgs(0n);
+      await expect(clone.initialize(config, created.token, created.timelock, stranger.address))
+        .to.emit(clone, "VotingDelaySet")
+        .withArgs(0n, 1n);
+    });
+
+    it("refuses a zero delay on a fresh Timelock clone initialised outside the factory (Issue 11 item 3)", async function () {
+      const { timelockImplementation, deployer, stranger } = await networkHelpers.loadFixture(deployGovernance);
+      const tx = await deployer.sendTransaction({
+        data: minimalProxyCreationCode(await timelockImplementation.getAddress()),
+      });
+      const clone = await ethers.getContractAt("CommunityTimelock", (await tx.wait())!.contractAddress!);
+      await expect(clone.initialize(0n, [stranger.address], [ZeroAddress], ZeroAddress))
+        .to.be.revertedWithCustomError(clone, "TimelockInsufficientDelay")
+        .withArgs(0n, 1n);
+      await expect(clone.initialize(1n, [stranger.address], [ZeroAddress], ZeroAddress))
+        .to.emit(clone, "MinDelayChange")
+        .withArgs(0n, 1n);
+      expect(await clone.MIN_DELAY_FLOOR()).to.equal(1n);
+    });
+
     it("reverts on the timelock implementation and on a community timelock", async function () {
       const { timelockImplementation, timelock, stranger } = await networkHelpers.loadFixture(deployGovernance);
       for (const t of [timelockImplementation, timelock]) {
@@ -1353,6 +1402,52 @@ describe("CommunityGovernor", function () {
         .to.be.revertedWithCustomError(governor, "GovernorInvalidQuorumFraction")
         .withArgs(10_001n, 10_000n);
       expect(await governor["quorumNumerator()"]()).to.equal(BigInt(PARAMS.quorumBps));
+    });
+
+    it("refuses a zero voting delay proposed through governance, and accepts one second (Issue 11 item 3)", async function () {
+      const { governor, governorCall, helper, creator } = await networkHelpers.loadFixture(deployGovernance);
+      const zero = helper(governorCall("no delay", governor.interface.encodeFunctionData("setVotingDelay", [0])));
+      const one = helper(governorCall("one second", governor.interface.encodeFunctionData("setVotingDelay", [1])));
+      await zero.propose(creator);
+      await one.propose(creator);
+      await one.waitForSnapshot();
+      await zero.vote(creator, VoteType.For);
+      await one.vote(creator, VoteType.For);
+      await one.waitForDeadline(1n);
+      await zero.queue();
+      await one.queue();
+      await one.waitForEta();
+      await expect(zero.execute()).to.be.revertedWithCustomError(governor, "GovernorInvalidVotingDelay").withArgs(0n);
+      expect(await governor.votingDelay()).to.equal(VOTING_DELAY);
+      await expect(one.execute()).to.emit(governor, "VotingDelaySet").withArgs(VOTING_DELAY, 1n);
+      expect(await governor.votingDelay()).to.equal(1n);
+    });
+
+    it("refuses a zero Timelock delay proposed through governance, with OpenZeppelin's error (Issue 11 item 3)", async function () {
+      const { governor, timelock, helper, creator, stranger } = await networkHelpers.loadFixture(deployGovernance);
+      const target = await timelock.getAddress();
+      const zero = helper({
+        targets: [target],
+        values: [0n],
+        calldatas: [timelock.interface.encodeFunctionData("updateDelay", [0n])],
+        description: "no Timelock delay",
+      });
+      await zero.passToEta(creator, [creator]);
+      await expect(zero.execute()).to.be.revertedWithCustomError(timelock, "TimelockInsufficientDelay").withArgs(0n, 1n);
+      expect(await timelock.getMinDelay()).to.equal(TIMELOCK_DELAY);
+      // Anyone else still gets OpenZeppelin's caller check first, whatever the delay.
+      await expect(timelock.connect(stranger).updateDelay(0n))
+        .to.be.revertedWithCustomError(timelock, "TimelockUnauthorizedCaller")
+        .withArgs(stranger.address);
+      const one = helper({
+        targets: [target],
+        values: [0n],
+        calldatas: [timelock.interface.encodeFunctionData("updateDelay", [1n])],
+        description: "one-second Timelock delay",
+      });
+      await one.pass(creator, [creator]);
+      expect(await timelock.getMinDelay()).to.equal(1n);
+      expect(await governor.timelock()).to.equal(target);
     });
 
     it("updates the quorum through a proposal without changing the quorum of earlier timepoints", async function () {

@@ -6,7 +6,7 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { id, parseEther, toBeHex, ZeroAddress, ZeroHash, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
+import { AbiCoder, id, parseEther, toBeHex, Wallet, ZeroAddress, ZeroHash, type ContractTransactionReceipt, type ContractTransactionResponse } from "ethers";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated } from "../scripts/lib/community.ts";
 import { buildProposal, GovernorHelper, ProposalState, stateBitmap, VoteType, type ProposalCall } from "../scripts/lib/governance.ts";
@@ -19,6 +19,7 @@ const MINTER_ROLE = id("MINTER_ROLE");
 const PROPOSER_ROLE = id("PROPOSER_ROLE");
 const EXECUTOR_ROLE = id("EXECUTOR_ROLE");
 const CANCELLER_ROLE = id("CANCELLER_ROLE");
+const REVENUE_ROLE = id("REVENUE_ROLE");
 /** TimelockController's expected-states bitmap for OperationState.Ready (Unset, Waiting, Ready, Done). */
 const TIMELOCK_READY_BITMAP = toBeHex(1n << 2n, 32);
 const M = (n: number): bigint => parseEther(String(n * 1_000_000));
@@ -45,10 +46,28 @@ async function deployPlatform() {
     governor: await p.governorImplementation.getAddress(),
     timelock: await p.timelockImplementation.getAddress(),
   };
+  const crowdfundFactory = await ethers.getContractAt("CrowdfundFactory", await p.crowdfundFactory.getAddress());
+  const revenueShareFactory = await ethers.getContractAt("RevenueShareFactory", await p.revenueShareFactory.getAddress());
+  const vault = await ethers.getContractAt("RewardVault", (await factory.community(await factory.platformCommunityId())).rewardVault);
   await mined(token.connect(deployer).transfer(voterA.address, M(30)));
   await mined(token.connect(deployer).transfer(voterB.address, M(10)));
   await mined(token.connect(deployer).transfer(attacker.address, M(5)));
-  return { deployer, voterA, voterB, attacker, creator, treasury, factory, token, governor, timelock, implementations };
+  return {
+    deployer,
+    voterA,
+    voterB,
+    attacker,
+    creator,
+    treasury,
+    factory,
+    token,
+    governor,
+    timelock,
+    vault,
+    crowdfundFactory,
+    revenueShareFactory,
+    implementations,
+  };
 }
 
 type Platform = Awaited<ReturnType<typeof deployPlatform>>;
@@ -73,29 +92,91 @@ describe("Platform DAO", function () {
       expect(await token.hasRole(DEFAULT_ADMIN_ROLE, timelockAddress)).to.equal(true);
     });
 
-    it("leaves the deployer no role anywhere: not factory owner, not token admin or minter, no Timelock role", async function () {
-      const { deployer, factory, token, timelock, governor } = await networkHelpers.loadFixture(deployPlatform);
-      expect(await factory.owner()).to.not.equal(deployer.address);
-      expect(await token.hasRole(DEFAULT_ADMIN_ROLE, deployer.address)).to.equal(false);
-      expect(await token.hasRole(MINTER_ROLE, deployer.address)).to.equal(false);
-      for (const role of [DEFAULT_ADMIN_ROLE, PROPOSER_ROLE, CANCELLER_ROLE, EXECUTOR_ROLE]) {
-        expect(await timelock.hasRole(role, deployer.address)).to.equal(false);
-        expect(await timelock.hasRole(role, await factory.getAddress())).to.equal(false);
+    it("leaves the deployer no role, operator, attester or guardian slot in any platform contract (Issue 11 item 2)", async function () {
+      const { deployer, factory, token, timelock, governor, vault, crowdfundFactory, revenueShareFactory } =
+        await networkHelpers.loadFixture(deployPlatform);
+      const timelockAddress = await timelock.getAddress();
+      const factoryAddress = await factory.getAddress();
+      // Every role-bearing slot of every platform contract, and who must hold it.
+      // CommunityFactory: owner and fee recipient; the platform's registered creator (who may start
+      // its crowdfunds through the CrowdfundFactory).
+      expect(await factory.owner()).to.equal(timelockAddress);
+      expect(await factory.feeRecipient()).to.equal(timelockAddress);
+      const platform = await factory.community(await factory.platformCommunityId());
+      expect(platform.creator).to.equal(timelockAddress);
+      // CrowdfundFactory: owner. RevenueShareFactory has no owner or role at all.
+      expect(await crowdfundFactory.owner()).to.equal(timelockAddress);
+      const revenueShareFactoryFunctions: string[] = [];
+      revenueShareFactory.interface.forEachFunction((f) => revenueShareFactoryFunctions.push(f.name));
+      expect(revenueShareFactoryFunctions.sort()).to.deep.equal(["communityFactory", "createRevenueShare", "implementation", "revenueShareOf"]);
+      // SocialToken: every AccessControl role.
+      for (const account of [deployer.address, factoryAddress]) {
+        for (const role of [DEFAULT_ADMIN_ROLE, MINTER_ROLE, REVENUE_ROLE]) {
+          expect(await token.hasRole(role, account), `token role ${role} of ${account}`).to.equal(false);
+        }
       }
-      // Only the platform Governor proposes; execution is open to anyone.
+      expect(await token.hasRole(DEFAULT_ADMIN_ROLE, timelockAddress)).to.equal(true);
+      expect(await token.hasRole(MINTER_ROLE, await vault.getAddress())).to.equal(true);
+      // CommunityTimelock: every role.
+      for (const account of [deployer.address, factoryAddress]) {
+        for (const role of [DEFAULT_ADMIN_ROLE, PROPOSER_ROLE, CANCELLER_ROLE, EXECUTOR_ROLE]) {
+          expect(await timelock.hasRole(role, account), `timelock role ${role} of ${account}`).to.equal(false);
+        }
+      }
+      expect(await timelock.hasRole(DEFAULT_ADMIN_ROLE, timelockAddress)).to.equal(true);
       expect(await timelock.hasRole(PROPOSER_ROLE, await governor.getAddress())).to.equal(true);
-      expect(await timelock.hasRole(EXECUTOR_ROLE, ZeroAddress)).to.equal(true);
-      // Concretely: the deployer can neither change the factory nor schedule in the Timelock.
+      expect(await timelock.hasRole(CANCELLER_ROLE, await governor.getAddress())).to.equal(true);
+      expect(await timelock.hasRole(EXECUTOR_ROLE, ZeroAddress)).to.equal(true); // open execution
+      // CommunityGovernor: no proposal guardian until the DAO elects one; the Timelock executes.
+      expect(await governor.proposalGuardian()).to.equal(ZeroAddress);
+      expect(await governor.timelock()).to.equal(timelockAddress);
+      // RewardVault (holds MINTER_ROLE): operator and attester are the Timelock.
+      expect(await vault.operator()).to.equal(timelockAddress);
+      expect(await vault.attester()).to.equal(timelockAddress);
+      expect(await vault.timelock()).to.equal(timelockAddress);
+
+      // Concretely: the deployer can change nothing.
       await expect(factory.connect(deployer).setCreationFee(1n))
         .to.be.revertedWithCustomError(factory, "OwnableUnauthorizedAccount")
         .withArgs(deployer.address);
+      await expect(crowdfundFactory.connect(deployer).setFeeBps(1n))
+        .to.be.revertedWithCustomError(crowdfundFactory, "OwnableUnauthorizedAccount")
+        .withArgs(deployer.address);
       await expect(
-        timelock.connect(deployer).schedule(await factory.getAddress(), 0n, "0x", ZeroHash, ZeroHash, 2 * 86_400),
+        timelock.connect(deployer).schedule(factoryAddress, 0n, "0x", ZeroHash, ZeroHash, 2 * 86_400),
       )
         .to.be.revertedWithCustomError(timelock, "AccessControlUnauthorizedAccount")
         .withArgs(deployer.address, PROPOSER_ROLE);
-      // What the deployer keeps is the proposal guardian's power to cancel (see below).
-      expect(await governor.proposalGuardian()).to.equal(deployer.address);
+      await expect(vault.connect(deployer).setAttester(deployer.address))
+        .to.be.revertedWithCustomError(vault, "RewardVaultNotOperator")
+        .withArgs(deployer.address);
+      await expect(vault.connect(deployer).pause())
+        .to.be.revertedWithCustomError(vault, "RewardVaultNotOperator")
+        .withArgs(deployer.address);
+    });
+
+    it("refuses a launch whose vault configuration names the deployer as attester (Issue 11 item 2)", async function () {
+      const { deployer } = await networkHelpers.loadFixture(deployPlatform);
+      const fresh = await ethers.deployContract("CommunityFactory", [
+        {
+          token: await (await ethers.deployContract("SocialToken")).getAddress(),
+          governor: await (await ethers.deployContract("CommunityGovernor")).getAddress(),
+          timelock: await (await ethers.deployContract("CommunityTimelock")).getAddress(),
+          rewardVault: await (await ethers.deployContract("RewardVault")).getAddress(),
+        },
+        deployer.address,
+      ]);
+      const config = (attester: string): string =>
+        AbiCoder.defaultAbiCoder().encode(["tuple(address,uint256,uint32,uint16)"], [[attester, 0n, 86_400, 0]]);
+      await expect(fresh.launchPlatform(communityParams({ rewardVaultConfig: config(deployer.address) })))
+        .to.be.revertedWithCustomError(fresh, "FactoryDeployerKeepsRole")
+        .withArgs(deployer.address);
+      // Another attester (an attester service, say) is the deployer's to name; the DAO can replace it.
+      const service = Wallet.createRandom().address;
+      await mined(fresh.launchPlatform(communityParams({ rewardVaultConfig: config(service) })));
+      const vault = await ethers.getContractAt("RewardVault", (await fresh.community(0n)).rewardVault);
+      expect(await vault.attester()).to.equal(service);
+      expect(await vault.operator()).to.equal((await fresh.community(0n)).timelock);
     });
   });
 
@@ -270,10 +351,21 @@ describe("Platform DAO", function () {
       expect(await factory.owner()).to.equal(await timelock.getAddress());
     });
 
-    it("the guardian cancels a passed transferOwnership to an attacker while it waits in the Timelock, and it never executes", async function () {
+    it("the guardian the DAO elected cancels a passed transferOwnership to an attacker while it waits in the Timelock, and it never executes", async function () {
       const platform = await networkHelpers.loadFixture(deployPlatform);
-      const { factory, governor, timelock, attacker, deployer, voterB } = platform;
+      const { factory, governor, timelock, attacker, deployer, voterA, voterB, treasury: council } = platform;
       const timelockAddress = await timelock.getAddress();
+      // The platform launches with no guardian (Issue 11 item 2); the DAO elects one, a council.
+      const elect = new GovernorHelper(
+        governor,
+        networkHelpers.time,
+        buildProposal(
+          [{ target: await governor.getAddress(), data: governor.interface.encodeFunctionData("setProposalGuardian", [council.address]) }],
+          "Elect the security council as proposal guardian",
+        ),
+      );
+      await elect.pass(deployer, [deployer, voterA]);
+      expect(await governor.proposalGuardian()).to.equal(council.address);
       const walker = await factoryProposal(
         platform,
         [{ data: factory.interface.encodeFunctionData("transferOwnership", [attacker.address]) }],
@@ -304,12 +396,14 @@ describe("Platform DAO", function () {
       expect(await timelock.hashOperationBatch(targets, values, calldatas, ZeroHash, salt)).to.equal(operationId);
       expect(await timelock.isOperationPending(operationId)).to.equal(true);
 
-      // Nobody but the guardian may cancel it now, not even another member.
-      await expect(governor.connect(voterB)["cancel(uint256)"](proposalId))
-        .to.be.revertedWithCustomError(governor, "GovernorUnableToCancel")
-        .withArgs(proposalId, voterB.address);
+      // Nobody but the guardian may cancel it now, not another member, not the deployer.
+      for (const member of [voterB, deployer]) {
+        await expect(governor.connect(member)["cancel(uint256)"](proposalId))
+          .to.be.revertedWithCustomError(governor, "GovernorUnableToCancel")
+          .withArgs(proposalId, member.address);
+      }
 
-      await expect(governor.connect(deployer)["cancel(uint256)"](proposalId))
+      await expect(governor.connect(council)["cancel(uint256)"](proposalId))
         .to.emit(governor, "ProposalCanceled")
         .withArgs(proposalId)
         .and.to.emit(timelock, "Cancelled")

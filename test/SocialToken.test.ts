@@ -368,8 +368,9 @@ describe("SocialToken", function () {
   describe("automatic self-delegation", function () {
     it("delegates a first-time receiver to itself, so its votes equal its balance without a delegate tx", async function () {
       const { token, creator, fanA } = await networkHelpers.loadFixture(deployCommunity);
-      // Self-delegated by default: an account that never chose is its own delegate even before it holds.
-      expect(await token.delegates(fanA.address)).to.equal(fanA.address);
+      // Self-delegated by default once it holds: before, an account that never chose has no
+      // delegate, exactly what its (absent) DelegateChanged events say (Issue 11 item 7).
+      expect(await token.delegates(fanA.address)).to.equal(ZeroAddress);
       await expect(token.connect(creator).transfer(fanA.address, 500n))
         .to.emit(token, "DelegateChanged")
         .withArgs(fanA.address, ZeroAddress, fanA.address)
@@ -378,6 +379,30 @@ describe("SocialToken", function () {
       expect(await token.delegates(fanA.address)).to.equal(fanA.address);
       expect(await token.getVotes(fanA.address)).to.equal(500n);
       expect(await token.getVotes(creator.address)).to.equal(ALLOCATION - 500n);
+    });
+
+    it("announces the end of the default delegation when a holder empties, and its return when it holds again (Issue 11 item 7)", async function () {
+      const { token, creator, fanA } = await networkHelpers.loadFixture(deployCommunity);
+      await (await token.connect(creator).transfer(fanA.address, 500n)).wait();
+      await expect(token.connect(fanA).transfer(creator.address, 500n))
+        .to.emit(token, "DelegateChanged")
+        .withArgs(fanA.address, fanA.address, ZeroAddress)
+        .and.to.emit(token, "DelegateVotesChanged")
+        .withArgs(fanA.address, 500n, 0n);
+      expect(await token.delegates(fanA.address)).to.equal(ZeroAddress);
+      expect(await token.getVotes(creator.address)).to.equal(ALLOCATION);
+      await expect(token.connect(creator).transfer(fanA.address, 1n))
+        .to.emit(token, "DelegateChanged")
+        .withArgs(fanA.address, ZeroAddress, fanA.address);
+      expect(await token.getVotes(fanA.address)).to.equal(1n);
+    });
+
+    it("names zero as the previous delegate on a never-holder's first delegate, and emits nothing for an unchanged one (Issue 11 item 7)", async function () {
+      const { token, fanA, fanB } = await networkHelpers.loadFixture(deployCommunity);
+      await expect(token.connect(fanA).delegate(fanB.address))
+        .to.emit(token, "DelegateChanged")
+        .withArgs(fanA.address, ZeroAddress, fanB.address);
+      await expect(token.connect(fanA).delegate(fanB.address)).not.to.emit(token, "DelegateChanged");
     });
 
     it("delegates a receiver of freshly minted tokens", async function () {

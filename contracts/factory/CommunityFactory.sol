@@ -10,6 +10,7 @@ import {ICommunityFactory} from "../interfaces/ICommunityFactory.sol";
 import {ISocialToken} from "../interfaces/ISocialToken.sol";
 import {ICommunityGovernor} from "../interfaces/ICommunityGovernor.sol";
 import {ICommunityRewardVault} from "../interfaces/ICommunityRewardVault.sol";
+import {IRewardVault} from "../interfaces/IRewardVault.sol";
 
 /**
  * @title CommunityFactory
@@ -21,7 +22,9 @@ import {ICommunityRewardVault} from "../interfaces/ICommunityRewardVault.sol";
  *
  * The platform is itself the first community: {launchPlatform} creates it and hands this factory
  * to its Timelock, so fees, the `verified` flag, pausing and the implementations used for *future*
- * communities change only through platform proposals. Existing communities are never upgraded:
+ * communities change only through platform proposals. The deployer keeps nothing but the platform
+ * tokens it distributes: the platform's registered creator, reward-vault operator and attester are
+ * its Timelock, and it has no proposal guardian until the DAO elects one. Existing communities are never upgraded:
  * clones point at a fixed implementation forever.
  *
  * Registry storage is two slots per community: the token, implementation-set version, creation time
@@ -91,7 +94,7 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
         if (recipient == address(0)) revert FactoryPlatformNotLaunched();
         if (msg.value < fee) revert FactoryFeeUnderpaid(msg.value, fee);
 
-        created = _create(params, msg.sender);
+        created = _create(params, msg.sender, false);
 
         // Interactions last: the fee to the platform treasury, then any change back to the creator.
         if (fee != 0) _sendEth(recipient, fee);
@@ -100,13 +103,19 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
     }
 
     /// @inheritdoc ICommunityFactory
-    /// @dev Requirements: owner only; once. The caller becomes the platform community's creator and
-    /// proposal guardian and receives its allocation. Afterwards the platform Timelock owns this
-    /// factory and receives creation fees. Emits {CommunityCreated}, {PlatformLaunched},
-    /// {FeeRecipientSet} and {OwnershipTransferred}.
+    /// @dev Requirements: owner only; once; the vault configuration does not name the caller as
+    /// attester. The caller receives the allocation (to distribute) and nothing else: the platform's
+    /// registered creator (who may start its crowdfunds) and its vault's operator and attester are the
+    /// platform Timelock, and it has no proposal guardian (Issue 11 item 2). Afterwards the platform
+    /// Timelock owns this factory and receives creation fees. Emits {CommunityCreated},
+    /// {PlatformLaunched}, {FeeRecipientSet} and {OwnershipTransferred}.
     function launchPlatform(CommunityParams calldata params) external onlyOwner returns (Community memory platform) {
         if (_platformIdPlusOne != 0) revert FactoryPlatformAlreadyLaunched();
-        platform = _create(params, msg.sender);
+        if (
+            params.rewardVaultConfig.length != 0 &&
+            abi.decode(params.rewardVaultConfig, (IRewardVault.VaultConfig)).attester == msg.sender
+        ) revert FactoryDeployerKeepsRole(msg.sender);
+        platform = _create(params, msg.sender, true);
         _platformIdPlusOne = platform.id + 1;
         emit PlatformLaunched(platform.id, platform.timelock);
         emit FeeRecipientSet(_feeRecipient, platform.timelock);
@@ -114,33 +123,30 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
         _transferOwnership(platform.timelock);
     }
 
-    function _create(CommunityParams calldata params, address creator) private returns (Community memory c) {
+    /// @dev `caller` binds the addresses (with the salt) and receives the allocation. For a creator
+    /// community it is also the registered creator, proposal guardian and vault operator; for the
+    /// platform those are the platform Timelock, and there is no guardian.
+    function _create(
+        CommunityParams calldata params,
+        address caller,
+        bool platform
+    ) private returns (Community memory c) {
         _validate(params);
 
         uint256 versionPlusOne = _implementations.length;
         uint32 version = uint32(versionPlusOne - 1);
         Implementations storage impl = _implementations[version];
-        address vaultImpl = impl.rewardVault;
-        if (vaultImpl == address(0) && params.rewardVaultConfig.length != 0) {
+        if (impl.rewardVault == address(0) && params.rewardVaultConfig.length != 0) {
             revert FactoryRewardVaultUnavailable();
         }
 
         // Checks done; deploy. A reused (creator, salt) pair would collide on the token's address,
         // so that one is predicted first to give the named error; the others are what CREATE2 returns.
-        bytes32 tokenSalt = _tokenSalt(creator, params.salt);
+        bytes32 tokenSalt = _tokenSalt(caller, params.salt);
         address token = Clones.predictDeterministicAddress(impl.token, tokenSalt);
-        if (token.code.length != 0) revert FactorySaltUsed(creator, params.salt);
-        Addresses memory a;
-        a.token = Clones.cloneDeterministic(impl.token, tokenSalt);
-        a.timelock = Clones.cloneDeterministic(impl.timelock, _componentSalt(token, KIND_TIMELOCK));
-        a.governor = Clones.cloneDeterministic(impl.governor, _componentSalt(token, KIND_GOVERNOR));
-        if (vaultImpl != address(0)) {
-            a.rewardVault = Clones.cloneDeterministicWithImmutableArgs(
-                vaultImpl,
-                _vaultArgs(a.token, a.timelock),
-                _componentSalt(token, KIND_REWARD_VAULT)
-            );
-        }
+        if (token.code.length != 0) revert FactorySaltUsed(caller, params.salt);
+        Addresses memory a = _deployClones(impl, tokenSalt, token);
+        address creator = platform ? a.timelock : caller;
 
         // Registry entry before the clones are initialised (effects before interactions).
         uint256 id = _records.length;
@@ -149,7 +155,7 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
         );
         _entryByToken[token] = (uint256(uint160(creator)) << 96) | (id + 1);
 
-        _initialize(params, creator, a);
+        _initialize(params, caller, platform ? address(0) : caller, creator, a);
         _emitCreated(id, creator, a, params, version);
 
         c = Community({
@@ -165,7 +171,34 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
         });
     }
 
-    function _initialize(CommunityParams calldata params, address creator, Addresses memory a) private {
+    /// @dev Clones the implementations: the token at `tokenSalt`, the others at salts bound to `token`.
+    function _deployClones(
+        Implementations storage impl,
+        bytes32 tokenSalt,
+        address token
+    ) private returns (Addresses memory a) {
+        a.token = Clones.cloneDeterministic(impl.token, tokenSalt);
+        a.timelock = Clones.cloneDeterministic(impl.timelock, _componentSalt(token, KIND_TIMELOCK));
+        a.governor = Clones.cloneDeterministic(impl.governor, _componentSalt(token, KIND_GOVERNOR));
+        address vaultImpl = impl.rewardVault;
+        if (vaultImpl != address(0)) {
+            a.rewardVault = Clones.cloneDeterministicWithImmutableArgs(
+                vaultImpl,
+                _vaultArgs(a.token, a.timelock),
+                _componentSalt(token, KIND_REWARD_VAULT)
+            );
+        }
+    }
+
+    /// @dev `holder` receives the allocation, `guardian` (zero: none) guards proposals and `operator`
+    /// runs the reward vault (and is its attester unless the configuration names one).
+    function _initialize(
+        CommunityParams calldata params,
+        address holder,
+        address guardian,
+        address operator,
+        Addresses memory a
+    ) private {
         // Wire: the Governor is the Timelock's only proposer and canceller; anyone may execute;
         // the Timelock administers itself and nobody else holds an admin role.
         address[] memory proposers = new address[](1);
@@ -185,7 +218,7 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
                 cap: params.cap,
                 admin: a.timelock,
                 minter: a.rewardVault,
-                initialHolder: creator,
+                initialHolder: holder,
                 initialAmount: params.creatorAllocation
             })
         );
@@ -200,11 +233,11 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
             }),
             IVotes(a.token),
             TimelockControllerUpgradeable(payable(a.timelock)),
-            creator
+            guardian
         );
 
         if (a.rewardVault != address(0)) {
-            ICommunityRewardVault(a.rewardVault).initialize(a.token, a.timelock, creator, params.rewardVaultConfig);
+            ICommunityRewardVault(a.rewardVault).initialize(a.token, a.timelock, operator, params.rewardVaultConfig);
         }
     }
 
@@ -237,6 +270,7 @@ contract CommunityFactory is ICommunityFactory, Ownable, Pausable {
         if (p.quorumBps == 0 || p.quorumBps > MAX_BPS) revert FactoryInvalidQuorum(p.quorumBps);
         if (p.votingDelay == 0) revert FactoryInvalidVotingDelay(p.votingDelay);
         if (p.votingPeriod == 0) revert FactoryInvalidVotingPeriod(p.votingPeriod);
+        if (p.timelockDelay == 0) revert FactoryInvalidTimelockDelay(p.timelockDelay);
         if (p.lateQuorumExtension > p.votingPeriod) {
             revert FactoryInvalidLateQuorumExtension(p.lateQuorumExtension, p.votingPeriod);
         }

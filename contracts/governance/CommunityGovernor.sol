@@ -104,6 +104,17 @@ contract CommunityGovernor is
     }
 
     /*//////////////////////////////////////////////////////////////
+                              VOTING DELAY
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev At least one second, at creation and on every change by proposal, so the snapshot is
+    /// always after the proposal's own block. Emits {VotingDelaySet} (OpenZeppelin).
+    function _setVotingDelay(uint48 newVotingDelay) internal override {
+        if (newVotingDelay == 0) revert GovernorInvalidVotingDelay(newVotingDelay);
+        super._setVotingDelay(newVotingDelay);
+    }
+
+    /*//////////////////////////////////////////////////////////////
                             PROPOSAL GUARDIAN
     //////////////////////////////////////////////////////////////*/
 
@@ -269,6 +280,10 @@ contract CommunityGovernor is
         returns (uint256)
     {
         return super._propose(targets, values, calldatas, description, proposer);
+    }
+
+    function _tallyUpdated(uint256 proposalId) internal override(GovernorUpgradeable, GovernorTallyUpgradeable) {
+        super._tallyUpdated(proposalId);
     }
 
     function _queueOperations(

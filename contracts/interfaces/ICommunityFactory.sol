@@ -19,7 +19,7 @@ interface ICommunityFactory {
     /// @param quorumBps Quorum in basis points of supply; 1 to 10,000.
     /// @param lateQuorumExtension Seconds of extra voting when quorum is reached late; at most
     /// `votingPeriod`.
-    /// @param timelockDelay Seconds a passed proposal waits in the Timelock.
+    /// @param timelockDelay Seconds a passed proposal waits in the Timelock; at least 1.
     /// @param salt Creator-chosen salt; with the creator's address it fixes every address.
     /// @param rewardVaultConfig Passed to the reward vault's initialiser; must be empty while the
     /// platform has no reward-vault implementation.
@@ -88,6 +88,9 @@ interface ICommunityFactory {
     error FactoryInvalidVotingDelay(uint48 votingDelay);
     /// @notice The voting period is zero.
     error FactoryInvalidVotingPeriod(uint32 votingPeriod);
+    /// @notice The Timelock delay is zero: queue and execute could land in one block, leaving holders
+    /// and the guardian no window to react.
+    error FactoryInvalidTimelockDelay(uint256 timelockDelay);
     /// @notice The late-quorum extension is longer than the voting period.
     error FactoryInvalidLateQuorumExtension(uint48 lateQuorumExtension, uint32 votingPeriod);
     /// @notice An address that must be set is the zero address (or has no code where code is needed).
@@ -112,6 +115,9 @@ interface ICommunityFactory {
     error FactoryPlatformAlreadyLaunched();
     /// @notice The platform community has not been launched yet, so there is no treasury for fees.
     error FactoryPlatformNotLaunched();
+    /// @notice The platform launch would leave the deployer a role: its vault configuration names
+    /// the deployer as attester.
+    error FactoryDeployerKeepsRole(address deployer);
 
     /*//////////////////////////////////////////////////////////////
                                  EVENTS
@@ -182,7 +188,9 @@ interface ICommunityFactory {
     function createCommunity(CommunityParams calldata params) external payable returns (Community memory community);
 
     /// @notice Creates the platform's own community and hands the factory to its Timelock.
-    /// @param params The platform community's parameters; the caller is its creator.
+    /// @param params The platform community's parameters. The caller receives the allocation and
+    /// keeps no role: the platform's registered creator and its vault's operator (and attester,
+    /// unless the configuration names another) are its Timelock; it has no proposal guardian.
     /// @return community The platform's registry entry.
     function launchPlatform(CommunityParams calldata params) external returns (Community memory community);
 

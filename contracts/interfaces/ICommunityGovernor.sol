@@ -12,6 +12,11 @@ interface ICommunityGovernor {
     /// @param newProposalGuardian The new guardian, or zero for none.
     event ProposalGuardianSet(address oldProposalGuardian, address newProposalGuardian);
 
+    /// @notice The voting delay is zero: votes must be read from a checkpoint before the proposal's
+    /// own block could move them. OpenZeppelin has no error for this (its GovernorSettings accepts 0).
+    /// @param votingDelay The rejected delay, in seconds.
+    error GovernorInvalidVotingDelay(uint256 votingDelay);
+
     /// @notice The account that may cancel any proposal before it executes; zero for none.
     function proposalGuardian() external view returns (address);
 

@@ -24,9 +24,6 @@ interface ISocialToken {
         uint256 initialAmount;
     }
 
-    /// @notice The initial allocation is larger than the cap.
-    error SocialTokenAllocationAboveCap(uint256 allocation, uint256 cap);
-
     /// @notice The admin passed at initialisation is the zero address.
     error SocialTokenZeroAdmin();
 

@@ -5,6 +5,7 @@ import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.so
 import {ERC20CappedUpgradeable} from "@openzeppelin/contracts-upgradeable/token/ERC20/extensions/ERC20CappedUpgradeable.sol";
 import {SocialToken} from "../token/SocialToken.sol";
 import {ModelHandler} from "./ModelHandler.sol";
+import {Vm} from "./SolidityTestBase.sol";
 
 /**
  * @title SocialTokenHandler
@@ -49,6 +50,8 @@ contract SocialTokenHandler is ModelHandler {
     address private constant OPTED_OUT = address(type(uint160).max);
     /// @dev A delegate that never holds tokens.
     address private constant OUTSIDE_DELEGATE = address(0xDE1E6A7E);
+    /// @dev topic0 of ERC-5805's DelegateChanged(address indexed, address indexed, address indexed).
+    bytes32 private constant DELEGATE_CHANGED = keccak256("DelegateChanged(address,address,address)");
 
     /// @notice The token under test.
     SocialToken public immutable token;
@@ -78,13 +81,37 @@ contract SocialTokenHandler is ModelHandler {
     mapping(uint256 timepoint => mapping(address account => uint256)) public votesAt;
     /// @notice The supply at the end of a recorded second.
     mapping(uint256 timepoint => uint256) public supplyAt;
+    /// @notice What an indexer knows: every account's delegate, replayed from the token's
+    /// DelegateChanged events alone (zero for an account no event named).
+    mapping(address account => address) public replayedDelegate;
+    /// @notice DelegateChanged events replayed.
+    uint256 public delegateChangedEvents;
+    /// @dev Set when the action's token call succeeded: EDR records the logs of a call that later
+    /// reverted too, which no indexer ever sees, so those are dropped.
+    bool private _landed;
 
+    /// @dev The fixture must have called `vm.recordLogs()` before initialising the token, so the
+    /// events of the initial allocation are replayed too.
     constructor(SocialToken token_, address[ACTOR_COUNT] memory actors_) {
         token = token_;
         cap = token_.cap();
         _actors = actors_;
         supplyModel = token_.totalSupply();
         balanceModel[actors_[0]] = supplyModel;
+        _replay(address(token_), vm.getRecordedLogs());
+    }
+
+    /// @dev Records the logs of the action and replays its DelegateChanged events afterwards.
+    modifier replaysEvents() {
+        _landed = false;
+        vm.recordLogs();
+        _;
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        if (_landed) _replay(address(token), logs);
+        for (uint256 i; i < VOTER_COUNT; ++i) {
+            address a = _voter(i);
+            _check(replayedDelegate[a] == token.delegates(a), "events: replayed delegate != delegates()");
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -108,7 +135,7 @@ contract SocialTokenHandler is ModelHandler {
 
     /// @notice An actor transfers to an actor (itself included) or, rarely, to the zero address:
     /// nothing, part, all, or more than its balance.
-    function actTransfer(uint256 seed) public {
+    function actTransfer(uint256 seed) public replaysEvents {
         address from = _actor(_rand(seed, "from"));
         address to = _rand(seed, "zero") % 40 == 0 ? address(0) : _actor(_rand(seed, "to"));
         uint256 amount = _amount(seed, balanceModel[from]);
@@ -118,6 +145,7 @@ contract SocialTokenHandler is ModelHandler {
 
         vm.prank(from);
         try token.transfer(to, amount) {
+            _landed = true;
             if (_outcome(uint256(Action.Transfer), expected, true, "")) _move(from, to, amount);
         } catch (bytes memory reason) {
             _outcome(uint256(Action.Transfer), expected, false, reason);
@@ -126,7 +154,7 @@ contract SocialTokenHandler is ModelHandler {
 
     /// @notice An actor approves another, which then moves up to (or one past) the allowance from
     /// the owner to any actor.
-    function actTransferFrom(uint256 seed) public {
+    function actTransferFrom(uint256 seed) public replaysEvents {
         address owner = _actor(_rand(seed, "owner"));
         address spender = _actor(_rand(seed, "spender"));
         address to = _actor(_rand(seed, "to"));
@@ -148,6 +176,7 @@ contract SocialTokenHandler is ModelHandler {
 
         vm.prank(spender);
         try token.transferFrom(owner, to, amount) {
+            _landed = true;
             if (_outcome(uint256(Action.TransferFrom), expected, true, "")) {
                 _move(owner, to, amount);
                 _check(token.allowance(owner, spender) == allowance - amount, "transferFrom: allowance not spent");
@@ -159,7 +188,7 @@ contract SocialTokenHandler is ModelHandler {
 
     /// @notice The minter mints to an actor: nothing, part of the room under the cap, all of it,
     /// or past it.
-    function actMint(uint256 seed) public {
+    function actMint(uint256 seed) public replaysEvents {
         address to = _actor(_rand(seed, "to"));
         uint256 room = cap - supplyModel;
         uint256 mode = _rand(seed, "mode") % 10;
@@ -181,6 +210,7 @@ contract SocialTokenHandler is ModelHandler {
         }
 
         try token.mint(to, amount) {
+            _landed = true;
             if (_outcome(uint256(Action.Mint), expected, true, "")) _move(address(0), to, amount);
         } catch (bytes memory reason) {
             _outcome(uint256(Action.Mint), expected, false, reason);
@@ -188,13 +218,14 @@ contract SocialTokenHandler is ModelHandler {
     }
 
     /// @notice An actor burns nothing, part, all, or more than its balance.
-    function actBurn(uint256 seed) public {
+    function actBurn(uint256 seed) public replaysEvents {
         address from = _actor(_rand(seed, "from"));
         uint256 amount = _amount(seed, balanceModel[from]);
         bytes memory expected = amount > balanceModel[from] ? _insufficientBalance(from, amount) : bytes("");
 
         vm.prank(from);
         try token.burn(amount) {
+            _landed = true;
             if (_outcome(uint256(Action.Burn), expected, true, "")) _move(from, address(0), amount);
         } catch (bytes memory reason) {
             _outcome(uint256(Action.Burn), expected, false, reason);
@@ -203,7 +234,7 @@ contract SocialTokenHandler is ModelHandler {
 
     /// @notice An actor delegates to itself, another actor or the outside delegate, or opts out
     /// (to the zero address or to the token's opt-out marker).
-    function actDelegate(uint256 seed) public {
+    function actDelegate(uint256 seed) public replaysEvents {
         address account = _actor(_rand(seed, "account"));
         uint256 mode = _rand(seed, "mode") % 10;
         address delegatee =
@@ -219,6 +250,7 @@ contract SocialTokenHandler is ModelHandler {
 
         vm.prank(account);
         try token.delegate(delegatee) {
+            _landed = true;
             if (_outcome(uint256(Action.Delegate), "", true, "")) {
                 _choice[account] = delegatee == address(0) ? OPTED_OUT : delegatee;
                 _check(token.delegates(account) == _delegateOf(account), "delegate: delegates() differs from model");
@@ -309,6 +341,22 @@ contract SocialTokenHandler is ModelHandler {
                                  HELPERS
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev Applies `emitter`'s DelegateChanged events in order, as an indexer would: each must name
+    /// the delegate the replay holds as its `fromDelegate`, and must change it.
+    function _replay(address emitter, Vm.Log[] memory logs) private {
+        for (uint256 i; i < logs.length; ++i) {
+            Vm.Log memory log = logs[i];
+            if (log.emitter != emitter || log.topics.length != 4 || log.topics[0] != DELEGATE_CHANGED) continue;
+            address delegator = address(uint160(uint256(log.topics[1])));
+            address fromDelegate = address(uint160(uint256(log.topics[2])));
+            address toDelegate = address(uint160(uint256(log.topics[3])));
+            _check(fromDelegate == replayedDelegate[delegator], "events: fromDelegate != the replayed delegate");
+            _check(fromDelegate != toDelegate, "events: DelegateChanged that changes nothing");
+            replayedDelegate[delegator] = toDelegate;
+            delegateChangedEvents += 1;
+        }
+    }
+
     function _actionName(uint256 action) internal pure override returns (string memory) {
         return ["transfer", "transferFrom", "mint", "burn", "delegate", "warp"][action];
     }
@@ -323,9 +371,10 @@ contract SocialTokenHandler is ModelHandler {
         _check(token.totalSupply() == supplyModel, "totalSupply differs from model");
     }
 
+    /// @dev Never chose: itself while it holds tokens, else nobody.
     function _delegateOf(address account) private view returns (address) {
         address c = _choice[account];
-        if (c == address(0)) return account;
+        if (c == address(0)) return balanceModel[account] == 0 ? address(0) : account;
         if (c == OPTED_OUT) return address(0);
         return c;
     }

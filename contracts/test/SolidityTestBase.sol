@@ -8,7 +8,16 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 /// @dev The cheatcodes the tests use (EDR serves them at the forge-std cheatcode address).
 interface Vm {
+    /// @dev A log captured by {recordLogs}.
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     function assume(bool condition) external pure;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
     function prank(address sender) external;
     function startPrank(address sender) external;
     function stopPrank() external;

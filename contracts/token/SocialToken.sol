@@ -18,12 +18,16 @@ import {ISocialToken} from "../interfaces/ISocialToken.sol";
  * timestamp clock, hard cap, burnable, minted only by holders of MINTER_ROLE.
  *
  * Departures from a plain OpenZeppelin ERC20Votes token:
- * - **Self-delegated by default.** An account that never chose a delegate votes with its own
- *   tokens: `delegates(account)` is the account itself, so a fan can vote with tokens they earned
- *   without a `delegate` transaction, and receiving tokens costs no delegation write at all. The
- *   receipt that makes an account a holder emits `DelegateChanged(account, 0, account)` so indexers
- *   that follow delegation events see it. A holder who does not want voting power calls
- *   `delegate(address(0))`: that records an opt-out until they delegate again.
+ * - **Self-delegated by default.** A holder that never chose a delegate votes with its own
+ *   tokens: `delegates(account)` is the account itself while it holds tokens, so a fan can vote
+ *   with tokens they earned without a `delegate` transaction, and receiving tokens costs no
+ *   delegation write at all. An account that never chose and holds nothing has no delegate (zero,
+ *   as in OpenZeppelin). The `DelegateChanged` events replay exactly to `delegates()`: the receipt
+ *   that makes such an account a holder emits `DelegateChanged(account, 0, account)`, the transfer
+ *   or burn that empties it `DelegateChanged(account, account, 0)`; an explicit `delegate` emits
+ *   `(account, previous delegates(), new delegates())`, and nothing when the delegate is unchanged
+ *   (Issue 11 item 7). A holder who does not want voting power calls `delegate(address(0))`: that
+ *   records an opt-out until they delegate again.
  * - **No EIP-712 storage.** The permit domain's name is the token name and its version is "1";
  *   both are derived rather than stored twice, which keeps clone initialisation cheap.
  * - **Clone-ready.** The implementation's initialisers are disabled in the constructor; each
@@ -107,14 +111,13 @@ contract SocialToken is
     }
 
     /// @inheritdoc ISocialToken
-    /// @dev Requirements: called once, on a clone; `admin` non-zero; `initialAmount <= cap`.
+    /// @dev Requirements: called once, on a clone; `admin` non-zero; `initialAmount <= cap` (else
+    /// OpenZeppelin's {ERC20ExceededCap}).
     /// Emits {RoleGranted} for the admin and the minter, {Transfer} and {DelegateChanged} for the
     /// creator allocation.
     function initialize(TokenConfig calldata config) external initializer {
         if (config.admin == address(0)) revert SocialTokenZeroAdmin();
-        if (config.initialAmount > config.cap) {
-            revert SocialTokenAllocationAboveCap(config.initialAmount, config.cap);
-        }
+        // An allocation above the cap reverts in `_mint` with OpenZeppelin's ERC20ExceededCap.
         __ERC20_init(config.name, config.symbol);
         __ERC20Capped_init(config.cap);
         // ERC20Permit/EIP712 initialisers are deliberately not called: the domain name and version
@@ -148,15 +151,21 @@ contract SocialToken is
         return _getSocialTokenStorage().delegation[account] == OPTED_OUT;
     }
 
-    /// @notice The account `account` delegates its votes to: itself unless it chose otherwise.
+    /// @notice The account `account` delegates its votes to: itself while it holds tokens, unless it
+    /// chose otherwise.
     /// @param account The token holder (or any address).
-    /// @return The delegate; the zero address if the account opted out.
+    /// @return The delegate; the zero address if the account opted out, or never chose and holds
+    /// nothing.
     function delegates(address account) public view virtual override returns (address) {
+        // The zero address (the mint and burn side of every vote move) can never choose: answering
+        // without reading its slots saves two cold storage reads on every mint and burn.
+        if (account == address(0)) return address(0);
         return _resolve(account, _getSocialTokenStorage().delegation[account]);
     }
 
     /// @dev Records an explicit choice and moves the account's votes. Delegating to the zero
     /// address (or to the opt-out marker itself) opts out; delegating to anyone opts back in.
+    /// {DelegateChanged} names the previous `delegates()` and is emitted only when it changes.
     /// Replaces VotesUpgradeable's `_delegate`, whose storage is unused here.
     function _delegate(address account, address delegatee) internal virtual override {
         SocialTokenStorage storage $ = _getSocialTokenStorage();
@@ -167,12 +176,16 @@ contract SocialToken is
         bool optOut = newStored == OPTED_OUT;
         if ((stored == OPTED_OUT) != optOut) emit AutoDelegationOptOutSet(account, optOut);
         $.delegation[account] = newStored;
-        emit DelegateChanged(account, oldDelegate, newDelegate);
-        _moveDelegateVotes(oldDelegate, newDelegate, _getVotingUnits(account));
+        if (newDelegate != oldDelegate) {
+            emit DelegateChanged(account, oldDelegate, newDelegate);
+            // With no tokens (the only case where the default reads zero) there is nothing to move.
+            _moveDelegateVotes(oldDelegate, newDelegate, _getVotingUnits(account));
+        }
     }
 
-    function _resolve(address account, address stored) private pure returns (address) {
-        if (stored == address(0)) return account;
+    /// @dev Zero stored: never chose, so the account itself while it holds tokens, else nobody.
+    function _resolve(address account, address stored) private view returns (address) {
+        if (stored == address(0)) return balanceOf(account) == 0 ? address(0) : account;
         if (stored == OPTED_OUT) return address(0);
         return stored;
     }
@@ -181,8 +194,9 @@ contract SocialToken is
                                  HOOKS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Announces the default self-delegation on the receipt that makes an account a holder
-    /// (no storage is written for it); records balances for revenue sharing once it is on; votes
+    /// @dev For an account that never chose a delegate, announces the default self-delegation on
+    /// the receipt that makes it a holder and its end on the transfer or burn that empties it (no
+    /// storage is written for either); records balances for revenue sharing once it is on; votes
     /// then follow `delegates()` in super._update.
     function _update(
         address from,
@@ -190,8 +204,13 @@ contract SocialToken is
         uint256 value
     ) internal virtual override(ERC20Upgradeable, ERC20CappedUpgradeable, ERC20VotesUpgradeable) {
         SocialTokenStorage storage $ = _getSocialTokenStorage();
-        if (to != address(0) && value != 0 && balanceOf(to) == 0) {
-            if ($.delegation[to] == address(0)) emit DelegateChanged(to, address(0), to);
+        if (value != 0 && from != to) {
+            if (to != address(0) && balanceOf(to) == 0 && $.delegation[to] == address(0)) {
+                emit DelegateChanged(to, address(0), to);
+            }
+            if (from != address(0) && balanceOf(from) == value && $.delegation[from] == address(0)) {
+                emit DelegateChanged(from, from, address(0));
+            }
         }
         uint48 since = $.revenueSince;
         if (since != 0 && value != 0) {
@@ -200,6 +219,15 @@ contract SocialToken is
             if (to != address(0) && to != from) _recordBalance($, to, since, last, prev);
         }
         super._update(from, to, value);
+    }
+
+    /// @dev Once this update emptied an account that never chose a delegate, `delegates(from)` reads
+    /// zero, but the votes it moves still sit with the account itself: take them from there.
+    function _transferVotingUnits(address from, address to, uint256 amount) internal virtual override {
+        if (from != address(0) && balanceOf(from) == 0 && _getSocialTokenStorage().delegation[from] == address(0)) {
+            _moveDelegateVotes(from, address(0), amount);
+        }
+        super._transferVotingUnits(from, to, amount);
     }
 
     /*//////////////////////////////////////////////////////////////

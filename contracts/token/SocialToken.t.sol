@@ -63,7 +63,7 @@ contract SocialTokenTest is Assertions {
         vm.assume(!_isHolder(account));
         vm.assume(account != address(this) && account != address(token) && account != address(implementation));
         vm.assume(account != address(vm));
-        vm.assume(token.balanceOf(account) == 0 && token.delegates(account) == account);
+        vm.assume(token.balanceOf(account) == 0 && token.delegates(account) == address(0));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -222,7 +222,8 @@ contract SocialTokenTest is Assertions {
         _assumeFresh(fan);
         vm.prank(CREATOR);
         token.transfer(fan, 0);
-        assertEq(token.delegates(fan), fan, "delegate");
+        // Still not a holder, so no delegate (Issue 11 item 7: nothing was announced).
+        assertEq(token.delegates(fan), address(0), "delegate");
         assertEq(token.getVotes(fan), 0, "votes");
     }
 
@@ -272,7 +273,8 @@ contract SocialTokenTest is Assertions {
     function testFuzz_initialize_revertsWhenAllocationAboveCap(uint256 allocation) public {
         allocation = bound(allocation, CAP + 1, type(uint256).max);
         SocialToken clone = SocialToken(Clones.clone(address(implementation)));
-        vm.expectRevert(abi.encodeWithSelector(ISocialToken.SocialTokenAllocationAboveCap.selector, allocation, CAP));
+        // OpenZeppelin's own error, decoded by its ABI (Issue 11 item 9).
+        vm.expectRevert(abi.encodeWithSelector(ERC20CappedUpgradeable.ERC20ExceededCap.selector, allocation, CAP));
         clone.initialize(_config(address(this), allocation));
     }
 
@@ -283,8 +285,8 @@ contract SocialTokenTest is Assertions {
         assertEq(clone.totalSupply(), allocation, "supply");
         assertEq(clone.balanceOf(CREATOR), allocation, "creator balance");
         assertEq(clone.getVotes(CREATOR), allocation, "creator votes");
-        // Self-delegated by default, whether or not the creator holds anything.
-        assertEq(clone.delegates(CREATOR), CREATOR, "creator delegate");
+        // Self-delegated by default while the creator holds anything (Issue 11 item 7).
+        assertEq(clone.delegates(CREATOR), allocation == 0 ? address(0) : CREATOR, "creator delegate");
         assertTrue(clone.hasRole(clone.DEFAULT_ADMIN_ROLE(), address(this)), "admin");
     }
 
@@ -319,6 +321,108 @@ contract SocialTokenTest is Assertions {
             assertEq(token.delegates(holders[i]), delegatee, "delegate after delegate()");
             assertTrue(token.autoDelegationOptedOut(holders[i]) == (choice == 5), "opt-out flag");
         }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                     DELEGATION EVENTS (ISSUE 11 ITEM 7)
+    //////////////////////////////////////////////////////////////*/
+
+    bytes32 private constant DELEGATE_CHANGED = keccak256("DelegateChanged(address,address,address)");
+
+    /// @dev The DelegateChanged events of the recorded logs, as (delegator, from, to) triples.
+    function _delegateChanges() private returns (address[3][] memory changes) {
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 n;
+        for (uint256 i; i < logs.length; ++i) if (logs[i].topics[0] == DELEGATE_CHANGED) ++n;
+        changes = new address[3][](n);
+        n = 0;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].topics[0] != DELEGATE_CHANGED) continue;
+            for (uint256 k; k < 3; ++k) changes[n][k] = address(uint160(uint256(logs[i].topics[k + 1])));
+            ++n;
+        }
+    }
+
+    function _assertChange(address[3] memory change, address a, address from, address to) private pure {
+        assertEq(change[0], a, "delegator");
+        assertEq(change[1], from, "fromDelegate");
+        assertEq(change[2], to, "toDelegate");
+    }
+
+    /// @dev A holder who empties and becomes a holder again: (a, a, 0) then (a, 0, a), never a second
+    /// (a, 0, a) while the replay already holds `a`.
+    function test_delegateChanged_holderAgainReplaysToDelegates() public {
+        address fan = address(0xF00D);
+        vm.recordLogs();
+        vm.prank(CREATOR);
+        token.transfer(fan, 10e18);
+        address[3][] memory c = _delegateChanges();
+        assertEq(c.length, 1, "first receipt: one event");
+        _assertChange(c[0], fan, address(0), fan);
+        assertEq(token.delegates(fan), fan, "holder delegates to itself");
+
+        vm.recordLogs();
+        vm.prank(fan);
+        token.transfer(CREATOR, 10e18);
+        c = _delegateChanges();
+        assertEq(c.length, 1, "emptied: one event");
+        _assertChange(c[0], fan, fan, address(0));
+        assertEq(token.delegates(fan), address(0), "an emptied default holder has no delegate");
+        assertEq(token.getVotes(fan), 0, "votes left with the tokens");
+
+        vm.recordLogs();
+        vm.prank(CREATOR);
+        token.transfer(fan, 1e18);
+        c = _delegateChanges();
+        assertEq(c.length, 1, "holder again: one event");
+        _assertChange(c[0], fan, address(0), fan);
+        assertEq(token.getVotes(fan), 1e18, "votes back");
+
+        // A burn of everything ends the default delegation too.
+        vm.recordLogs();
+        vm.prank(fan);
+        token.burn(1e18);
+        c = _delegateChanges();
+        assertEq(c.length, 1, "burnt out: one event");
+        _assertChange(c[0], fan, fan, address(0));
+        _checkVotes();
+    }
+
+    /// @dev A never-holder's first `delegate(x)` names zero as the previous delegate (what
+    /// `delegates()` reported), and repeating it emits nothing.
+    function test_delegateChanged_neverHolderFirstDelegateNamesZero() public {
+        address fan = address(0xF00D);
+        address delegatee = address(0xB0B);
+        assertEq(token.delegates(fan), address(0), "a never-holder has no delegate");
+        vm.recordLogs();
+        vm.prank(fan);
+        token.delegate(delegatee);
+        address[3][] memory c = _delegateChanges();
+        assertEq(c.length, 1, "one event");
+        _assertChange(c[0], fan, address(0), delegatee);
+        assertEq(token.delegates(fan), delegatee, "delegate");
+
+        vm.recordLogs();
+        vm.prank(fan);
+        token.delegate(delegatee);
+        assertEq(_delegateChanges().length, 0, "an unchanged delegate emits nothing");
+
+        // Receiving tokens then emits nothing either: the chosen delegate does not change.
+        vm.recordLogs();
+        vm.prank(CREATOR);
+        token.transfer(fan, 5e18);
+        assertEq(_delegateChanges().length, 0, "receipt by an account that chose emits nothing");
+        assertEq(token.getVotes(delegatee), token.balanceOf(delegatee) + 5e18, "the delegate votes with it");
+    }
+
+    /// @dev A holder's explicit self-delegation changes nothing `delegates()` reports: no event.
+    function test_delegateChanged_selfDelegationByDefaultHolderEmitsNothing() public {
+        vm.recordLogs();
+        vm.prank(CREATOR);
+        token.delegate(CREATOR);
+        assertEq(_delegateChanges().length, 0, "no event");
+        assertEq(token.delegates(CREATOR), CREATOR, "still itself");
+        assertEq(token.getVotes(CREATOR), ALLOCATION, "votes unchanged");
     }
 
     function _sumOfBalances() private view returns (uint256 sum) {

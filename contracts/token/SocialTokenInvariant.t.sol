@@ -16,7 +16,7 @@ import {ISocialToken} from "../interfaces/ISocialToken.sol";
 import {SocialToken} from "./SocialToken.sol";
 import {SocialTokenHandler} from "../test/SocialTokenHandler.sol";
 import {InvariantTargets} from "../test/ModelHandler.sol";
-import {Assertions} from "../test/SolidityTestBase.sol";
+import {Assertions, Vm} from "../test/SolidityTestBase.sol";
 
 /**
  * @title SocialToken invariant fixture
@@ -37,6 +37,8 @@ abstract contract SocialTokenInvariantFixture is Assertions {
             address(0xDA7E),
             address(0xE7E)
         ];
+        // The handler replays every DelegateChanged event from here on, the allocation's included.
+        Vm(address(uint160(uint256(keccak256("hevm cheat code"))))).recordLogs();
         token.initialize(
             ISocialToken.TokenConfig({
                 name: "Invariant Fans",
@@ -107,7 +109,19 @@ abstract contract SocialTokenInvariantFixture is Assertions {
         }
     }
 
+    /// @dev (e) An indexer replaying only the DelegateChanged events holds exactly `delegates()` for
+    /// every account (Issue 11 item 7); each event named the previous delegate and changed it (both
+    /// checked as each event is replayed, and reported through the outcome violations).
+    function _assertEventsReplayToDelegates(SocialTokenHandler h) internal view {
+        SocialToken token = h.token();
+        for (uint256 i; i < h.VOTER_COUNT(); ++i) {
+            address a = h.voter(i);
+            assertEq(h.replayedDelegate(a), token.delegates(a), "(e) replayed DelegateChanged != delegates()");
+        }
+    }
+
     function _assertAllInvariants(SocialTokenHandler h) internal view {
+        _assertEventsReplayToDelegates(h);
         _assertOutcomesMatchModel(h);
         _assertBalancesSumToSupply(h);
         _assertSupplyWithinCap(h);
@@ -140,6 +154,7 @@ contract SocialTokenStatefulTest is SocialTokenInvariantFixture {
         uint256[6] memory ok;
         uint256[6] memory reverted;
         uint256 recorded;
+        uint256 events;
         for (uint256 s; s < 4; ++s) {
             SocialTokenHandler h = _deployStateful();
             for (uint256 i; i < 80; ++i) h.step(uint256(keccak256(abi.encode("fixed seed", s, i))));
@@ -149,12 +164,14 @@ contract SocialTokenStatefulTest is SocialTokenInvariantFixture {
                 reverted[a] += h.expectedReverts(a);
             }
             recorded += h.timepointCount();
+            events += h.delegateChangedEvents();
         }
         for (uint256 a; a < 6; ++a) {
             assertTrue(ok[a] != 0, string.concat("action never succeeded: ", Strings.toString(a)));
             if (a < 4) assertTrue(reverted[a] != 0, string.concat("action never reverted: ", Strings.toString(a)));
         }
         assertTrue(recorded >= 20, "too few seconds recorded");
+        assertTrue(events >= 20, "too few DelegateChanged events replayed");
     }
 }
 
@@ -162,7 +179,8 @@ contract SocialTokenStatefulTest is SocialTokenInvariantFixture {
  * @title SocialToken invariant tests
  * @notice EDR's invariant fuzzer calls the handler's actions in random order with random seeds;
  * after every call: (a) sum of balances == totalSupply, (b) totalSupply <= cap, (c) votes ==
- * delegated balances, (d) past votes and past supply never change.
+ * delegated balances, (d) past votes and past supply never change, (e) the DelegateChanged events
+ * replay to `delegates()`.
  */
 contract SocialTokenInvariantTest is SocialTokenInvariantFixture, InvariantTargets {
     SocialTokenHandler private handler;
@@ -213,5 +231,11 @@ contract SocialTokenInvariantTest is SocialTokenInvariantFixture, InvariantTarge
     /// forge-config: default.invariant.depth = 100
     function invariant_pastVotesNeverChange() public view {
         _assertPastVotesNeverChange(handler);
+    }
+
+    /// forge-config: default.invariant.runs = 64
+    /// forge-config: default.invariant.depth = 100
+    function invariant_delegateChangedEventsReplayToDelegates() public view {
+        _assertEventsReplayToDelegates(handler);
     }
 }

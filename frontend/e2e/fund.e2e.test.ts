@@ -8,7 +8,7 @@
  * beyond deadline + 30 days, and the fan gets every wei back.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getAddress, parseEther } from "viem";
+import { encodeFunctionData, getAddress, keccak256, parseEther, toHex, type Hex } from "viem";
 import { join } from "node:path";
 import { openBrowser, RESULTS_DIR, startCoterie, type BrowserSession, type Coterie } from "./harness.ts";
 import {
@@ -126,7 +126,7 @@ describe("fund", () => {
   });
 
   describe("a community without funding yet (the platform's own)", () => {
-    it("explains the empty crowdfunds and revenue share, and its creator sets up a revenue share", async () => {
+    it("explains the empty crowdfunds and revenue share; the platform has no creator account (Issue 11 item 2), a fresh community's creator sets one up", async () => {
       const platformToken = getAddress(coterie.demo.platform.platformToken);
       await openFundTab(ctx(), { token: platformToken });
       await session.page.getByTestId("revenue-panel").getByText("No revenue sharing yet").waitFor();
@@ -137,10 +137,43 @@ describe("fund", () => {
         functionName: "communityByToken",
         args: [platformToken],
       });
-      const creatorIndex = coterie.accounts.findIndex((a) => getAddress(a) === entry.creator);
-      expect(creatorIndex).toBeGreaterThanOrEqual(0);
-      const revenueShare = await createRevenueShare(ctx(), { token: platformToken, as: creatorIndex });
-      await openFundTab(ctx(), { token: platformToken });
+      // The platform's registered creator is its own Timelock (Issue 11 item 2): no dev account,
+      // the deployer included, holds its creator console.
+      expect(getAddress(entry.creator)).toBe(getAddress(entry.timelock));
+      expect(coterie.accounts.map((a) => getAddress(a))).not.toContain(getAddress(entry.creator));
+      // So the console's revenue-share set-up is shown on a fresh community of dev account #5,
+      // created through the factory (no UI: Launch is another page's job).
+      const client = chainClient(coterie);
+      const factory = getAddress(coterie.demo.platform.factory);
+      const fee = await client.readContract({ address: factory, abi: communityFactoryAbi, functionName: "creationFee" });
+      const params = {
+        name: "Cassiopeia Fans",
+        symbol: "CAS",
+        cap: parseEther("1000000"),
+        creatorAllocation: parseEther("100000"),
+        votingDelay: 60,
+        votingPeriod: 3_600,
+        proposalThreshold: 0n,
+        quorumBps: 400n,
+        lateQuorumExtension: 0,
+        timelockDelay: 60n,
+        salt: keccak256(toHex("e2e.fund.cassiopeia")),
+        rewardVaultConfig: "0x",
+      } as const;
+      const hash = await coterie.rpc<Hex>("eth_sendTransaction", [
+        {
+          from: coterie.accounts[5],
+          to: factory,
+          data: encodeFunctionData({ abi: communityFactoryAbi, functionName: "createCommunity", args: [params] }),
+          value: toHex(fee),
+        },
+      ]);
+      expect((await client.waitForTransactionReceipt({ hash })).status).toBe("success");
+      const count = await client.readContract({ address: factory, abi: communityFactoryAbi, functionName: "communityCount" });
+      const fresh = await client.readContract({ address: factory, abi: communityFactoryAbi, functionName: "community", args: [count - 1n] });
+      expect(getAddress(fresh.creator)).toBe(getAddress(coterie.accounts[5]));
+      const revenueShare = await createRevenueShare(ctx(), { token: fresh.token, as: 5 });
+      await openFundTab(ctx(), { token: fresh.token });
       await session.page.getByTestId("revenue-status").getByText("Awaiting DAO approval").waitFor();
       expect(await session.page.getByTestId("revenue-panel").innerText()).toContain(revenueShare.slice(0, 6));
     });

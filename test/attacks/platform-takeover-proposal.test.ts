@@ -7,10 +7,11 @@
  *
  * Defence: both factories are `Ownable` by the platform Timelock alone (the deployer hands them over
  * at launch and keeps nothing); a community's Timelock is not the platform's; the platform DAO
- * weighs votes at the snapshot, and a passed proposal waits in the Timelock, where the platform's
- * guardian can cancel it. Related: `test/PlatformDAO.e2e.test.ts` "a transferOwnership to an
- * attacker that is voted down is Defeated …", "the guardian cancels a passed transferOwnership to an
- * attacker while it waits in the Timelock, and it never executes"; `test/CommunityFactory.test.ts`
+ * weighs votes at the snapshot, and a passed proposal waits in the Timelock, where a guardian the
+ * platform DAO elected can cancel it (the platform launches with none: Issue 11 item 2). Related:
+ * `test/PlatformDAO.e2e.test.ts` "a transferOwnership to an attacker that is voted down is
+ * Defeated …", "the guardian the DAO elected cancels a passed transferOwnership to an attacker while
+ * it waits in the Timelock, and it never executes"; `test/CommunityFactory.test.ts`
  * "owner-only setters".
  */
 import { expect } from "chai";

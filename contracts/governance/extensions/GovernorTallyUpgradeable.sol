@@ -52,12 +52,17 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     /// @param newVoteExtension The new extension, in seconds.
     event LateQuorumVoteExtensionSet(uint64 oldVoteExtension, uint64 newVoteExtension);
 
-    /// @notice The extension is longer than the voting period.
-    error GovernorLateQuorumExtensionTooLarge(uint48 voteExtension, uint256 max);
+    /// @notice The extension is longer than the voting period. Same error as OpenZeppelin's
+    /// GovernorPreventLateQuorum, so tools decoding with OpenZeppelin's ABI name it.
+    /// @param newVoteExtension The rejected extension, in seconds.
+    /// @param maxVoteExtension The largest accepted: the voting period.
+    error GovernorPreventLateQuorumVoteExtensionTooLarge(uint256 newVoteExtension, uint256 maxVoteExtension);
 
     /// @dev `lateQuorumMark`: while bit 47 is clear, the timepoint after which a vote may trigger
-    /// the extension; once bit 47 is set, the decision is made and the low 47 bits hold the
-    /// extended deadline (zero when voting was not extended).
+    /// the extension; once bit 47 is set, the decision is made and the low 46 bits hold the
+    /// extended deadline (zero when voting was not extended). Bit 46 is set only between the vote
+    /// that extends voting and the end of that vote's `_castVote`, so {ProposalExtended} is logged
+    /// after the vote's {VoteCast}, as OpenZeppelin's GovernorPreventLateQuorum logs it.
     struct Tally {
         uint104 forVotes;
         uint104 againstVotes;
@@ -72,6 +77,8 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
     }
 
     uint48 private constant DECIDED = uint48(1) << 47;
+    uint48 private constant EXTENSION_UNANNOUNCED = uint48(1) << 46;
+    uint48 private constant DEADLINE_MASK = EXTENSION_UNANNOUNCED - 1;
 
     // keccak256(abi.encode(uint256(keccak256("coterie.storage.GovernorTally")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant GOVERNOR_TALLY_STORAGE_LOCATION =
@@ -204,10 +211,22 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
             return;
         }
         // This vote reached quorum late: keep voting open for the proposal's extension from now.
+        // {ProposalExtended} follows the vote's {VoteCast}, from `_tallyUpdated`.
         uint256 baseDeadline = super.proposalDeadline(proposalId);
         uint48 extendedDeadline = clock() + uint48(baseDeadline - windowStart);
-        t.lateQuorumMark = DECIDED | extendedDeadline;
-        emit ProposalExtended(proposalId, extendedDeadline);
+        t.lateQuorumMark = DECIDED | EXTENSION_UNANNOUNCED | extendedDeadline;
+    }
+
+    /// @dev Runs after the vote's {VoteCast}: announces an extension this vote decided. The slot was
+    /// written by the vote already, so reading and clearing the bit costs little.
+    function _tallyUpdated(uint256 proposalId) internal virtual override {
+        super._tallyUpdated(proposalId);
+        Tally storage t = _getGovernorTallyStorage().tallies[proposalId];
+        uint48 mark = t.lateQuorumMark;
+        if (mark & EXTENSION_UNANNOUNCED != 0) {
+            t.lateQuorumMark = mark & ~EXTENSION_UNANNOUNCED;
+            emit ProposalExtended(proposalId, mark & DEADLINE_MASK);
+        }
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -220,7 +239,7 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
         uint256 base = super.proposalDeadline(proposalId);
         uint48 mark = _getGovernorTallyStorage().tallies[proposalId].lateQuorumMark;
         if (mark & DECIDED != 0) {
-            uint256 extended = mark & ~DECIDED;
+            uint256 extended = mark & DEADLINE_MASK;
             if (extended > base) return extended;
         }
         return base;
@@ -239,7 +258,7 @@ abstract contract GovernorTallyUpgradeable is GovernorUpgradeable {
 
     function _setLateQuorumVoteExtension(uint48 newVoteExtension) internal virtual {
         uint256 max = votingPeriod();
-        if (newVoteExtension > max) revert GovernorLateQuorumExtensionTooLarge(newVoteExtension, max);
+        if (newVoteExtension > max) revert GovernorPreventLateQuorumVoteExtensionTooLarge(newVoteExtension, max);
         emit LateQuorumVoteExtensionSet(lateQuorumVoteExtension(), newVoteExtension);
         _storeLateQuorumVoteExtension(newVoteExtension);
     }

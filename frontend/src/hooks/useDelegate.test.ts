@@ -13,6 +13,10 @@ describe("useDelegate", () => {
     });
     it("calls the zero address an opt-out of voting", () => {
       expect(delegateKind(zeroAddress, me)).toBe("none");
+      expect(delegateKind(zeroAddress, me, 5n)).toBe("none");
+      // Issue 11 item 7: the token reports no delegate for a never-holder, who votes with its own
+      // tokens once it holds some.
+      expect(delegateKind(zeroAddress, me, 0n)).toBe("self");
     });
     it("calls any other address another delegate", () => {
       expect(delegateKind(friend, me)).toBe("other");

@@ -11,9 +11,13 @@ import { useTransaction, type Transaction } from "./useTransaction.ts";
 
 export type DelegateKind = "self" | "none" | "other";
 
-/** Who `account`'s votes go to: itself, nobody (opted out), or another account. */
-export function delegateKind(delegate: Address, account: Address): DelegateKind {
-  if (delegate === zeroAddress) return "none";
+/**
+ * Who `account`'s votes go to: itself, nobody (opted out), or another account. The token reports no
+ * delegate for an account that never chose and holds nothing (Issue 11 item 7); such an account
+ * votes with its own tokens as soon as it holds some, so with a zero `balance` it counts as "self".
+ */
+export function delegateKind(delegate: Address, account: Address, balance?: bigint): DelegateKind {
+  if (delegate === zeroAddress) return balance === 0n ? "self" : "none";
   return delegate.toLowerCase() === account.toLowerCase() ? "self" : "other";
 }
 
@@ -22,7 +26,7 @@ export function delegateKind(delegate: Address, account: Address): DelegateKind 
  * votes with its own tokens (never negative).
  */
 export function votesFromOthers(holder: { account: Address; balance: bigint; votes: bigint; delegate: Address }): bigint {
-  const own = delegateKind(holder.delegate, holder.account) === "self" ? holder.balance : 0n;
+  const own = delegateKind(holder.delegate, holder.account, holder.balance) === "self" ? holder.balance : 0n;
   return holder.votes > own ? holder.votes - own : 0n;
 }
 

@@ -151,9 +151,10 @@ describe("launch form", () => {
       expect(errors.lateQuorumExtension).toBe("Cannot be longer than the voting period.");
     });
 
-    it("accepts a zero late-quorum extension and a zero timelock delay", () => {
-      const check = validateLaunch(valid({ lateQuorumExtension: { amount: "0", unit: "days" }, timelockDelay: { amount: "0", unit: "days" } }), { vaultAvailable: true });
+    it("accepts a zero late-quorum extension and refuses a zero timelock delay (Issue 11 item 3)", () => {
+      const check = validateLaunch(valid({ lateQuorumExtension: { amount: "0", unit: "days" } }), { vaultAvailable: true });
       expect(check.ok).toBe(true);
+      expect(errorsOf(valid({ timelockDelay: { amount: "0", unit: "days" } })).timelockDelay).toBe("Must be more than zero.");
     });
 
     it("refuses an attester that is not an address, and takes the creator when it is empty", () => {
@@ -245,7 +246,8 @@ describe("launch form", () => {
       const lines = describeGovernance(valid({ proposalThreshold: "0", lateQuorumExtension: { amount: "0", unit: "days" }, timelockDelay: { amount: "0", unit: "days" } }));
       expect(lines).toContain("Any holder can make a proposal.");
       expect(lines).toContain("Voting is never extended.");
-      expect(lines).toContain("A passed proposal can be executed at once (no timelock delay).");
+      // A zero timelock delay is refused (Issue 11 item 3), so nothing is said about it.
+      expect(lines.some((line) => line.includes("timelock"))).toBe(false);
     });
   });
 

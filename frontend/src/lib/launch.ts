@@ -291,7 +291,8 @@ export function validateLaunch(form: LaunchForm, options: { vaultAvailable: bool
   if (lateQuorum !== undefined && votingPeriod !== undefined && lateQuorum > votingPeriod) {
     lateQuorum = take("lateQuorumExtension", fail("Cannot be longer than the voting period."));
   }
-  const timelockDelay = take("timelockDelay", parseDuration(form.timelockDelay));
+  // At least one second, as the factory requires (Issue 11 item 3).
+  const timelockDelay = take("timelockDelay", parseDuration(form.timelockDelay, { min: 1 }));
   const nonce = take("nonce", checkInteger(form.nonce, 0, 1_000_000));
 
   let rewardVaultConfig: Hex = "0x";
@@ -344,7 +345,7 @@ export function describeGovernance(form: LaunchForm): string[] {
   const period = value(parseDuration(form.votingPeriod, { min: 1 }));
   const quorum = value(parsePercent(form.quorum, 1, 10_000));
   const late = value(parseDuration(form.lateQuorumExtension));
-  const timelock = value(parseDuration(form.timelockDelay));
+  const timelock = value(parseDuration(form.timelockDelay, { min: 1 }));
   const lines: string[] = [];
   if (threshold !== undefined) {
     lines.push(
@@ -367,11 +368,7 @@ export function describeGovernance(form: LaunchForm): string[] {
     );
   }
   if (timelock !== undefined) {
-    lines.push(
-      timelock === 0
-        ? "A passed proposal can be executed at once (no timelock delay)."
-        : `A passed proposal waits ${durationWords(timelock)} in the timelock before anyone can execute it.`,
-    );
+    lines.push(`A passed proposal waits ${durationWords(timelock)} in the timelock before anyone can execute it.`);
   }
   return lines;
 }

@@ -54,7 +54,7 @@ function HoldingCard({ community, holder }: { community: CommunityInfo; holder: 
 }
 
 function DelegateView({ holder }: { holder: HolderInfo }) {
-  const kind = delegateKind(holder.delegate, holder.account);
+  const kind = delegateKind(holder.delegate, holder.account, holder.balance);
   return (
     <div className="hold-delegate" data-testid="hold-delegate" data-address={holder.delegate} data-kind={kind}>
       <span className="muted">Your votes go to</span>{" "}
@@ -71,7 +71,7 @@ function DelegateForm({ token, holder }: { token: Address; holder: HolderInfo })
   const [touched, setTouched] = useState(false);
   const checked = checkDelegateInput(text, holder.delegate);
   const fieldError = touched && !checked.ok ? checked.error : null;
-  const isSelf = delegateKind(holder.delegate, holder.account) === "self";
+  const isSelf = delegateKind(holder.delegate, holder.account, holder.balance) === "self";
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
