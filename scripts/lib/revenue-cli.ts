@@ -144,6 +144,7 @@ export function revenueHint(decoded: string, symbol = "the token"): string {
   if (decoded.startsWith("RevenueShareUnknownDeposit(")) return ": there is no deposit with this id (./coterie funding revenue lists them)";
   if (decoded.startsWith("RevenueShareAlreadySwept(")) return ": the deposit was swept already (or claimed in full)";
   if (decoded.startsWith("RevenueShareNoHolders(")) return `: nobody held ${symbol} before this block`;
+  if (decoded.startsWith("RevenueShareDepositTooSmall(")) return ": the amount is below the minimum deposit the community's DAO set for this asset";
   if (decoded.startsWith("RevenueShareTransferShortfall(")) return ": the token delivered less than the amount (fee-on-transfer tokens are refused)";
   if (decoded.startsWith("RevenueShareEthTransferFailed(")) return ": the receiver refused the ETH";
   if (decoded.startsWith("RevenueShareFactoryExists(")) return ": the community's revenue share exists already";
@@ -421,6 +422,12 @@ export async function depositRevenue(
   const money = (x: bigint) => amountText(x, asset);
   const share = info.revenueShare.connect(depositor);
 
+  // The DAO's minimum for this asset (issue 11 item 4): refuse below it before sending anything.
+  const minimum = await info.revenueShare.minimumDeposit(asset.address);
+  if (amount < minimum) {
+    throw new FundingError(`--amount ${money(amount)} is below the minimum deposit of ${money(minimum)} the community's DAO set for this asset`);
+  }
+
   let approveHash: string | null = null;
   if (asset.address === ZeroAddress) {
     const balance = await provider.getBalance(from);
@@ -463,8 +470,9 @@ export async function depositRevenue(
     }
   }
   if (id === null) throw new FundingError(`transaction ${receipt.hash} emitted no RevenueDeposited event`);
-  const block = await provider.getBlock(receipt.blockNumber);
-  return { info, asset, depositor: from, amount, id, supply, snapshot: BigInt(block!.timestamp), approveHash, hash: receipt.hash };
+  // The snapshot is this block's, or the latest one when it is less than SNAPSHOT_INTERVAL old.
+  const stored = await info.revenueShare.deposit(asset.address, id, { blockTag: receipt.blockNumber });
+  return { info, asset, depositor: from, amount, id, supply, snapshot: stored.snapshot, approveHash, hash: receipt.hash };
 }
 
 /** The text `deposit` prints. */
@@ -474,7 +482,7 @@ export function formatDeposit(r: DepositResult): string {
   if (r.approveHash !== null) lines.push(`  approve         ${r.approveHash}`);
   lines.push(
     `  tx              ${r.hash}`,
-    `  shared over     ${amountText(r.supply, t)} (the supply before this block, ${formatTime(r.snapshot)}): ` +
+    `  shared over     ${amountText(r.supply, t)} (the supply before the snapshot's block, ${formatTime(r.snapshot)}): ` +
       `${amountText((r.amount * 10n ** BigInt(t.decimals)) / (r.supply === 0n ? 1n : r.supply), r.asset)} per ${t.symbol}`,
     `  claimable until ${formatTime(r.snapshot + CLAIM_WINDOW)} (./coterie funding claim-revenue --account <holder>${r.asset.address === ZeroAddress ? "" : ` --asset ${r.asset.address}`})`,
   );
