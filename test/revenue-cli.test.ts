@@ -265,6 +265,8 @@ describe("funding CLI: revenue sharing", function () {
         `RevenueShareNothingToClaim(asset=${ZeroAddress}, account=${ZeroAddress})`,
       );
       expect(decode(factory.encodeErrorResult("RevenueShareFactoryExists", [ZeroAddress]))).to.equal(`RevenueShareFactoryExists(revenueShare=${ZeroAddress})`);
+      const tooSmall = decode(share.encodeErrorResult("RevenueShareDepositTooSmall", [ZeroAddress, 1n, 2n]))!;
+      expect(revenueHint(tooSmall, "AUR")).to.equal(": the amount is below the minimum deposit the community's DAO set for this asset");
       const p = revenueApprovalProposal(ZeroAddress, { governor: ZeroAddress, timelock: ZeroAddress, token: { address: ZeroAddress, symbol: "AUR", decimals: 18 } });
       expect(p.description).to.match(/^Approve revenue sharing for AUR: /);
       expect(p.command).to.match(/ --rpc-url "\$RPC_URL" --private-key "\$PROPOSER_PRIVATE_KEY"$/);
@@ -288,6 +290,8 @@ describe("funding CLI: revenue sharing", function () {
       const second = await depositRevenue(ethers.provider, creator, { ...where, amount: "0.2" });
       expect(second.snapshot).to.equal(first.snapshot, "shares the first deposit's snapshot");
       expect(formatDeposit(second)).to.include(`(the supply before the snapshot's block, ${formatTime(first.snapshot)})`);
+      const status = formatRevenueStatus(await readRevenueStatus(await openRevenueShare(ethers.provider, where), {}));
+      expect(status).to.include("minimum         0.1 ETH per deposit (set by the DAO)");
     });
 
     it("shares deposits pro rata to balances before each deposit's block, for two holders", async function () {
@@ -321,6 +325,7 @@ describe("funding CLI: revenue sharing", function () {
       for (const line of [
         `Revenue share of Aurora Fans (AUR)  ${share}  chain 31337`,
         "asset           ETH; the revenue share holds 1.5 ETH",
+        "minimum         none (any positive amount; the DAO may set one)",
         "deposits        2 in ETH; each claimable for 365 days, then sweepable to the treasury",
         `#0  1 ETH over 1,000,000 AUR, snapshot ${formatTime(first.snapshot)}; claimed 0 ETH; claimable until ${formatTime(first.snapshot + 365n * BigInt(DAY))} (in 364d 22h), sweepable after`,
         `#1  0.5 ETH over 1,000,000 AUR, snapshot ${formatTime(second.snapshot)}; claimed 0 ETH`,

@@ -525,6 +525,8 @@ export interface RevenueStatus {
   window: bigint;
   /** What the revenue share holds of the asset. */
   held: bigint;
+  /** The smallest deposit of the asset the DAO accepts (0: any positive amount). */
+  minimum: bigint;
   count: bigint;
   /** The most recent deposits, oldest first (at most {@link DEPOSITS_SHOWN}). */
   deposits: DepositView[];
@@ -544,7 +546,7 @@ export async function readRevenueStatus(
     info.token.hasRole(REVENUE_ROLE, info.address),
     info.token.revenueRecordingSince(),
   ]);
-  const base: RevenueStatus = { info, now, asset, approved, recordingSince, window: CLAIM_WINDOW, held: 0n, count: 0n, deposits: [], account: null };
+  const base: RevenueStatus = { info, now, asset, approved, recordingSince, window: CLAIM_WINDOW, held: 0n, minimum: 0n, count: 0n, deposits: [], account: null };
   if (!info.exists) {
     if (accountAddress !== undefined) {
       base.account = { address: accountAddress, balance: await info.token.balanceOf(accountAddress), next: 0n, claimable: 0n, toId: 0n, max };
@@ -552,7 +554,12 @@ export async function readRevenueStatus(
     return base;
   }
   const rs = info.revenueShare;
-  const [window, count, held] = await Promise.all([rs.CLAIM_WINDOW(), rs.depositCount(asset.address), heldBy(info.provider, info.address, asset)]);
+  const [window, count, held, minimum] = await Promise.all([
+    rs.CLAIM_WINDOW(),
+    rs.depositCount(asset.address),
+    heldBy(info.provider, info.address, asset),
+    rs.minimumDeposit(asset.address),
+  ]);
   const first = count > BigInt(DEPOSITS_SHOWN) ? count - BigInt(DEPOSITS_SHOWN) : 0n;
   const deposits = await Promise.all(
     Array.from({ length: Number(count - first) }, async (_, i) => {
@@ -570,7 +577,7 @@ export async function readRevenueStatus(
     ]);
     account = { address: accountAddress, balance, next, claimable: c.amount, toId: c.toId, max };
   }
-  return { ...base, window, count, held, deposits, account };
+  return { ...base, window, count, held, minimum, deposits, account };
 }
 
 function depositRange(from: bigint, to: bigint): string {
@@ -600,6 +607,7 @@ export function formatRevenueStatus(s: RevenueStatus): string {
   lines.push(`  approval        ${approval}`);
   if (info.exists) {
     lines.push(`  asset           ${assetText}; the revenue share holds ${money(s.held)}`);
+    lines.push(`  minimum         ${s.minimum === 0n ? "none (any positive amount; the DAO may set one)" : `${money(s.minimum)} per deposit (set by the DAO)`}`);
     if (s.count === 0n) {
       lines.push(`  deposits        none in ${asset.symbol}`);
     } else {
