@@ -25,27 +25,11 @@ import {
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { minimalProxyCreationCode } from "./helpers/clones.ts";
-import {
-  communityParams,
-  findCommunityCreated,
-  DAY,
-} from "../scripts/lib/community.ts";
-import {
-  buildProposal,
-  GovernorHelper,
-  VoteType,
-} from "../scripts/lib/governance.ts";
+import { communityParams, findCommunityCreated, DAY } from "../scripts/lib/community.ts";
+import { buildProposal, GovernorHelper, VoteType } from "../scripts/lib/governance.ts";
 import { minimalProxyRuntime } from "./helpers/clones.ts";
 import { Prng } from "./helpers/rewards.ts";
-import {
-  bonusFor,
-  CrowdfundState,
-  errorName,
-  feeFor,
-  mintedFor,
-  revertsIn,
-  tokensFor,
-} from "./helpers/funding.ts";
+import { bonusFor, CrowdfundState, errorName, feeFor, mintedFor, revertsIn, tokensFor } from "./helpers/funding.ts";
 import type { Crowdfund, SocialToken } from "../typechain-types/index.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();
@@ -72,9 +56,7 @@ const USD_PRICE = E(0.5);
 
 // -------------------------------------------------------------------------------------- helpers
 
-async function mined(
-  tx: Promise<ContractTransactionResponse>,
-): Promise<ContractTransactionReceipt> {
+async function mined(tx: Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
   const receipt = await (await tx).wait();
   if (receipt === null) throw new Error("transaction was not mined");
   return receipt;
@@ -97,9 +79,7 @@ interface Params {
 }
 
 /** The default ETH crowdfund's parameters, ending `DURATION` from now, with `overrides`. */
-async function crowdfundParams(
-  overrides: Partial<Params> = {},
-): Promise<Params> {
+async function crowdfundParams(overrides: Partial<Params> = {}): Promise<Params> {
   return {
     paymentToken: ZeroAddress,
     goal: GOAL,
@@ -116,11 +96,9 @@ function contributeEth(
   crowdfund: Crowdfund,
   from: Signer,
   amount: bigint,
-  referrer: string = ZeroAddress,
+  referrer: string = ZeroAddress
 ): Promise<ContractTransactionResponse> {
-  return crowdfund
-    .connect(from)
-    .contribute(amount, referrer, { value: amount });
+  return crowdfund.connect(from).contribute(amount, referrer, { value: amount });
 }
 
 /** A fresh address with no code and no balance, derived from `label`. */
@@ -129,20 +107,13 @@ function freshAddress(label: string): string {
 }
 
 /** The `Transfer(0, to, value)` events of `receipt` emitted by the token at `token` (mints). */
-function mintsIn(
-  receipt: ContractTransactionReceipt,
-  token: SocialToken,
-): Array<{ to: string; value: bigint }> {
+function mintsIn(receipt: ContractTransactionReceipt, token: SocialToken): Array<{ to: string; value: bigint }> {
   const out: Array<{ to: string; value: bigint }> = [];
   for (const log of receipt.logs) {
-    if (getAddress(log.address) !== getAddress(token.target as string))
-      continue;
+    if (getAddress(log.address) !== getAddress(token.target as string)) continue;
     const parsed = token.interface.parseLog(log);
     if (parsed?.name === "Transfer" && parsed.args.from === ZeroAddress) {
-      out.push({
-        to: parsed.args.to as string,
-        value: parsed.args.value as bigint,
-      });
+      out.push({ to: parsed.args.to as string, value: parsed.args.value as bigint });
     }
   }
   return out;
@@ -153,39 +124,14 @@ function mintsIn(
 /** The platform as Ignition deploys it (crowdfund factory owned by the platform Timelock, fee 0). */
 async function deployPlatform() {
   const signers = await ethers.getSigners();
-  const [
-    deployer,
-    creator,
-    alice,
-    bob,
-    carol,
-    dave,
-    referrer,
-    outsider,
-    otherCreator,
-  ] = signers;
+  const [deployer, creator, alice, bob, carol, dave, referrer, outsider, otherCreator] = signers;
   const p = await ignition.deploy(PlatformModule);
-  const factory = await ethers.getContractAt(
-    "CommunityFactory",
-    await p.factory.getAddress(),
-  );
-  const crowdfundFactory = await ethers.getContractAt(
-    "CrowdfundFactory",
-    await p.crowdfundFactory.getAddress(),
-  );
-  const implementation = await ethers.getContractAt(
-    "Crowdfund",
-    await p.crowdfundImplementation.getAddress(),
-  );
-  const platformGovernor = await ethers.getContractAt(
-    "CommunityGovernor",
-    await p.platformGovernor.getAddress(),
-  );
+  const factory = await ethers.getContractAt("CommunityFactory", await p.factory.getAddress());
+  const crowdfundFactory = await ethers.getContractAt("CrowdfundFactory", await p.crowdfundFactory.getAddress());
+  const implementation = await ethers.getContractAt("Crowdfund", await p.crowdfundImplementation.getAddress());
+  const platformGovernor = await ethers.getContractAt("CommunityGovernor", await p.platformGovernor.getAddress());
   const platformTimelockAddress = await p.platformTimelock.getAddress();
-  const revenueShareFactory = await ethers.getContractAt(
-    "RevenueShareFactory",
-    await p.revenueShareFactory.getAddress(),
-  );
+  const revenueShareFactory = await ethers.getContractAt("RevenueShareFactory", await p.revenueShareFactory.getAddress());
   return {
     revenueShareFactory,
     deployer,
@@ -208,16 +154,8 @@ async function deployPlatform() {
 type Platform = Awaited<ReturnType<typeof deployPlatform>>;
 
 /** Creates a community "Aurora Fans" (or per `salt`) by `creator`; returns its contracts. */
-async function launchCommunity(
-  platform: Platform,
-  creator: HardhatEthersSigner,
-  salt: string,
-) {
-  const receipt = await mined(
-    platform.factory
-      .connect(creator)
-      .createCommunity(communityParams({ salt: id(salt) })),
-  );
+async function launchCommunity(platform: Platform, creator: HardhatEthersSigner, salt: string) {
+  const receipt = await mined(platform.factory.connect(creator).createCommunity(communityParams({ salt: id(salt) })));
   const created = findCommunityCreated(receipt, platform.factory.interface);
   return {
     ...created,
@@ -235,18 +173,9 @@ async function withCommunity() {
   const aurora = await launchCommunity(platform, platform.creator, "aurora");
   const timelock = await impersonate(aurora.timelock);
   const platformTimelock = await impersonate(platform.platformTimelockAddress);
-  await mined(
-    platform.crowdfundFactory.connect(platformTimelock).setFeeBps(FEE_BPS),
-  );
+  await mined(platform.crowdfundFactory.connect(platformTimelock).setFeeBps(FEE_BPS));
   const usd = await ethers.deployContract("MockERC20", ["Mock USD", "mUSD"]);
-  const fans = [
-    platform.alice,
-    platform.bob,
-    platform.carol,
-    platform.dave,
-    platform.referrer,
-    platform.outsider,
-  ];
+  const fans = [platform.alice, platform.bob, platform.carol, platform.dave, platform.referrer, platform.outsider];
   for (const fan of fans) await mined(usd.mint(fan.address, E(1_000_000)));
   return {
     ...platform,
@@ -263,27 +192,13 @@ async function withCommunity() {
 type Ctx = Awaited<ReturnType<typeof withCommunity>>;
 
 /** Starts a crowdfund for Aurora by `by` (the creator by default) with `overrides`; fans approve it for USD. */
-async function startCrowdfund(
-  c: Ctx,
-  overrides: Partial<Params> = {},
-  by: Signer = c.creator,
-  salt = id("release"),
-) {
+async function startCrowdfund(c: Ctx, overrides: Partial<Params> = {}, by: Signer = c.creator, salt = id("release")) {
   const params = await crowdfundParams(overrides);
-  const address = await c.crowdfundFactory.predictCrowdfund(
-    c.tokenAddress,
-    await by.getAddress(),
-    salt,
-  );
-  await mined(
-    c.crowdfundFactory
-      .connect(by)
-      .createCrowdfund(c.tokenAddress, params, salt),
-  );
+  const address = await c.crowdfundFactory.predictCrowdfund(c.tokenAddress, await by.getAddress(), salt);
+  await mined(c.crowdfundFactory.connect(by).createCrowdfund(c.tokenAddress, params, salt));
   const crowdfund = await ethers.getContractAt("Crowdfund", address);
   if (params.paymentToken !== ZeroAddress) {
-    for (const fan of c.fans)
-      await mined(c.usd.connect(fan).approve(address, MaxUint256));
+    for (const fan of c.fans) await mined(c.usd.connect(fan).approve(address, MaxUint256));
   }
   return { crowdfund, address, params };
 }
@@ -335,21 +250,14 @@ async function withUsdCrowdfund() {
   const usdAddress = c.usd.target as string;
   return {
     ...c,
-    ...(await startCrowdfund(c, {
-      paymentToken: usdAddress,
-      goal: USD_GOAL,
-      cap: 0n,
-      price: USD_PRICE,
-    })),
+    ...(await startCrowdfund(c, { paymentToken: usdAddress, goal: USD_GOAL, cap: 0n, price: USD_PRICE })),
   };
 }
 
 /** The USD crowdfund with 11,000 USD raised (alice 6,000 naming `referrer`, bob 5,000), MINTER_ROLE granted. */
 async function withUsdRaised() {
   const c = await withUsdCrowdfund();
-  await mined(
-    c.crowdfund.connect(c.alice).contribute(E(6_000), c.referrer.address),
-  );
+  await mined(c.crowdfund.connect(c.alice).contribute(E(6_000), c.referrer.address));
   await mined(c.crowdfund.connect(c.bob).contribute(E(5_000), ZeroAddress));
   await grantMinter(c, c.address);
   return c;
@@ -358,9 +266,7 @@ async function withUsdRaised() {
 /** The USD crowdfund with the goal missed (alice 4,000, bob 3,000), past its deadline. */
 async function withUsdMissed() {
   const c = await withUsdCrowdfund();
-  await mined(
-    c.crowdfund.connect(c.alice).contribute(E(4_000), c.referrer.address),
-  );
+  await mined(c.crowdfund.connect(c.alice).contribute(E(4_000), c.referrer.address));
   await mined(c.crowdfund.connect(c.bob).contribute(E(3_000), ZeroAddress));
   await time.increaseTo(c.params.deadline + 1n);
   return c;
@@ -374,31 +280,17 @@ async function withUsdMissed() {
 async function withEthRejectingFeeRecipient() {
   const c = await withCommunity();
   // It re-enters (in mode 1) the crowdfund about to be created.
-  const predicted = await c.crowdfundFactory.predictCrowdfund(
-    c.tokenAddress,
-    c.creator.address,
-    id("release"),
-  );
-  const recipient = await ethers.deployContract("ReentrantContributor", [
-    predicted,
-  ]);
+  const predicted = await c.crowdfundFactory.predictCrowdfund(c.tokenAddress, c.creator.address, id("release"));
+  const recipient = await ethers.deployContract("ReentrantContributor", [predicted]);
   await mined(recipient.setMode(3));
-  await mined(
-    c.factory.connect(c.platformTimelock).setFeeRecipient(recipient.target),
-  );
+  await mined(c.factory.connect(c.platformTimelock).setFeeRecipient(recipient.target));
   const started = await startCrowdfund(c);
-  if (started.address !== predicted)
-    throw new Error("the crowdfund is not where it was predicted");
+  if (started.address !== predicted) throw new Error("the crowdfund is not where it was predicted");
   await mined(contributeEth(started.crowdfund, c.alice, E(8)));
   await mined(contributeEth(started.crowdfund, c.bob, E(4), c.alice.address));
   await grantMinter(c, started.address);
   await time.increaseTo(started.params.deadline + 1n);
-  return {
-    ...c,
-    ...started,
-    recipient,
-    recipientAddress: recipient.target as string,
-  };
+  return { ...c, ...started, recipient, recipientAddress: recipient.target as string };
 }
 
 // ------------------------------------------------------------------------------------------ tests
@@ -406,53 +298,34 @@ async function withEthRejectingFeeRecipient() {
 describe("Crowdfund", function () {
   describe("factory", function () {
     it("is owned by the platform Timelock, points at the community factory and the implementation, and starts with a zero fee", async function () {
-      const {
-        crowdfundFactory,
-        factory,
-        implementation,
-        platformTimelockAddress,
-      } = await loadFixture(deployPlatform);
+      const { crowdfundFactory, factory, implementation, platformTimelockAddress } = await loadFixture(deployPlatform);
       expect(await crowdfundFactory.owner()).to.equal(platformTimelockAddress);
-      expect(await crowdfundFactory.communityFactory()).to.equal(
-        factory.target,
-      );
-      expect(await crowdfundFactory.implementation()).to.equal(
-        implementation.target,
-      );
+      expect(await crowdfundFactory.communityFactory()).to.equal(factory.target);
+      expect(await crowdfundFactory.implementation()).to.equal(implementation.target);
       expect(await crowdfundFactory.feeBps()).to.equal(0n);
       expect(await crowdfundFactory.MAX_FEE_BPS()).to.equal(MAX_FEE_BPS);
     });
 
     it("refuses a community factory or implementation without code (CrowdfundFactoryZeroAddress)", async function () {
-      const { factory, implementation, deployer, outsider } =
-        await loadFixture(deployPlatform);
+      const { factory, implementation, deployer, outsider } = await loadFixture(deployPlatform);
       const Factory = await ethers.getContractFactory("CrowdfundFactory");
       await expect(
-        Factory.deploy(
-          outsider.address,
-          implementation.target,
-          deployer.address,
-        ),
+        Factory.deploy(outsider.address, implementation.target, deployer.address)
       ).to.be.revertedWithCustomError(Factory, "CrowdfundFactoryZeroAddress");
-      await expect(
-        Factory.deploy(factory.target, outsider.address, deployer.address),
-      ).to.be.revertedWithCustomError(Factory, "CrowdfundFactoryZeroAddress");
+      await expect(Factory.deploy(factory.target, outsider.address, deployer.address)).to.be.revertedWithCustomError(
+        Factory,
+        "CrowdfundFactoryZeroAddress"
+      );
     });
 
     it("lets the community's creator start a crowdfund at predictCrowdfund(token, creator, salt), a clone initialised in the same transaction", async function () {
       const c = await loadFixture(withCommunity);
       const salt = id("predicted");
       const params = await crowdfundParams();
-      const predicted = await c.crowdfundFactory.predictCrowdfund(
-        c.tokenAddress,
-        c.creator.address,
-        salt,
-      );
+      const predicted = await c.crowdfundFactory.predictCrowdfund(c.tokenAddress, c.creator.address, salt);
       expect(await ethers.provider.getCode(predicted)).to.equal("0x");
       const crowdfund = await ethers.getContractAt("Crowdfund", predicted);
-      const tx = c.crowdfundFactory
-        .connect(c.creator)
-        .createCrowdfund(c.tokenAddress, params, salt);
+      const tx = c.crowdfundFactory.connect(c.creator).createCrowdfund(c.tokenAddress, params, salt);
       await expect(tx)
         .to.emit(c.crowdfundFactory, "CrowdfundCreated")
         .withArgs(c.tokenAddress, predicted, c.creator.address, salt);
@@ -468,36 +341,16 @@ describe("Crowdfund", function () {
           PRICE,
           REFERRAL_BPS,
           FEE_BPS,
-          c.platformTimelockAddress,
+          c.platformTimelockAddress
         );
-      expect(await ethers.provider.getCode(predicted)).to.equal(
-        minimalProxyRuntime(c.implementation.target as string),
-      );
+      expect(await ethers.provider.getCode(predicted)).to.equal(minimalProxyRuntime(c.implementation.target as string));
       expect(
-        await c.crowdfundFactory
-          .connect(c.creator)
-          .createCrowdfund.staticCall(c.tokenAddress, params, id("next")),
-      ).to.equal(
-        await c.crowdfundFactory.predictCrowdfund(
-          c.tokenAddress,
-          c.creator.address,
-          id("next"),
-        ),
-      );
+        await c.crowdfundFactory.connect(c.creator).createCrowdfund.staticCall(c.tokenAddress, params, id("next"))
+      ).to.equal(await c.crowdfundFactory.predictCrowdfund(c.tokenAddress, c.creator.address, id("next")));
       expect(await crowdfund.token()).to.equal(c.tokenAddress);
       expect(await crowdfund.treasury()).to.equal(c.aurora.timelock);
-      expect(await crowdfund.fee()).to.deep.equal([
-        c.platformTimelockAddress,
-        FEE_BPS,
-      ]);
-      expect(await crowdfund.params()).to.deep.equal([
-        ZeroAddress,
-        GOAL,
-        CAP,
-        params.deadline,
-        PRICE,
-        REFERRAL_BPS,
-      ]);
+      expect(await crowdfund.fee()).to.deep.equal([c.platformTimelockAddress, FEE_BPS]);
+      expect(await crowdfund.params()).to.deep.equal([ZeroAddress, GOAL, CAP, params.deadline, PRICE, REFERRAL_BPS]);
       expect(await crowdfund.state()).to.equal(CrowdfundState.Active);
       expect(await crowdfund.raised()).to.equal(0n);
       expect(await crowdfund.PRICE_SCALE()).to.equal(E(1));
@@ -507,82 +360,40 @@ describe("Crowdfund", function () {
     it("lets the community Timelock start one too, at its own predicted address", async function () {
       const c = await loadFixture(withCommunity);
       const salt = id("release");
-      const byTimelock = await c.crowdfundFactory.predictCrowdfund(
-        c.tokenAddress,
-        c.aurora.timelock,
-        salt,
-      );
-      const byCreator = await c.crowdfundFactory.predictCrowdfund(
-        c.tokenAddress,
-        c.creator.address,
-        salt,
-      );
+      const byTimelock = await c.crowdfundFactory.predictCrowdfund(c.tokenAddress, c.aurora.timelock, salt);
+      const byCreator = await c.crowdfundFactory.predictCrowdfund(c.tokenAddress, c.creator.address, salt);
       expect(byTimelock).to.not.equal(byCreator);
       await expect(
-        c.crowdfundFactory
-          .connect(c.timelock)
-          .createCrowdfund(c.tokenAddress, await crowdfundParams(), salt),
+        c.crowdfundFactory.connect(c.timelock).createCrowdfund(c.tokenAddress, await crowdfundParams(), salt)
       )
         .to.emit(c.crowdfundFactory, "CrowdfundCreated")
         .withArgs(c.tokenAddress, byTimelock, c.aurora.timelock, salt);
-      expect(
-        await (await ethers.getContractAt("Crowdfund", byTimelock)).treasury(),
-      ).to.equal(c.aurora.timelock);
+      expect(await (await ethers.getContractAt("Crowdfund", byTimelock)).treasury()).to.equal(c.aurora.timelock);
     });
 
     it("refuses anyone else, including another community's creator (CrowdfundFactoryNotCreator)", async function () {
       const c = await loadFixture(withCommunity);
       const other = await launchCommunity(c, c.otherCreator, "borealis");
       const params = await crowdfundParams();
-      for (const caller of [
-        c.outsider,
-        c.alice,
-        c.otherCreator,
-        c.deployer,
-        c.platformTimelock,
-      ]) {
-        await expect(
-          c.crowdfundFactory
-            .connect(caller)
-            .createCrowdfund(c.tokenAddress, params, id("x")),
-        )
-          .to.be.revertedWithCustomError(
-            c.crowdfundFactory,
-            "CrowdfundFactoryNotCreator",
-          )
+      for (const caller of [c.outsider, c.alice, c.otherCreator, c.deployer, c.platformTimelock]) {
+        await expect(c.crowdfundFactory.connect(caller).createCrowdfund(c.tokenAddress, params, id("x")))
+          .to.be.revertedWithCustomError(c.crowdfundFactory, "CrowdfundFactoryNotCreator")
           .withArgs(caller.address);
       }
       // ...while that creator may start one for its own community, and Aurora's creator may not.
       await expect(
-        c.crowdfundFactory
-          .connect(c.otherCreator)
-          .createCrowdfund(other.token.target, params, id("x")),
+        c.crowdfundFactory.connect(c.otherCreator).createCrowdfund(other.token.target, params, id("x"))
       ).to.emit(c.crowdfundFactory, "CrowdfundCreated");
-      await expect(
-        c.crowdfundFactory
-          .connect(c.creator)
-          .createCrowdfund(other.token.target, params, id("x")),
-      )
-        .to.be.revertedWithCustomError(
-          c.crowdfundFactory,
-          "CrowdfundFactoryNotCreator",
-        )
+      await expect(c.crowdfundFactory.connect(c.creator).createCrowdfund(other.token.target, params, id("x")))
+        .to.be.revertedWithCustomError(c.crowdfundFactory, "CrowdfundFactoryNotCreator")
         .withArgs(c.creator.address);
     });
 
     it("refuses a token the community factory does not know (FactoryUnknownToken)", async function () {
       const c = await loadFixture(withCommunity);
       const params = await crowdfundParams();
-      for (const token of [
-        c.usd.target as string,
-        c.outsider.address,
-        ZeroAddress,
-      ]) {
-        await expect(
-          c.crowdfundFactory
-            .connect(c.creator)
-            .createCrowdfund(token, params, id("x")),
-        )
+      for (const token of [c.usd.target as string, c.outsider.address, ZeroAddress]) {
+        await expect(c.crowdfundFactory.connect(c.creator).createCrowdfund(token, params, id("x")))
           .to.be.revertedWithCustomError(c.factory, "FactoryUnknownToken")
           .withArgs(token);
       }
@@ -592,31 +403,18 @@ describe("Crowdfund", function () {
       const c = await loadFixture(withCommunity);
       const salt = id("release");
       const params = await crowdfundParams();
-      await mined(
-        c.crowdfundFactory
-          .connect(c.creator)
-          .createCrowdfund(c.tokenAddress, params, salt),
-      );
-      await expect(
-        c.crowdfundFactory
-          .connect(c.creator)
-          .createCrowdfund(c.tokenAddress, params, salt),
-      )
-        .to.be.revertedWithCustomError(
-          c.crowdfundFactory,
-          "CrowdfundFactorySaltUsed",
-        )
+      await mined(c.crowdfundFactory.connect(c.creator).createCrowdfund(c.tokenAddress, params, salt));
+      await expect(c.crowdfundFactory.connect(c.creator).createCrowdfund(c.tokenAddress, params, salt))
+        .to.be.revertedWithCustomError(c.crowdfundFactory, "CrowdfundFactorySaltUsed")
         .withArgs(salt);
-      await expect(
-        c.crowdfundFactory
-          .connect(c.creator)
-          .createCrowdfund(c.tokenAddress, params, id("sequel")),
-      ).to.emit(c.crowdfundFactory, "CrowdfundCreated");
-      await expect(
-        c.crowdfundFactory
-          .connect(c.timelock)
-          .createCrowdfund(c.tokenAddress, params, salt),
-      ).to.emit(c.crowdfundFactory, "CrowdfundCreated");
+      await expect(c.crowdfundFactory.connect(c.creator).createCrowdfund(c.tokenAddress, params, id("sequel"))).to.emit(
+        c.crowdfundFactory,
+        "CrowdfundCreated"
+      );
+      await expect(c.crowdfundFactory.connect(c.timelock).createCrowdfund(c.tokenAddress, params, salt)).to.emit(
+        c.crowdfundFactory,
+        "CrowdfundCreated"
+      );
     });
 
     it("refuses invalid parameters (CrowdfundInvalidParams): goal 0, cap below goal, deadline not in the future or over a year away, price 0, referral above 100%", async function () {
@@ -627,10 +425,7 @@ describe("Crowdfund", function () {
         ["cap below goal", { cap: GOAL - 1n }],
         ["deadline in the past", { deadline: now - 1n }],
         ["deadline now", { deadline: now + 1n }], // the creating transaction's own timestamp
-        [
-          "deadline beyond 365 days",
-          { deadline: now + 1n + 365n * 86_400n + 1n },
-        ], // contributions would be locked too long
+        ["deadline beyond 365 days", { deadline: now + 1n + 365n * 86_400n + 1n }], // contributions would be locked too long
         ["price 0", { price: 0n }],
         ["price of 2^128 or more", { price: 1n << 128n }], // would overflow the token arithmetic of finalize
         ["referral 10,001 bps", { referralBps: 10_001n }],
@@ -641,16 +436,9 @@ describe("Crowdfund", function () {
         await expect(
           c.crowdfundFactory
             .connect(c.creator)
-            .createCrowdfund(
-              c.tokenAddress,
-              await crowdfundParams(overrides),
-              id(what),
-            ),
-          what,
-        ).to.be.revertedWithCustomError(
-          c.implementation,
-          "CrowdfundInvalidParams",
-        );
+            .createCrowdfund(c.tokenAddress, await crowdfundParams(overrides), id(what)),
+          what
+        ).to.be.revertedWithCustomError(c.implementation, "CrowdfundInvalidParams");
       }
       // The limits themselves are valid: cap == goal, no cap, a 100% referral bonus, a deadline one second ahead.
       const good: Array<[string, Partial<Params>]> = [
@@ -662,12 +450,8 @@ describe("Crowdfund", function () {
         await expect(
           c.crowdfundFactory
             .connect(c.creator)
-            .createCrowdfund(
-              c.tokenAddress,
-              await crowdfundParams(overrides),
-              id(what),
-            ),
-          what,
+            .createCrowdfund(c.tokenAddress, await crowdfundParams(overrides), id(what)),
+          what
         ).to.emit(c.crowdfundFactory, "CrowdfundCreated");
       }
       const yearAway = BigInt(await time.latest()) + 2n + 365n * 86_400n;
@@ -675,22 +459,14 @@ describe("Crowdfund", function () {
       await expect(
         c.crowdfundFactory
           .connect(c.creator)
-          .createCrowdfund(
-            c.tokenAddress,
-            await crowdfundParams({ deadline: yearAway }),
-            id("a year"),
-          ),
+          .createCrowdfund(c.tokenAddress, await crowdfundParams({ deadline: yearAway }), id("a year"))
       ).to.emit(c.crowdfundFactory, "CrowdfundCreated");
       const soon = BigInt(await time.latest()) + 5n;
       await time.setNextBlockTimestamp(soon - 1n);
       await expect(
         c.crowdfundFactory
           .connect(c.creator)
-          .createCrowdfund(
-            c.tokenAddress,
-            await crowdfundParams({ deadline: soon }),
-            id("soon"),
-          ),
+          .createCrowdfund(c.tokenAddress, await crowdfundParams({ deadline: soon }), id("soon"))
       ).to.emit(c.crowdfundFactory, "CrowdfundCreated");
     });
 
@@ -698,15 +474,10 @@ describe("Crowdfund", function () {
       const c = await loadFixture(withCommunity);
       for (const caller of [c.deployer, c.creator, c.timelock, c.outsider]) {
         await expect(c.crowdfundFactory.connect(caller).setFeeBps(100n))
-          .to.be.revertedWithCustomError(
-            c.crowdfundFactory,
-            "OwnableUnauthorizedAccount",
-          )
+          .to.be.revertedWithCustomError(c.crowdfundFactory, "OwnableUnauthorizedAccount")
           .withArgs(caller.address);
       }
-      await expect(
-        c.crowdfundFactory.connect(c.platformTimelock).setFeeBps(100n),
-      )
+      await expect(c.crowdfundFactory.connect(c.platformTimelock).setFeeBps(100n))
         .to.emit(c.crowdfundFactory, "CrowdfundFeeSet")
         .withArgs(FEE_BPS, 100n);
       expect(await c.crowdfundFactory.feeBps()).to.equal(100n);
@@ -715,18 +486,11 @@ describe("Crowdfund", function () {
     it("caps the fee at 1,000 bps (CrowdfundFactoryFeeTooHigh)", async function () {
       const c = await loadFixture(withCommunity);
       for (const bps of [MAX_FEE_BPS + 1n, 10_000n, 1n << 16n]) {
-        await expect(
-          c.crowdfundFactory.connect(c.platformTimelock).setFeeBps(bps),
-        )
-          .to.be.revertedWithCustomError(
-            c.crowdfundFactory,
-            "CrowdfundFactoryFeeTooHigh",
-          )
+        await expect(c.crowdfundFactory.connect(c.platformTimelock).setFeeBps(bps))
+          .to.be.revertedWithCustomError(c.crowdfundFactory, "CrowdfundFactoryFeeTooHigh")
           .withArgs(bps, MAX_FEE_BPS);
       }
-      await expect(
-        c.crowdfundFactory.connect(c.platformTimelock).setFeeBps(MAX_FEE_BPS),
-      )
+      await expect(c.crowdfundFactory.connect(c.platformTimelock).setFeeBps(MAX_FEE_BPS))
         .to.emit(c.crowdfundFactory, "CrowdfundFeeSet")
         .withArgs(FEE_BPS, MAX_FEE_BPS);
       await expect(c.crowdfundFactory.connect(c.platformTimelock).setFeeBps(0n))
@@ -745,14 +509,11 @@ describe("Crowdfund", function () {
           [
             {
               target: p.crowdfundFactory.target as string,
-              data: p.crowdfundFactory.interface.encodeFunctionData(
-                "setFeeBps",
-                [newFee],
-              ),
+              data: p.crowdfundFactory.interface.encodeFunctionData("setFeeBps", [newFee]),
             },
           ],
-          "Set the crowdfund fee to 4%",
-        ),
+          "Set the crowdfund fee to 4%"
+        )
       );
       const proposalId = await walker.passToEta(p.deployer, [p.deployer]);
       expect(await p.crowdfundFactory.feeBps()).to.equal(0n);
@@ -761,41 +522,22 @@ describe("Crowdfund", function () {
         .withArgs(0n, newFee);
       expect(await p.crowdfundFactory.feeBps()).to.equal(newFee);
       const salt = id("after the vote");
-      const address = await p.crowdfundFactory.predictCrowdfund(
-        aurora.token.target,
-        p.creator.address,
-        salt,
-      );
+      const address = await p.crowdfundFactory.predictCrowdfund(aurora.token.target, p.creator.address, salt);
       await mined(
-        p.crowdfundFactory
-          .connect(p.creator)
-          .createCrowdfund(aurora.token.target, await crowdfundParams(), salt),
+        p.crowdfundFactory.connect(p.creator).createCrowdfund(aurora.token.target, await crowdfundParams(), salt)
       );
       const crowdfund = await ethers.getContractAt("Crowdfund", address);
-      expect(await crowdfund.fee()).to.deep.equal([
-        p.platformTimelockAddress,
-        newFee,
-      ]);
+      expect(await crowdfund.fee()).to.deep.equal([p.platformTimelockAddress, newFee]);
     });
 
     it("reads the fee and the fee recipient at creation: later changes leave an existing crowdfund's fee and payout unchanged", async function () {
       const c = await loadFixture(withEthCrowdfund);
       const { crowdfund, outsider } = c;
-      await mined(
-        c.crowdfundFactory.connect(c.platformTimelock).setFeeBps(MAX_FEE_BPS),
-      );
-      await mined(
-        c.factory.connect(c.platformTimelock).setFeeRecipient(outsider.address),
-      );
-      expect(await crowdfund.fee()).to.deep.equal([
-        c.platformTimelockAddress,
-        FEE_BPS,
-      ]);
+      await mined(c.crowdfundFactory.connect(c.platformTimelock).setFeeBps(MAX_FEE_BPS));
+      await mined(c.factory.connect(c.platformTimelock).setFeeRecipient(outsider.address));
+      expect(await crowdfund.fee()).to.deep.equal([c.platformTimelockAddress, FEE_BPS]);
       const later = await startCrowdfund(c, {}, c.creator, id("later"));
-      expect(await later.crowdfund.fee()).to.deep.equal([
-        outsider.address,
-        MAX_FEE_BPS,
-      ]);
+      expect(await later.crowdfund.fee()).to.deep.equal([outsider.address, MAX_FEE_BPS]);
 
       await mined(contributeEth(crowdfund, c.alice, E(12)));
       await grantMinter(c, c.address);
@@ -803,43 +545,26 @@ describe("Crowdfund", function () {
       const fee = feeFor(E(12), FEE_BPS);
       await expect(crowdfund.connect(c.bob).finalize()).to.changeEtherBalances(
         ethers,
-        [
-          c.address,
-          c.aurora.timelock,
-          c.platformTimelockAddress,
-          outsider.address,
-        ],
-        [-E(12), E(12) - fee, fee, 0n],
+        [c.address, c.aurora.timelock, c.platformTimelockAddress, outsider.address],
+        [-E(12), E(12) - fee, fee, 0n]
       );
     });
 
     it("a clone initialised outside the factory refuses zero token, treasury or fee recipient (CrowdfundZeroAddress)", async function () {
       const c = await loadFixture(withCommunity);
       const receipt = await (
-        await c.outsider.sendTransaction({
-          data: minimalProxyCreationCode(await c.implementation.getAddress()),
-        })
+        await c.outsider.sendTransaction({ data: minimalProxyCreationCode(await c.implementation.getAddress()) })
       ).wait();
-      if (receipt === null || receipt.contractAddress === null)
-        throw new Error("clone not deployed");
-      const clone = await ethers.getContractAt(
-        "Crowdfund",
-        receipt.contractAddress,
-      );
+      if (receipt === null || receipt.contractAddress === null) throw new Error("clone not deployed");
+      const clone = await ethers.getContractAt("Crowdfund", receipt.contractAddress);
       const params = await crowdfundParams();
-      const [token, treasury, recipient] = [
-        c.tokenAddress,
-        c.outsider.address,
-        c.outsider.address,
-      ];
+      const [token, treasury, recipient] = [c.tokenAddress, c.outsider.address, c.outsider.address];
       for (const [t, tr, r] of [
         [ZeroAddress, treasury, recipient],
         [token, ZeroAddress, recipient],
         [token, treasury, ZeroAddress],
       ]) {
-        await expect(
-          clone.initialize(t, tr, r, 0, params),
-        ).to.be.revertedWithCustomError(clone, "CrowdfundZeroAddress");
+        await expect(clone.initialize(t, tr, r, 0, params)).to.be.revertedWithCustomError(clone, "CrowdfundZeroAddress");
       }
     });
 
@@ -849,19 +574,8 @@ describe("Crowdfund", function () {
       for (const target of [c.implementation, c.crowdfund]) {
         for (const caller of [c.outsider, c.creator, c.timelock]) {
           await expect(
-            target
-              .connect(caller)
-              .initialize(
-                c.tokenAddress,
-                caller.address,
-                caller.address,
-                0,
-                params,
-              ),
-          ).to.be.revertedWithCustomError(
-            c.implementation,
-            "CrowdfundAlreadyInitialized",
-          );
+            target.connect(caller).initialize(c.tokenAddress, caller.address, caller.address, 0, params)
+          ).to.be.revertedWithCustomError(c.implementation, "CrowdfundAlreadyInitialized");
         }
       }
       // The implementation is locked: it reads as initialised with a placeholder token.
@@ -881,14 +595,8 @@ describe("Crowdfund", function () {
         .to.emit(crowdfund, "Contributed")
         .withArgs(bob.address, E(2), ZeroAddress);
       const tx = contributeEth(crowdfund, alice, E(3));
-      await expect(tx)
-        .to.emit(crowdfund, "Contributed")
-        .withArgs(alice.address, E(3), ZeroAddress);
-      await expect(tx).to.changeEtherBalances(
-        ethers,
-        [alice, c.address],
-        [-E(3), E(3)],
-      );
+      await expect(tx).to.emit(crowdfund, "Contributed").withArgs(alice.address, E(3), ZeroAddress);
+      await expect(tx).to.changeEtherBalances(ethers, [alice, c.address], [-E(3), E(3)]);
       expect(await crowdfund.contributionOf(alice.address)).to.equal(E(4));
       expect(await crowdfund.contributionOf(bob.address)).to.equal(E(2));
       expect(await crowdfund.raised()).to.equal(E(6));
@@ -900,18 +608,9 @@ describe("Crowdfund", function () {
     it("records ERC-20 contributions the same way, pulling exactly the amount", async function () {
       const c = await loadFixture(withUsdCrowdfund);
       const { crowdfund, alice, bob, referrer, usd } = c;
-      const tx = crowdfund
-        .connect(alice)
-        .contribute(E(1_500), referrer.address);
-      await expect(tx)
-        .to.emit(crowdfund, "Contributed")
-        .withArgs(alice.address, E(1_500), referrer.address);
-      await expect(tx).to.changeTokenBalances(
-        ethers,
-        usd,
-        [alice, c.address],
-        [-E(1_500), E(1_500)],
-      );
+      const tx = crowdfund.connect(alice).contribute(E(1_500), referrer.address);
+      await expect(tx).to.emit(crowdfund, "Contributed").withArgs(alice.address, E(1_500), referrer.address);
+      await expect(tx).to.changeTokenBalances(ethers, usd, [alice, c.address], [-E(1_500), E(1_500)]);
       await expect(crowdfund.connect(bob).contribute(E(700), bob.address))
         .to.emit(crowdfund, "Contributed")
         .withArgs(bob.address, E(700), ZeroAddress);
@@ -927,10 +626,7 @@ describe("Crowdfund", function () {
       const c = await loadFixture(withEthCrowdfund);
       const { crowdfund, alice, params } = c;
       await time.setNextBlockTimestamp(params.deadline);
-      await expect(contributeEth(crowdfund, alice, E(1))).to.emit(
-        crowdfund,
-        "Contributed",
-      );
+      await expect(contributeEth(crowdfund, alice, E(1))).to.emit(crowdfund, "Contributed");
       expect(await crowdfund.state()).to.equal(CrowdfundState.Active);
       await time.setNextBlockTimestamp(params.deadline + 1n);
       await expect(contributeEth(crowdfund, alice, E(1)))
@@ -968,13 +664,15 @@ describe("Crowdfund", function () {
 
     it("refuses a zero contribution (CrowdfundZeroAmount)", async function () {
       const c = await loadFixture(withEthCrowdfund);
-      await expect(
-        contributeEth(c.crowdfund, c.alice, 0n),
-      ).to.be.revertedWithCustomError(c.crowdfund, "CrowdfundZeroAmount");
+      await expect(contributeEth(c.crowdfund, c.alice, 0n)).to.be.revertedWithCustomError(
+        c.crowdfund,
+        "CrowdfundZeroAmount"
+      );
       const u = await loadFixture(withUsdCrowdfund);
-      await expect(
-        u.crowdfund.connect(u.alice).contribute(0n, ZeroAddress),
-      ).to.be.revertedWithCustomError(u.crowdfund, "CrowdfundZeroAmount");
+      await expect(u.crowdfund.connect(u.alice).contribute(0n, ZeroAddress)).to.be.revertedWithCustomError(
+        u.crowdfund,
+        "CrowdfundZeroAmount"
+      );
     });
 
     it("refuses ETH that does not match the amount, and ETH sent to an ERC-20 crowdfund (CrowdfundWrongValue)", async function () {
@@ -985,25 +683,15 @@ describe("Crowdfund", function () {
         [E(1) + 1n, E(1)],
         [0n, E(1)],
       ]) {
-        await expect(
-          crowdfund.connect(alice).contribute(amount, ZeroAddress, { value }),
-        )
+        await expect(crowdfund.connect(alice).contribute(amount, ZeroAddress, { value }))
           .to.be.revertedWithCustomError(crowdfund, "CrowdfundWrongValue")
           .withArgs(value, amount);
       }
       const u = await loadFixture(withUsdCrowdfund);
-      await expect(
-        u.crowdfund
-          .connect(u.alice)
-          .contribute(E(100), ZeroAddress, { value: 1n }),
-      )
+      await expect(u.crowdfund.connect(u.alice).contribute(E(100), ZeroAddress, { value: 1n }))
         .to.be.revertedWithCustomError(u.crowdfund, "CrowdfundWrongValue")
         .withArgs(1n, E(100));
-      await expect(
-        u.crowdfund
-          .connect(u.alice)
-          .contribute(E(100), ZeroAddress, { value: E(100) }),
-      )
+      await expect(u.crowdfund.connect(u.alice).contribute(E(100), ZeroAddress, { value: E(100) }))
         .to.be.revertedWithCustomError(u.crowdfund, "CrowdfundWrongValue")
         .withArgs(E(100), E(100));
     });
@@ -1011,13 +699,8 @@ describe("Crowdfund", function () {
     it("refuses a fee-on-transfer payment token (CrowdfundTransferShortfall)", async function () {
       const c = await loadFixture(withUsdCrowdfund);
       await mined(c.usd.setFeeBps(100n)); // 1% burnt on every transfer
-      await expect(
-        c.crowdfund.connect(c.alice).contribute(E(1_000), ZeroAddress),
-      )
-        .to.be.revertedWithCustomError(
-          c.crowdfund,
-          "CrowdfundTransferShortfall",
-        )
+      await expect(c.crowdfund.connect(c.alice).contribute(E(1_000), ZeroAddress))
+        .to.be.revertedWithCustomError(c.crowdfund, "CrowdfundTransferShortfall")
         .withArgs(E(1_000), E(990));
       expect(await c.crowdfund.raised()).to.equal(0n);
       expect(await c.crowdfund.contributionOf(c.alice.address)).to.equal(0n);
@@ -1034,18 +717,13 @@ describe("Crowdfund", function () {
       await expect(contributeEth(crowdfund, bob, E(18) + 1n))
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundCapExceeded")
         .withArgs(E(18) + 1n, E(18));
-      await expect(contributeEth(crowdfund, bob, E(3))).to.emit(
-        crowdfund,
-        "Contributed",
-      );
+      await expect(contributeEth(crowdfund, bob, E(3))).to.emit(crowdfund, "Contributed");
       expect(await crowdfund.raised()).to.equal(E(5));
     });
 
     it("ignores payment tokens transferred directly: raised and contributions are unchanged", async function () {
       const c = await loadFixture(withUsdCrowdfund);
-      await mined(
-        c.crowdfund.connect(c.alice).contribute(E(1_000), ZeroAddress),
-      );
+      await mined(c.crowdfund.connect(c.alice).contribute(E(1_000), ZeroAddress));
       await mined(c.usd.connect(c.bob).transfer(c.address, E(50_000)));
       expect(await c.crowdfund.raised()).to.equal(E(1_000));
       expect(await c.crowdfund.contributionOf(c.bob.address)).to.equal(0n);
@@ -1077,23 +755,13 @@ describe("Crowdfund", function () {
         aurora.governor,
         time,
         buildProposal(
-          [
-            {
-              target: c.tokenAddress,
-              data: token.interface.encodeFunctionData("grantRole", [
-                MINTER_ROLE,
-                c.address,
-              ]),
-            },
-          ],
-          "Let the release crowdfund mint AUR",
-        ),
+          [{ target: c.tokenAddress, data: token.interface.encodeFunctionData("grantRole", [MINTER_ROLE, c.address]) }],
+          "Let the release crowdfund mint AUR"
+        )
       );
       await walker.passToEta(c.creator, [c.creator]);
       expect(await token.hasRole(MINTER_ROLE, c.address)).to.equal(false);
-      await expect(walker.execute())
-        .to.emit(token, "RoleGranted")
-        .withArgs(MINTER_ROLE, c.address, aurora.timelock);
+      await expect(walker.execute()).to.emit(token, "RoleGranted").withArgs(MINTER_ROLE, c.address, aurora.timelock);
       expect(await crowdfund.state()).to.equal(CrowdfundState.Active);
       await time.increaseTo(c.params.deadline + 1n);
       expect(await crowdfund.state()).to.equal(CrowdfundState.Ended);
@@ -1111,23 +779,17 @@ describe("Crowdfund", function () {
       await expect(tx).to.changeEtherBalances(
         ethers,
         [c.address, aurora.timelock, c.platformTimelockAddress, c.outsider],
-        [-raised, raised - fee, fee, 0n],
+        [-raised, raised - fee, fee, 0n]
       );
-      expect(mintsIn(await mined(tx), token)).to.deep.equal([
-        { to: c.address, value: minted },
-      ]);
+      expect(mintsIn(await mined(tx), token)).to.deep.equal([{ to: c.address, value: minted }]);
       expect(await token.totalSupply()).to.equal(supplyBefore + minted);
       expect(await token.balanceOf(c.address)).to.equal(minted);
       expect(await crowdfund.state()).to.equal(CrowdfundState.Succeeded);
       // Minted once and for all: the crowdfund gives MINTER_ROLE back in the same transaction.
-      await expect(tx)
-        .to.emit(token, "RoleRevoked")
-        .withArgs(MINTER_ROLE, c.address, c.address);
+      await expect(tx).to.emit(token, "RoleRevoked").withArgs(MINTER_ROLE, c.address, c.address);
       expect(await token.hasRole(MINTER_ROLE, c.address)).to.equal(false);
       expect(await crowdfund.payoutOwed(aurora.timelock)).to.equal(0n);
-      expect(await crowdfund.payoutOwed(c.platformTimelockAddress)).to.equal(
-        0n,
-      );
+      expect(await crowdfund.payoutOwed(c.platformTimelockAddress)).to.equal(0n);
       await expect(crowdfund.finalize())
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundWrongState")
         .withArgs(CrowdfundState.Succeeded);
@@ -1145,28 +807,18 @@ describe("Crowdfund", function () {
       ];
       expect(expected[0][1] + expected[0][2]).to.equal(E(4_150));
       for (const [account, tokens, bonus] of expected) {
-        expect(await crowdfund.claimableTokens(account.address)).to.deep.equal([
-          tokens,
-          bonus,
-        ]);
+        expect(await crowdfund.claimableTokens(account.address)).to.deep.equal([tokens, bonus]);
         const tx = crowdfund.connect(outsider).claimTokens(account.address);
-        await expect(tx)
-          .to.emit(crowdfund, "TokensClaimed")
-          .withArgs(account.address, tokens, bonus);
+        await expect(tx).to.emit(crowdfund, "TokensClaimed").withArgs(account.address, tokens, bonus);
         await expect(tx).to.changeTokenBalances(
           ethers,
           token,
           [account, c.address, outsider],
-          [tokens + bonus, -(tokens + bonus), 0n],
+          [tokens + bonus, -(tokens + bonus), 0n]
         );
         expect(await token.getVotes(account.address)).to.equal(tokens + bonus);
-        expect(await token.delegates(account.address)).to.equal(
-          account.address,
-        );
-        expect(await crowdfund.claimableTokens(account.address)).to.deep.equal([
-          0n,
-          0n,
-        ]);
+        expect(await token.delegates(account.address)).to.equal(account.address);
+        expect(await crowdfund.claimableTokens(account.address)).to.deep.equal([0n, 0n]);
         await expect(crowdfund.connect(account).claimTokens(account.address))
           .to.be.revertedWithCustomError(crowdfund, "CrowdfundNothingToClaim")
           .withArgs(account.address);
@@ -1187,15 +839,7 @@ describe("Crowdfund", function () {
       const walker = new GovernorHelper(
         aurora.governor,
         time,
-        buildProposal(
-          [
-            {
-              target: c.tokenAddress,
-              data: c.token.interface.encodeFunctionData("name"),
-            },
-          ],
-          "A poll",
-        ),
+        buildProposal([{ target: c.tokenAddress, data: c.token.interface.encodeFunctionData("name") }], "A poll")
       );
       await walker.propose(c.creator);
       await walker.waitForSnapshot();
@@ -1211,21 +855,16 @@ describe("Crowdfund", function () {
         c,
         { goal: 2n, cap: 0n, price: E(0.5), referralBps: 10_000n },
         c.creator,
-        id("dust"),
+        id("dust")
       );
       await mined(contributeEth(crowdfund, c.alice, 1n, c.bob.address));
       await mined(contributeEth(crowdfund, c.bob, 1n, c.alice.address));
       await grantMinter(c, address);
       await time.increaseTo(params.deadline + 1n);
       // 2 wei buy 1 unit, whose 100% bonus is 1 more: 2 minted, while each account is owed 0.5 + 0.5.
-      await expect(crowdfund.finalize())
-        .to.emit(crowdfund, "Finalized")
-        .withArgs(2n, 2n, 0n, 2n);
+      await expect(crowdfund.finalize()).to.emit(crowdfund, "Finalized").withArgs(2n, 2n, 0n, 2n);
       for (const account of [c.alice, c.bob]) {
-        expect(await crowdfund.claimableTokens(account.address)).to.deep.equal([
-          0n,
-          0n,
-        ]);
+        expect(await crowdfund.claimableTokens(account.address)).to.deep.equal([0n, 0n]);
         await expect(crowdfund.claimTokens(account.address))
           .to.be.revertedWithCustomError(crowdfund, "CrowdfundNothingToClaim")
           .withArgs(account.address);
@@ -1259,12 +898,7 @@ describe("Crowdfund", function () {
       const fee = feeFor(CAP, FEE_BPS);
       await expect(crowdfund.finalize())
         .to.emit(crowdfund, "Finalized")
-        .withArgs(
-          CAP,
-          CAP - fee,
-          fee,
-          mintedFor(CAP, E(12), PRICE, REFERRAL_BPS),
-        );
+        .withArgs(CAP, CAP - fee, fee, mintedFor(CAP, E(12), PRICE, REFERRAL_BPS));
       await expect(crowdfund.claimTokens(bob.address))
         .to.emit(crowdfund, "TokensClaimed")
         .withArgs(bob.address, E(8_000), E(600));
@@ -1286,23 +920,11 @@ describe("Crowdfund", function () {
         ethers,
         usd,
         [c.address, c.aurora.timelock, c.platformTimelockAddress],
-        [-raised, raised - fee, fee],
+        [-raised, raised - fee, fee]
       );
-      await expect(crowdfund.claimTokens(alice.address)).to.changeTokenBalance(
-        ethers,
-        token,
-        alice,
-        E(3_000),
-      );
-      await expect(crowdfund.claimTokens(bob.address)).to.changeTokenBalance(
-        ethers,
-        token,
-        bob,
-        E(2_500),
-      );
-      await expect(
-        crowdfund.claimTokens(referrer.address),
-      ).to.changeTokenBalance(ethers, token, referrer, E(150));
+      await expect(crowdfund.claimTokens(alice.address)).to.changeTokenBalance(ethers, token, alice, E(3_000));
+      await expect(crowdfund.claimTokens(bob.address)).to.changeTokenBalance(ethers, token, bob, E(2_500));
+      await expect(crowdfund.claimTokens(referrer.address)).to.changeTokenBalance(ethers, token, referrer, E(150));
       expect(await token.balanceOf(c.address)).to.equal(0n);
     });
 
@@ -1315,15 +937,10 @@ describe("Crowdfund", function () {
       await expect(crowdfund.finalize()).to.changeEtherBalances(
         ethers,
         [c.aurora.timelock, c.platformTimelockAddress],
-        [E(12) - fee, fee],
+        [E(12) - fee, fee]
       );
       expect(await ethers.provider.getBalance(c.address)).to.equal(extra);
-      await expect(crowdfund.claimTokens(c.bob.address)).to.changeTokenBalance(
-        ethers,
-        token,
-        c.bob,
-        E(5_000),
-      );
+      await expect(crowdfund.claimTokens(c.bob.address)).to.changeTokenBalance(ethers, token, c.bob, E(5_000));
       expect(await crowdfund.payoutOwed(c.aurora.timelock)).to.equal(0n);
     });
 
@@ -1342,18 +959,14 @@ describe("Crowdfund", function () {
         ethers,
         usd,
         [c.aurora.timelock, c.platformTimelockAddress],
-        [E(11_000) - fee, fee],
+        [E(11_000) - fee, fee]
       );
-      await expect(
-        crowdfund.claimTokens(c.alice.address),
-      ).to.changeTokenBalance(ethers, token, c.alice, E(3_000));
+      await expect(crowdfund.claimTokens(c.alice.address)).to.changeTokenBalance(ethers, token, c.alice, E(3_000));
       await expect(crowdfund.claimTokens(c.carol.address))
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundNothingToClaim")
         .withArgs(c.carol.address);
       expect(await usd.balanceOf(c.address)).to.equal(E(777));
-      expect(await token.balanceOf(c.address)).to.equal(
-        E(5_650) - E(3_000) + E(999),
-      );
+      expect(await token.balanceOf(c.address)).to.equal(E(5_650) - E(3_000) + E(999));
       expect(await token.getVotes(c.address)).to.equal(0n);
     });
 
@@ -1375,13 +988,13 @@ describe("Crowdfund", function () {
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundCannotMint")
         .withArgs(retryUntil);
       await time.setNextBlockTimestamp(retryUntil + 1n);
-      await expect(crowdfund.connect(c.outsider).finalize())
-        .to.emit(crowdfund, "Failed")
-        .withArgs(E(12), true);
+      await expect(crowdfund.connect(c.outsider).finalize()).to.emit(crowdfund, "Failed").withArgs(E(12), true);
       expect(await crowdfund.state()).to.equal(CrowdfundState.Failed);
-      await expect(
-        crowdfund.connect(alice).refund(alice.address),
-      ).to.changeEtherBalances(ethers, [alice, c.address], [E(4), -E(4)]);
+      await expect(crowdfund.connect(alice).refund(alice.address)).to.changeEtherBalances(
+        ethers,
+        [alice, c.address],
+        [E(4), -E(4)]
+      );
       await expect(crowdfund.claimTokens(alice.address))
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundWrongState")
         .withArgs(CrowdfundState.Failed);
@@ -1390,20 +1003,13 @@ describe("Crowdfund", function () {
       await expect(crowdfund.finalize())
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundWrongState")
         .withArgs(CrowdfundState.Failed);
-      await expect(
-        crowdfund.connect(c.bob).refund(c.bob.address),
-      ).to.changeEtherBalance(ethers, c.bob, E(5));
+      await expect(crowdfund.connect(c.bob).refund(c.bob.address)).to.changeEtherBalance(ethers, c.bob, E(5));
     });
 
     it("with MINTER_ROLE but the token's cap in the way, finalize reverts CrowdfundCannotMint until the grace period ends, then fails", async function () {
       const c = await loadFixture(withCommunity);
       // 12 ETH at a million AUR per ETH: 12M (plus bonus) where the 10M cap leaves 9M.
-      const { crowdfund, address, params } = await startCrowdfund(
-        c,
-        { price: E(1_000_000) },
-        c.creator,
-        id("greedy"),
-      );
+      const { crowdfund, address, params } = await startCrowdfund(c, { price: E(1_000_000) }, c.creator, id("greedy"));
       await mined(contributeEth(crowdfund, c.alice, E(12), c.bob.address));
       await grantMinter(c, address);
       await time.increaseTo(params.deadline + 1n);
@@ -1412,22 +1018,15 @@ describe("Crowdfund", function () {
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundCannotMint")
         .withArgs(retryUntil);
       await time.increaseTo(retryUntil + 1n);
-      await expect(crowdfund.finalize())
-        .to.emit(crowdfund, "Failed")
-        .withArgs(E(12), true);
-      await expect(
-        crowdfund.connect(c.alice).refund(c.alice.address),
-      ).to.changeEtherBalance(ethers, c.alice, E(12));
+      await expect(crowdfund.finalize()).to.emit(crowdfund, "Failed").withArgs(E(12), true);
+      await expect(crowdfund.connect(c.alice).refund(c.alice.address)).to.changeEtherBalance(ethers, c.alice, E(12));
       expect(await c.token.balanceOf(address)).to.equal(0n);
     });
 
     it("succeeds when MINTER_ROLE arrives late but within the grace period", async function () {
       const c = await loadFixture(withEthRaised);
       await time.increaseTo(c.params.deadline + MINT_GRACE - BigInt(DAY));
-      await expect(c.crowdfund.finalize()).to.be.revertedWithCustomError(
-        c.crowdfund,
-        "CrowdfundCannotMint",
-      );
+      await expect(c.crowdfund.finalize()).to.be.revertedWithCustomError(c.crowdfund, "CrowdfundCannotMint");
       await grantMinter(c, c.address);
       await expect(c.crowdfund.finalize()).to.emit(c.crowdfund, "Finalized");
       expect(await c.crowdfund.state()).to.equal(CrowdfundState.Succeeded);
@@ -1439,44 +1038,27 @@ describe("Crowdfund", function () {
       expect(await crowdfund.fee()).to.deep.equal([recipientAddress, FEE_BPS]);
       const fee = feeFor(E(12), FEE_BPS);
       const tx = crowdfund.finalize();
-      await expect(tx)
-        .to.emit(crowdfund, "PayoutDeferred")
-        .withArgs(recipientAddress, fee);
+      await expect(tx).to.emit(crowdfund, "PayoutDeferred").withArgs(recipientAddress, fee);
       await expect(tx)
         .to.emit(crowdfund, "Finalized")
-        .withArgs(
-          E(12),
-          E(12) - fee,
-          fee,
-          mintedFor(E(12), E(4), PRICE, REFERRAL_BPS),
-        );
+        .withArgs(E(12), E(12) - fee, fee, mintedFor(E(12), E(4), PRICE, REFERRAL_BPS));
       await expect(tx).to.changeEtherBalances(
         ethers,
         [c.address, c.aurora.timelock, recipientAddress],
-        [-(E(12) - fee), E(12) - fee, 0n],
+        [-(E(12) - fee), E(12) - fee, 0n]
       );
       expect(await crowdfund.state()).to.equal(CrowdfundState.Succeeded);
       expect(await crowdfund.payoutOwed(recipientAddress)).to.equal(fee);
       expect(await crowdfund.payoutOwed(c.aurora.timelock)).to.equal(0n);
-      await expect(
-        crowdfund.claimTokens(c.alice.address),
-      ).to.changeTokenBalance(ethers, token, c.alice, E(8_200));
+      await expect(crowdfund.claimTokens(c.alice.address)).to.changeTokenBalance(ethers, token, c.alice, E(8_200));
 
       await expect(crowdfund.withdrawPayout(recipientAddress))
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundEthTransferFailed")
         .withArgs(recipientAddress, fee);
       await mined(recipient.setMode(0));
-      const withdrawal = crowdfund
-        .connect(c.outsider)
-        .withdrawPayout(recipientAddress);
-      await expect(withdrawal)
-        .to.emit(crowdfund, "PayoutWithdrawn")
-        .withArgs(recipientAddress, fee);
-      await expect(withdrawal).to.changeEtherBalances(
-        ethers,
-        [c.address, recipientAddress],
-        [-fee, fee],
-      );
+      const withdrawal = crowdfund.connect(c.outsider).withdrawPayout(recipientAddress);
+      await expect(withdrawal).to.emit(crowdfund, "PayoutWithdrawn").withArgs(recipientAddress, fee);
+      await expect(withdrawal).to.changeEtherBalances(ethers, [c.address, recipientAddress], [-fee, fee]);
       expect(await crowdfund.payoutOwed(recipientAddress)).to.equal(0n);
       await expect(crowdfund.withdrawPayout(recipientAddress))
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundNothingToClaim")
@@ -1494,40 +1076,22 @@ describe("Crowdfund", function () {
       await time.increaseTo(c.params.deadline + 1n);
       const fee = feeFor(E(11_000), FEE_BPS);
       const tx = crowdfund.finalize();
-      await expect(tx)
-        .to.emit(crowdfund, "PayoutDeferred")
-        .withArgs(c.platformTimelockAddress, fee);
+      await expect(tx).to.emit(crowdfund, "PayoutDeferred").withArgs(c.platformTimelockAddress, fee);
       await expect(tx).to.changeTokenBalances(
         ethers,
         usd,
         [c.address, c.aurora.timelock, c.platformTimelockAddress],
-        [-(E(11_000) - fee), E(11_000) - fee, 0n],
+        [-(E(11_000) - fee), E(11_000) - fee, 0n]
       );
-      expect(await crowdfund.payoutOwed(c.platformTimelockAddress)).to.equal(
-        fee,
-      );
-      await expect(crowdfund.claimTokens(c.bob.address)).to.changeTokenBalance(
-        ethers,
-        token,
-        c.bob,
-        E(2_500),
-      );
+      expect(await crowdfund.payoutOwed(c.platformTimelockAddress)).to.equal(fee);
+      await expect(crowdfund.claimTokens(c.bob.address)).to.changeTokenBalance(ethers, token, c.bob, E(2_500));
       await expect(crowdfund.withdrawPayout(c.platformTimelockAddress))
         .to.be.revertedWithCustomError(usd, "MockERC20Blocked")
         .withArgs(c.platformTimelockAddress);
       await mined(usd.setBlocked(ZeroAddress));
-      const withdrawal = crowdfund
-        .connect(c.outsider)
-        .withdrawPayout(c.platformTimelockAddress);
-      await expect(withdrawal)
-        .to.emit(crowdfund, "PayoutWithdrawn")
-        .withArgs(c.platformTimelockAddress, fee);
-      await expect(withdrawal).to.changeTokenBalances(
-        ethers,
-        usd,
-        [c.address, c.platformTimelockAddress],
-        [-fee, fee],
-      );
+      const withdrawal = crowdfund.connect(c.outsider).withdrawPayout(c.platformTimelockAddress);
+      await expect(withdrawal).to.emit(crowdfund, "PayoutWithdrawn").withArgs(c.platformTimelockAddress, fee);
+      await expect(withdrawal).to.changeTokenBalances(ethers, usd, [c.address, c.platformTimelockAddress], [-fee, fee]);
       expect(await usd.balanceOf(c.address)).to.equal(0n);
     });
 
@@ -1541,19 +1105,15 @@ describe("Crowdfund", function () {
       await expect(tx)
         .to.emit(crowdfund, "PayoutDeferred")
         .withArgs(c.aurora.timelock, E(11_000) - fee);
-      await expect(tx).to.changeTokenBalances(
+      await expect(tx).to.changeTokenBalances(ethers, usd, [c.aurora.timelock, c.platformTimelockAddress], [0n, fee]);
+      await expect(crowdfund.claimTokens(c.referrer.address)).to.changeTokenBalance(ethers, token, c.referrer, E(150));
+      await mined(usd.setBlocked(ZeroAddress));
+      await expect(crowdfund.withdrawPayout(c.aurora.timelock)).to.changeTokenBalance(
         ethers,
         usd,
-        [c.aurora.timelock, c.platformTimelockAddress],
-        [0n, fee],
+        c.aurora.timelock,
+        E(11_000) - fee
       );
-      await expect(
-        crowdfund.claimTokens(c.referrer.address),
-      ).to.changeTokenBalance(ethers, token, c.referrer, E(150));
-      await mined(usd.setBlocked(ZeroAddress));
-      await expect(
-        crowdfund.withdrawPayout(c.aurora.timelock),
-      ).to.changeTokenBalance(ethers, usd, c.aurora.timelock, E(11_000) - fee);
     });
   });
 
@@ -1564,23 +1124,13 @@ describe("Crowdfund", function () {
       expect(await crowdfund.state()).to.equal(CrowdfundState.Ended);
       const tx = crowdfund.connect(alice).refund(dave.address);
       await expect(tx).to.emit(crowdfund, "Failed").withArgs(E(9), false);
-      await expect(tx)
-        .to.emit(crowdfund, "Refunded")
-        .withArgs(alice.address, dave.address, E(4));
-      await expect(tx).to.changeEtherBalances(
-        ethers,
-        [c.address, dave, alice],
-        [-E(4), E(4), 0n],
-      );
+      await expect(tx).to.emit(crowdfund, "Refunded").withArgs(alice.address, dave.address, E(4));
+      await expect(tx).to.changeEtherBalances(ethers, [c.address, dave, alice], [-E(4), E(4), 0n]);
       expect(await crowdfund.state()).to.equal(CrowdfundState.Failed);
       expect(await crowdfund.contributionOf(alice.address)).to.equal(0n);
       const second = crowdfund.connect(bob).refund(bob.address);
       await expect(second).to.not.emit(crowdfund, "Failed");
-      await expect(second).to.changeEtherBalances(
-        ethers,
-        [c.address, bob],
-        [-E(3), E(3)],
-      );
+      await expect(second).to.changeEtherBalances(ethers, [c.address, bob], [-E(3), E(3)]);
     });
 
     it("refunds ERC-20 contributions exactly", async function () {
@@ -1588,19 +1138,12 @@ describe("Crowdfund", function () {
       const { crowdfund, usd, alice, bob } = c;
       const tx = crowdfund.connect(alice).refund(alice.address);
       await expect(tx).to.emit(crowdfund, "Failed").withArgs(E(7_000), false);
-      await expect(tx).to.changeTokenBalances(
-        ethers,
-        usd,
-        [c.address, alice],
-        [-E(4_000), E(4_000)],
-      );
-      await expect(
-        crowdfund.connect(bob).refund(c.carol.address),
-      ).to.changeTokenBalances(
+      await expect(tx).to.changeTokenBalances(ethers, usd, [c.address, alice], [-E(4_000), E(4_000)]);
+      await expect(crowdfund.connect(bob).refund(c.carol.address)).to.changeTokenBalances(
         ethers,
         usd,
         [c.address, bob, c.carol],
-        [-E(3_000), 0n, E(3_000)],
+        [-E(3_000), 0n, E(3_000)]
       );
       expect(await usd.balanceOf(c.address)).to.equal(0n);
     });
@@ -1626,17 +1169,11 @@ describe("Crowdfund", function () {
       const c = await loadFixture(withEthMissed);
       const { crowdfund, alice, bob, carol } = c;
       await networkHelpers.setBalance(c.address, E(9) + E(100)); // far above the goal, out of band
-      await expect(
-        crowdfund.connect(bob).refund(bob.address),
-      ).to.changeEtherBalance(ethers, bob, E(3));
+      await expect(crowdfund.connect(bob).refund(bob.address)).to.changeEtherBalance(ethers, bob, E(3));
       await time.increase(365 * DAY);
       await networkHelpers.setBalance(c.address, E(6) + E(1)); // what is owed plus 1 ETH
-      await expect(
-        crowdfund.connect(carol).refund(carol.address),
-      ).to.changeEtherBalance(ethers, carol, E(2));
-      await expect(
-        crowdfund.connect(alice).refund(alice.address),
-      ).to.changeEtherBalance(ethers, alice, E(4));
+      await expect(crowdfund.connect(carol).refund(carol.address)).to.changeEtherBalance(ethers, carol, E(2));
+      await expect(crowdfund.connect(alice).refund(alice.address)).to.changeEtherBalance(ethers, alice, E(4));
       expect(await ethers.provider.getBalance(c.address)).to.equal(E(1));
       expect(await crowdfund.state()).to.equal(CrowdfundState.Failed);
     });
@@ -1647,39 +1184,22 @@ describe("Crowdfund", function () {
       await networkHelpers.setBalance(c.address, E(50));
       await grantMinter(c, c.address);
       await time.increaseTo(c.params.deadline + 1n);
-      await expect(c.crowdfund.finalize())
-        .to.emit(c.crowdfund, "Failed")
-        .withArgs(E(9), false);
-      await expect(
-        c.crowdfund.connect(c.alice).refund(c.alice.address),
-      ).to.changeEtherBalance(ethers, c.alice, E(9));
+      await expect(c.crowdfund.finalize()).to.emit(c.crowdfund, "Failed").withArgs(E(9), false);
+      await expect(c.crowdfund.connect(c.alice).refund(c.alice.address)).to.changeEtherBalance(ethers, c.alice, E(9));
       expect(await c.token.balanceOf(c.address)).to.equal(0n);
     });
 
     it("takes no fee and pays the treasury nothing", async function () {
       const c = await loadFixture(withEthMissed);
       const { crowdfund, alice, bob, carol } = c;
-      const treasuryBefore = await ethers.provider.getBalance(
-        c.aurora.timelock,
-      );
-      const platformBefore = await ethers.provider.getBalance(
-        c.platformTimelockAddress,
-      );
-      await expect(crowdfund.finalize())
-        .to.emit(crowdfund, "Failed")
-        .withArgs(E(9), false);
-      for (const fan of [alice, bob, carol])
-        await mined(crowdfund.connect(fan).refund(fan.address));
+      const treasuryBefore = await ethers.provider.getBalance(c.aurora.timelock);
+      const platformBefore = await ethers.provider.getBalance(c.platformTimelockAddress);
+      await expect(crowdfund.finalize()).to.emit(crowdfund, "Failed").withArgs(E(9), false);
+      for (const fan of [alice, bob, carol]) await mined(crowdfund.connect(fan).refund(fan.address));
       expect(await ethers.provider.getBalance(c.address)).to.equal(0n);
-      expect(await ethers.provider.getBalance(c.aurora.timelock)).to.equal(
-        treasuryBefore,
-      );
-      expect(
-        await ethers.provider.getBalance(c.platformTimelockAddress),
-      ).to.equal(platformBefore);
-      expect(await crowdfund.payoutOwed(c.platformTimelockAddress)).to.equal(
-        0n,
-      );
+      expect(await ethers.provider.getBalance(c.aurora.timelock)).to.equal(treasuryBefore);
+      expect(await ethers.provider.getBalance(c.platformTimelockAddress)).to.equal(platformBefore);
+      expect(await crowdfund.payoutOwed(c.platformTimelockAddress)).to.equal(0n);
       expect(await crowdfund.payoutOwed(c.aurora.timelock)).to.equal(0n);
     });
 
@@ -1691,9 +1211,10 @@ describe("Crowdfund", function () {
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundWrongState")
         .withArgs(CrowdfundState.Active);
       await time.increaseTo(c.params.deadline + 1n);
-      await expect(
-        crowdfund.connect(alice).refund(ZeroAddress),
-      ).to.be.revertedWithCustomError(crowdfund, "CrowdfundZeroAddress");
+      await expect(crowdfund.connect(alice).refund(ZeroAddress)).to.be.revertedWithCustomError(
+        crowdfund,
+        "CrowdfundZeroAddress"
+      );
       await mined(crowdfund.connect(alice).refund(alice.address));
       await expect(crowdfund.finalize())
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundWrongState")
@@ -1712,12 +1233,8 @@ describe("Crowdfund", function () {
       await expect(c.crowdfund.connect(c.carol).refund(c.carol.address))
         .to.be.revertedWithCustomError(c.crowdfund, "CrowdfundWrongState")
         .withArgs(CrowdfundState.Ended);
-      await expect(c.crowdfund.finalize())
-        .to.emit(c.crowdfund, "Failed")
-        .withArgs(E(12), true);
-      await expect(
-        c.crowdfund.connect(c.carol).refund(c.carol.address),
-      ).to.changeEtherBalance(ethers, c.carol, E(3));
+      await expect(c.crowdfund.finalize()).to.emit(c.crowdfund, "Failed").withArgs(E(12), true);
+      await expect(c.crowdfund.connect(c.carol).refund(c.carol.address)).to.changeEtherBalance(ethers, c.carol, E(3));
     });
   });
 
@@ -1862,9 +1379,7 @@ describe("Crowdfund", function () {
     /** A ReentrantContributor in `mode` that put 2 ETH into the ETH crowdfund, beside alice's 3 ETH; past the deadline. */
     async function withReentrant(mode: number) {
       const c = await withEthCrowdfund();
-      const attacker = await ethers.deployContract("ReentrantContributor", [
-        c.address,
-      ]);
+      const attacker = await ethers.deployContract("ReentrantContributor", [c.address]);
       await mined(attacker.contribute({ value: E(2) }));
       await mined(contributeEth(c.crowdfund, c.alice, E(3)));
       await mined(attacker.setMode(mode));
@@ -1878,31 +1393,21 @@ describe("Crowdfund", function () {
       const c = await loadFixture(withReentering);
       const { crowdfund, attacker, attackerAddress, alice } = c;
       const tx = attacker.askRefund();
-      await expect(tx)
-        .to.emit(crowdfund, "Refunded")
-        .withArgs(attackerAddress, attackerAddress, E(2));
-      await expect(tx).to.changeEtherBalances(
-        ethers,
-        [attackerAddress, c.address],
-        [E(2), -E(2)],
-      );
+      await expect(tx).to.emit(crowdfund, "Refunded").withArgs(attackerAddress, attackerAddress, E(2));
+      await expect(tx).to.changeEtherBalances(ethers, [attackerAddress, c.address], [E(2), -E(2)]);
       expect(await attacker.attempts()).to.equal(1n);
       expect(await attacker.refused()).to.equal(1n);
       // The only revert in the transaction: the re-entrant refund (attacker → crowdfund → attacker.receive
       // → crowdfund proxy → implementation) hit the guard.
       const reverts = await revertsIn(ethers.provider, (await tx).hash);
-      expect(
-        reverts.map((r) => [r.depth, errorName(crowdfund.interface, r.data)]),
-      ).to.deep.equal([
+      expect(reverts.map((r) => [r.depth, errorName(crowdfund.interface, r.data)])).to.deep.equal([
         [6, "CrowdfundReentrantCall"],
         [5, "CrowdfundReentrantCall"],
       ]);
       await expect(attacker.askRefund())
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundNothingToClaim")
         .withArgs(attackerAddress);
-      await expect(
-        crowdfund.connect(alice).refund(alice.address),
-      ).to.changeEtherBalance(ethers, alice, E(3));
+      await expect(crowdfund.connect(alice).refund(alice.address)).to.changeEtherBalance(ethers, alice, E(3));
       expect(await ethers.provider.getBalance(c.address)).to.equal(0n);
     });
 
@@ -1912,19 +1417,11 @@ describe("Crowdfund", function () {
       await expect(attacker.askRefund())
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundEthTransferFailed")
         .withArgs(attackerAddress, E(2));
-      await expect(
-        crowdfund.connect(alice).refund(alice.address),
-      ).to.changeEtherBalance(ethers, alice, E(3));
+      await expect(crowdfund.connect(alice).refund(alice.address)).to.changeEtherBalance(ethers, alice, E(3));
       expect(await crowdfund.contributionOf(attackerAddress)).to.equal(E(2));
       const tx = attacker.askRefundTo(dave.address);
-      await expect(tx)
-        .to.emit(crowdfund, "Refunded")
-        .withArgs(attackerAddress, dave.address, E(2));
-      await expect(tx).to.changeEtherBalances(
-        ethers,
-        [c.address, dave],
-        [-E(2), E(2)],
-      );
+      await expect(tx).to.emit(crowdfund, "Refunded").withArgs(attackerAddress, dave.address, E(2));
+      await expect(tx).to.changeEtherBalances(ethers, [c.address, dave], [-E(2), E(2)]);
       await expect(attacker.askRefundTo(dave.address))
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundNothingToClaim")
         .withArgs(attackerAddress);
@@ -1935,26 +1432,15 @@ describe("Crowdfund", function () {
       const { crowdfund, dave } = c;
       const rejecter = await ethers.deployContract("EthRejecter");
       const rejecterAddress = rejecter.target as string;
-      const contribute = crowdfund.interface.encodeFunctionData("contribute", [
-        E(1),
-        ZeroAddress,
-      ]);
+      const contribute = crowdfund.interface.encodeFunctionData("contribute", [E(1), ZeroAddress]);
       await mined(rejecter.forward(c.address, contribute, { value: E(1) }));
       expect(await crowdfund.contributionOf(rejecterAddress)).to.equal(E(1));
       await time.increaseTo(c.params.deadline + 1n);
-      await expect(
-        rejecter.forward(
-          c.address,
-          crowdfund.interface.encodeFunctionData("refund", [rejecterAddress]),
-        ),
-      )
+      await expect(rejecter.forward(c.address, crowdfund.interface.encodeFunctionData("refund", [rejecterAddress])))
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundEthTransferFailed")
         .withArgs(rejecterAddress, E(1));
       await expect(
-        rejecter.forward(
-          c.address,
-          crowdfund.interface.encodeFunctionData("refund", [dave.address]),
-        ),
+        rejecter.forward(c.address, crowdfund.interface.encodeFunctionData("refund", [dave.address]))
       ).to.changeEtherBalances(ethers, [c.address, dave], [-E(1), E(1)]);
     });
 
@@ -1965,19 +1451,13 @@ describe("Crowdfund", function () {
       const fee = feeFor(E(12), FEE_BPS);
       const tx = crowdfund.finalize();
       await expect(tx).to.not.emit(crowdfund, "PayoutDeferred");
-      await expect(tx).to.changeEtherBalances(
-        ethers,
-        [recipientAddress, c.aurora.timelock],
-        [fee, E(12) - fee],
-      );
+      await expect(tx).to.changeEtherBalances(ethers, [recipientAddress, c.aurora.timelock], [fee, E(12) - fee]);
       expect(await recipient.attempts()).to.equal(1n);
       expect(await recipient.refused()).to.equal(1n);
       // The only revert in the transaction: finalize (proxy, implementation) → recipient.receive →
       // refund (proxy, implementation) hit the guard.
       const reverts = await revertsIn(ethers.provider, (await tx).hash);
-      expect(
-        reverts.map((r) => [r.depth, errorName(crowdfund.interface, r.data)]),
-      ).to.deep.equal([
+      expect(reverts.map((r) => [r.depth, errorName(crowdfund.interface, r.data)])).to.deep.equal([
         [5, "CrowdfundReentrantCall"],
         [4, "CrowdfundReentrantCall"],
       ]);
@@ -1995,11 +1475,7 @@ describe("Crowdfund", function () {
       let failures = 0;
       for (let run = 0; run < 40; run++) {
         const c = await loadFixture(withCommunity);
-        const outcome = await randomSequence(
-          c,
-          rng,
-          `seed ${SEED}, run ${run}`,
-        );
+        const outcome = await randomSequence(c, rng, `seed ${SEED}, run ${run}`);
         if (outcome === "succeeded") successes++;
         else failures++;
       }
@@ -2026,22 +1502,15 @@ interface Contribution {
  * failure with the goal missed, or failure because the DAO never granted MINTER_ROLE. Asserts the
  * money and token invariants against a model; returns the outcome.
  */
-async function randomSequence(
-  c: Ctx,
-  rng: Prng,
-  label: string,
-): Promise<"succeeded" | "failed"> {
+async function randomSequence(c: Ctx, rng: Prng, label: string): Promise<"succeeded" | "failed"> {
   const useEth = rng.chance(0.5);
   const feeBps = BigInt(rng.pick([0, 1, 250, 999, 1_000, rng.int(0, 1_000)]));
   await mined(c.crowdfundFactory.connect(c.platformTimelock).setFeeBps(feeBps));
   const unit = E(0.01);
   const goal = BigInt(rng.int(1, 1_500)) * unit;
   const cap = rng.chance(0.35) ? 0n : goal + BigInt(rng.int(0, 1_000)) * unit;
-  const price =
-    BigInt(rng.int(1, 5_000)) * E(0.001) + BigInt(rng.int(0, 999_999));
-  const referralBps = BigInt(
-    rng.pick([0, 1, 500, 2_500, 10_000, rng.int(0, 10_000)]),
-  );
+  const price = BigInt(rng.int(1, 5_000)) * E(0.001) + BigInt(rng.int(0, 999_999));
+  const referralBps = BigInt(rng.pick([0, 1, 500, 2_500, 10_000, rng.int(0, 10_000)]));
   const params: Partial<Params> = {
     paymentToken: useEth ? ZeroAddress : (c.usd.target as string),
     goal,
@@ -2050,11 +1519,7 @@ async function randomSequence(
     referralBps,
     deadline: BigInt(await time.latest()) + BigInt(rng.int(2, 6) * DAY),
   };
-  const {
-    crowdfund,
-    address,
-    params: p,
-  } = await startCrowdfund(c, params, c.creator, id(label));
+  const { crowdfund, address, params: p } = await startCrowdfund(c, params, c.creator, id(label));
   const balanceOf = async (account: string): Promise<bigint> =>
     useEth ? ethers.provider.getBalance(account) : c.usd.balanceOf(account);
 
@@ -2078,11 +1543,7 @@ async function randomSequence(
     if (rng.chance(0.15)) {
       const more = BigInt(rng.int(1, 500)) * unit;
       extra += more;
-      if (useEth)
-        await networkHelpers.setBalance(
-          address,
-          (await ethers.provider.getBalance(address)) + more,
-        );
+      if (useEth) await networkHelpers.setBalance(address, (await ethers.provider.getBalance(address)) + more);
       else await mined(c.usd.connect(c.outsider).transfer(address, more));
       clock = BigInt(await time.latest());
     }
@@ -2099,18 +1560,14 @@ async function randomSequence(
       ? contributeEth(crowdfund, from, amount, named)
       : crowdfund.connect(from).contribute(amount, named);
     if (clock > p.deadline) {
-      await expect(tx, label)
-        .to.be.revertedWithCustomError(crowdfund, "CrowdfundDeadlinePassed")
-        .withArgs(p.deadline);
+      await expect(tx, label).to.be.revertedWithCustomError(crowdfund, "CrowdfundDeadlinePassed").withArgs(p.deadline);
     } else if (cap !== 0n && raised + amount > cap) {
       await expect(tx, label)
         .to.be.revertedWithCustomError(crowdfund, "CrowdfundCapExceeded")
         .withArgs(amount, cap - raised);
     } else {
       const referrer = named === from.address ? ZeroAddress : named;
-      await expect(tx, label)
-        .to.emit(crowdfund, "Contributed")
-        .withArgs(from.address, amount, referrer);
+      await expect(tx, label).to.emit(crowdfund, "Contributed").withArgs(from.address, amount, referrer);
       accepted.push({ contributor: from.address, amount, referrer });
       raised += amount;
     }
@@ -2123,20 +1580,16 @@ async function randomSequence(
   const referred = new Map<string, bigint>();
   for (const a of accepted) {
     paid.set(a.contributor, (paid.get(a.contributor) ?? 0n) + a.amount);
-    if (a.referrer !== ZeroAddress)
-      referred.set(a.referrer, (referred.get(a.referrer) ?? 0n) + a.amount);
+    if (a.referrer !== ZeroAddress) referred.set(a.referrer, (referred.get(a.referrer) ?? 0n) + a.amount);
   }
-  for (const [account, amount] of paid)
-    expect(await crowdfund.contributionOf(account), label).to.equal(amount);
-  for (const [account, amount] of referred)
-    expect(await crowdfund.referredBy(account), label).to.equal(amount);
+  for (const [account, amount] of paid) expect(await crowdfund.contributionOf(account), label).to.equal(amount);
+  for (const [account, amount] of referred) expect(await crowdfund.referredBy(account), label).to.equal(amount);
   const totalReferred = [...referred.values()].reduce((s, x) => s + x, 0n);
 
   // End it: past the deadline, or (cap reached) maybe right away.
   const capReached = cap !== 0n && raised === cap;
   if (!capReached || rng.chance(0.5)) {
-    if (clock <= p.deadline)
-      await time.increaseTo(p.deadline + 1n + BigInt(rng.int(0, DAY)));
+    if (clock <= p.deadline) await time.increaseTo(p.deadline + 1n + BigInt(rng.int(0, DAY)));
   }
   expect(await crowdfund.state(), label).to.equal(CrowdfundState.Ended);
 
@@ -2153,14 +1606,11 @@ async function randomSequence(
       .to.emit(crowdfund, "Finalized")
       .withArgs(raised, raised - fee, fee, minted);
     const toTreasury = (await balanceOf(c.aurora.timelock)) - treasuryBefore;
-    const toPlatform =
-      (await balanceOf(c.platformTimelockAddress)) - platformBefore;
+    const toPlatform = (await balanceOf(c.platformTimelockAddress)) - platformBefore;
     expect(toTreasury + toPlatform, label).to.equal(raised);
     expect(toPlatform, label).to.equal(fee);
     expect(await balanceOf(address), label).to.equal(extra);
-    expect((await c.token.totalSupply()) - supplyBefore, label).to.equal(
-      minted,
-    );
+    expect((await c.token.totalSupply()) - supplyBefore, label).to.equal(minted);
 
     // Minted vs. the sum over contributions of paid * price / 1e18 plus their referral bonus.
     let perContribution = 0n;
@@ -2173,11 +1623,7 @@ async function randomSequence(
       }
     }
     expect(minted >= perContribution, label).to.equal(true);
-    expect(
-      minted - perContribution <
-        BigInt(accepted.length) + 2n * referredContributions,
-      label,
-    ).to.equal(true);
+    expect(minted - perContribution < BigInt(accepted.length) + 2n * referredContributions, label).to.equal(true);
 
     // Everyone claims (in random order, by a random caller); nothing is claimable twice.
     const accounts = [...new Set([...paid.keys(), ...referred.keys()])];
@@ -2189,10 +1635,7 @@ async function randomSequence(
     for (const account of order) {
       const tokens = tokensFor(paid.get(account) ?? 0n, price);
       const bonus = bonusFor(referred.get(account) ?? 0n, price, referralBps);
-      expect(await crowdfund.claimableTokens(account), label).to.deep.equal([
-        tokens,
-        bonus,
-      ]);
+      expect(await crowdfund.claimableTokens(account), label).to.deep.equal([tokens, bonus]);
       const before = await c.token.balanceOf(account);
       const caller = rng.pick([c.outsider, c.alice, c.dave]);
       if (tokens + bonus === 0n) {
@@ -2204,26 +1647,19 @@ async function randomSequence(
       await expect(crowdfund.connect(caller).claimTokens(account), label)
         .to.emit(crowdfund, "TokensClaimed")
         .withArgs(account, tokens, bonus);
-      expect((await c.token.balanceOf(account)) - before, label).to.equal(
-        tokens + bonus,
-      );
-      expect(await c.token.getVotes(account), label).to.equal(
-        await c.token.balanceOf(account),
-      );
+      expect((await c.token.balanceOf(account)) - before, label).to.equal(tokens + bonus);
+      expect(await c.token.getVotes(account), label).to.equal(await c.token.balanceOf(account));
       claimed += tokens + bonus;
-      await expect(
-        crowdfund.connect(caller).claimTokens(account),
-        label,
-      ).to.be.revertedWithCustomError(crowdfund, "CrowdfundNothingToClaim");
+      await expect(crowdfund.connect(caller).claimTokens(account), label).to.be.revertedWithCustomError(
+        crowdfund,
+        "CrowdfundNothingToClaim"
+      );
     }
     // Claims never exceed the mint. The dust left is below the rounding bound: under one token unit
     // per contributor (paid * price rounded down per account) and under two per referrer (the
     // bonus is rounded down twice per account), so < contributors + 2 * referrers.
     expect(claimed <= minted, label).to.equal(true);
-    expect(
-      minted - claimed < BigInt(paid.size) + 2n * BigInt(referred.size),
-      label,
-    ).to.equal(true);
+    expect(minted - claimed < BigInt(paid.size) + 2n * BigInt(referred.size), label).to.equal(true);
     expect(await c.token.balanceOf(address), label).to.equal(minted - claimed);
     expect(await c.token.getVotes(address), label).to.equal(0n);
     return "succeeded";
@@ -2239,13 +1675,9 @@ async function randomSequence(
       .to.be.revertedWithCustomError(crowdfund, "CrowdfundCannotMint")
       .withArgs(retryUntil);
     await time.increaseTo(retryUntil + 1n);
-    await expect(crowdfund.finalize(), label)
-      .to.emit(crowdfund, "Failed")
-      .withArgs(raised, true);
+    await expect(crowdfund.finalize(), label).to.emit(crowdfund, "Failed").withArgs(raised, true);
   } else if (rng.chance(0.5)) {
-    await expect(crowdfund.finalize(), label)
-      .to.emit(crowdfund, "Failed")
-      .withArgs(raised, false);
+    await expect(crowdfund.finalize(), label).to.emit(crowdfund, "Failed").withArgs(raised, false);
     failureRecorded = true;
   }
   let refunded = 0n;
@@ -2266,13 +1698,9 @@ async function randomSequence(
       .withArgs(account);
   }
   expect(refunded, label).to.equal(raised);
-  expect(await crowdfund.state(), label).to.equal(
-    failureRecorded ? CrowdfundState.Failed : CrowdfundState.Ended,
-  );
+  expect(await crowdfund.state(), label).to.equal(failureRecorded ? CrowdfundState.Failed : CrowdfundState.Ended);
   expect(await balanceOf(address), label).to.equal(extra);
-  expect(await balanceOf(c.platformTimelockAddress), label).to.equal(
-    platformBefore,
-  );
+  expect(await balanceOf(c.platformTimelockAddress), label).to.equal(platformBefore);
   expect(await balanceOf(c.aurora.timelock), label).to.equal(treasuryBefore);
   expect(await c.token.balanceOf(address), label).to.equal(0n);
   return "failed";

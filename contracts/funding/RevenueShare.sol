@@ -115,7 +115,7 @@ contract RevenueShare is IRevenueShare {
         id = a.count;
         // One slot each; the cap of a community token is below 2^104, so its supply fits.
         unchecked {
-            a.count += 1; // fewer than 2^152 deposits
+            ++a.count; // fewer than 2^152 deposits
         }
         _assets[asset] = a;
         _deposits[asset][id] = Deposit({amount: uint104(amount), supply: uint104(supply), snapshot: uint48(snapshot)});
