@@ -131,7 +131,9 @@ async function deployPlatform() {
   const implementation = await ethers.getContractAt("Crowdfund", await p.crowdfundImplementation.getAddress());
   const platformGovernor = await ethers.getContractAt("CommunityGovernor", await p.platformGovernor.getAddress());
   const platformTimelockAddress = await p.platformTimelock.getAddress();
+  const revenueShareFactory = await ethers.getContractAt("RevenueShareFactory", await p.revenueShareFactory.getAddress());
   return {
+    revenueShareFactory,
     deployer,
     creator,
     alice,
@@ -1237,11 +1239,13 @@ describe("Crowdfund", function () {
   });
 
   describe("stray tokens", function () {
-    it("sends any ERC-20 it does not account for to the treasury (StrayTokensSwept), never the payment or community token (CrowdfundNotStray)", async function () {
+    it("sends any ERC-20 it does not account for to the treasury (StrayTokensSwept); the payment and community token only above what it owes (owedOf)", async function () {
       const c = await loadFixture(withUsdCrowdfund);
       const stray = await ethers.deployContract("MockERC20", ["Stray", "STR"]);
       await mined(stray.mint(c.address, E(42)));
-      const tx = c.crowdfund.connect(c.outsider).sweepStrayTokens(await stray.getAddress());
+      const tx = c.crowdfund
+        .connect(c.outsider)
+        .sweepStrayTokens(await stray.getAddress());
       await expect(tx)
         .to.emit(c.crowdfund, "StrayTokensSwept")
         .withArgs(await stray.getAddress(), c.aurora.timelock, E(42));
@@ -1249,11 +1253,125 @@ describe("Crowdfund", function () {
       await expect(c.crowdfund.sweepStrayTokens(await stray.getAddress()))
         .to.be.revertedWithCustomError(c.crowdfund, "CrowdfundNothingToClaim")
         .withArgs(c.address);
-      for (const accounted of [c.usd.target as string, c.tokenAddress]) {
+      // Contributions are owed while it runs: nothing above them to sweep.
+      await mined(
+        c.crowdfund.connect(c.alice).contribute(E(1_000), ZeroAddress),
+      );
+      expect(await c.crowdfund.owedOf(c.usd.target)).to.equal(E(1_000));
+      for (const accounted of [
+        c.usd.target as string,
+        c.tokenAddress,
+        ZeroAddress,
+      ]) {
         await expect(c.crowdfund.sweepStrayTokens(accounted))
-          .to.be.revertedWithCustomError(c.crowdfund, "CrowdfundNotStray")
-          .withArgs(accounted);
+          .to.be.revertedWithCustomError(c.crowdfund, "CrowdfundNothingToClaim")
+          .withArgs(c.address);
       }
+      // Payment tokens sent directly are above what it owes: swept, the contributions stay.
+      await mined(c.usd.connect(c.bob).transfer(c.address, E(7)));
+      await expect(
+        c.crowdfund.sweepStrayTokens(c.usd.target),
+      ).to.changeTokenBalances(
+        ethers,
+        c.usd,
+        [c.address, c.aurora.timelock],
+        [-E(7), E(7)],
+      );
+      expect(await c.usd.balanceOf(c.address)).to.equal(E(1_000));
+    });
+
+    it("Issue 11 item 5: a revenue share claimed for a crowdfund's unclaimed tokens reaches the treasury in the payment token and the community token too, and contributors still claim in full", async function () {
+      const c = await loadFixture(withUsdRaised);
+      await time.increaseTo(c.params.deadline + 1n);
+      await mined(c.crowdfund.finalize());
+      const owedTokens = await c.token.balanceOf(c.address);
+      expect(await c.crowdfund.owedOf(c.tokenAddress)).to.equal(
+        owedTokens,
+        "every minted token is owed",
+      );
+      expect(await c.crowdfund.owedOf(c.usd.target)).to.equal(
+        0n,
+        "proceeds paid out",
+      );
+
+      // The DAO approves its revenue share; someone deposits the payment token and the community token.
+      await mined(c.revenueShareFactory.createRevenueShare(c.tokenAddress));
+      const revenue = await ethers.getContractAt(
+        "RevenueShare",
+        await c.revenueShareFactory.revenueShareOf(c.tokenAddress),
+      );
+      await mined(
+        c.token
+          .connect(c.timelock)
+          .grantRole(id("REVENUE_ROLE"), revenue.target),
+      );
+      await time.increase(1);
+      await mined(c.usd.connect(c.dave).approve(revenue.target, MaxUint256));
+      await mined(revenue.connect(c.dave).depositToken(c.usd.target, E(1_000)));
+      await mined(
+        c.token.connect(c.creator).approve(revenue.target, MaxUint256),
+      );
+      await mined(
+        revenue.connect(c.creator).depositToken(c.tokenAddress, E(500)),
+      );
+      // Anyone claims the crowdfund's share of both.
+      const usdBefore = await c.usd.balanceOf(c.address);
+      await mined(
+        revenue.connect(c.outsider).claim(c.usd.target, c.address, 10n),
+      );
+      await mined(
+        revenue.connect(c.outsider).claim(c.tokenAddress, c.address, 10n),
+      );
+      const usdShare = (await c.usd.balanceOf(c.address)) - usdBefore;
+      const tokenShare = (await c.token.balanceOf(c.address)) - owedTokens;
+      expect(usdShare).to.be.greaterThan(0n);
+      expect(tokenShare).to.be.greaterThan(0n);
+
+      // Both shares go to the treasury; what the contributors are owed stays.
+      await expect(
+        c.crowdfund.connect(c.outsider).sweepStrayTokens(c.usd.target),
+      )
+        .to.emit(c.crowdfund, "StrayTokensSwept")
+        .withArgs(c.usd.target, c.aurora.timelock, usdShare);
+      await expect(
+        c.crowdfund.connect(c.outsider).sweepStrayTokens(c.tokenAddress),
+      )
+        .to.emit(c.crowdfund, "StrayTokensSwept")
+        .withArgs(c.tokenAddress, c.aurora.timelock, tokenShare);
+      expect(await c.token.balanceOf(c.address)).to.equal(owedTokens);
+      for (const who of [c.alice, c.bob, c.referrer]) {
+        const [tokens, bonus] = await c.crowdfund.claimableTokens(who.address);
+        await expect(
+          c.crowdfund.claimTokens(who.address),
+        ).to.changeTokenBalance(ethers, c.token, who, tokens + bonus);
+      }
+      // Only the rounding dust of the claims is left, and it is still counted as owed.
+      expect(await c.crowdfund.owedOf(c.tokenAddress)).to.equal(
+        await c.token.balanceOf(c.address),
+      );
+      expect(await c.token.balanceOf(c.address)).to.be.lessThan(10n);
+    });
+
+    it("after a failure owes exactly the refunds left: a surplus of the payment token or forced ETH is swept, refunds still paid in full", async function () {
+      const c = await loadFixture(withUsdMissed);
+      await mined(c.crowdfund.finalize());
+      expect(await c.crowdfund.owedOf(c.usd.target)).to.equal(E(7_000));
+      await mined(c.usd.connect(c.dave).transfer(c.address, E(5)));
+      await mined(c.crowdfund.connect(c.alice).refund(c.alice.address));
+      expect(await c.crowdfund.owedOf(c.usd.target)).to.equal(E(3_000));
+      await expect(
+        c.crowdfund.sweepStrayTokens(c.usd.target),
+      ).to.changeTokenBalance(ethers, c.usd, c.aurora.timelock, E(5));
+      await expect(
+        c.crowdfund.connect(c.bob).refund(c.bob.address),
+      ).to.changeTokenBalance(ethers, c.usd, c.bob, E(3_000));
+      expect(await c.crowdfund.owedOf(c.usd.target)).to.equal(0n);
+      expect(await c.usd.balanceOf(c.address)).to.equal(0n);
+      // ETH forced on an ERC-20 crowdfund is all surplus.
+      await networkHelpers.setBalance(c.address, E(2));
+      await expect(
+        c.crowdfund.sweepStrayTokens(ZeroAddress),
+      ).to.changeEtherBalance(ethers, c.aurora.timelock, E(2));
     });
   });
 

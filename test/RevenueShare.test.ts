@@ -44,6 +44,8 @@ const REVENUE_ROLE = id("REVENUE_ROLE");
 const MINTER_ROLE = id("MINTER_ROLE");
 const CLAIM_WINDOW = 365n * BigInt(DAY);
 const UINT104_MAX = (1n << 104n) - 1n;
+/** RevenueShare.SNAPSHOT_INTERVAL: deposits within it of the latest snapshot share it (issue 11 item 4). */
+const SNAPSHOT_INTERVAL = 3600n;
 /** Gas limit of transactions sent with automine off (nothing is estimated against the pending block). */
 const GAS = 1_000_000n;
 /** The token's ERC-7201 namespace (SocialTokenStorage), for the white-box record checks. */
@@ -458,7 +460,8 @@ describe("Revenue sharing", function () {
       expect(await snapshotEvents(txs[3].hash)).to.equal(0);
       expect(await snapshotEvents(txs[4].hash)).to.equal(0);
       expect(await c.token.lastRevenueSnapshot()).to.equal(timestamp);
-      // The next block's snapshot sees the mint and the burn.
+      // The next snapshot (SNAPSHOT_INTERVAL later: deposits before then share this one) sees the mint and the burn.
+      await time.increase(SNAPSHOT_INTERVAL);
       const { id } = await depositEth(c, T(1));
       expect((await c.revenue.deposit(ETH, id)).supply).to.equal(SUPPLY + T(4_000));
     });
@@ -635,6 +638,7 @@ describe("Revenue sharing", function () {
       const d1 = await depositEth(c, T(1));
       await mined(c.token.connect(c.minter).mint(c.alice.address, T(7)));
       await mined(c.token.connect(c.dave).burn(T(500)));
+      await time.increase(SNAPSHOT_INTERVAL); // a new snapshot, not d1's
       const d2 = await depositEth(c, T(1));
       await mined(c.token.connect(c.minter).mint(c.dave.address, T(1)));
       await expectBefore(c.token, d1.snapshot, [
@@ -816,6 +820,76 @@ describe("Revenue sharing", function () {
   });
 
   describe("RevenueShare: deposits", function () {
+    it("Issue 11 item 4: a deposit stream takes at most one snapshot per SNAPSHOT_INTERVAL; deposits within it share the latest snapshot, so holders' later transfers keep no new record", async function () {
+      const c = await loadFixture(withRecording);
+      expect(await c.revenue.SNAPSHOT_INTERVAL()).to.equal(SNAPSHOT_INTERVAL);
+      const first = await depositEth(c, 1n); // an attacker's 1-wei deposits (no minimum set)
+      const topic = c.token.interface.getEvent("RevenueSnapshot").topicHash;
+      expect(first.receipt.logs.filter((l) => l.topics[0] === topic).length).to.equal(1);
+      await mined(c.token.connect(c.alice).transfer(c.bob.address, T(1)));
+      await mined(c.token.connect(c.alice).transfer(c.bob.address, T(1)));
+      for (let i = 0; i < 5; i++) {
+        const d = await depositEth(c, 1n);
+        expect(d.receipt.logs.filter((l) => l.topics[0] === topic).length).to.equal(0, "no new snapshot");
+        const stored = await c.revenue.deposit(ETH, d.id);
+        expect([stored.snapshot, stored.supply]).to.deep.equal([first.snapshot, SUPPLY]);
+      }
+      expect(await c.token.lastRevenueSnapshot()).to.equal(first.snapshot);
+      // alice's balance before the shared snapshot is what counts for all six deposits.
+      await expectBefore(c.token, first.snapshot, [[c.alice, ALICE_HOLDS]]);
+      // Her transfers after the stream keep no record: nothing new to remember.
+      const plain = await mined(c.token.connect(c.alice).transfer(c.bob.address, T(1)));
+      await depositEth(c, 1n);
+      const afterStream = await mined(c.token.connect(c.alice).transfer(c.bob.address, T(1)));
+      expect(afterStream.gasUsed).to.be.at.most(plain.gasUsed, "a transfer after the stream costs no more than before it");
+      // SNAPSHOT_INTERVAL after the latest snapshot, a deposit takes a new one.
+      await time.increase(SNAPSHOT_INTERVAL);
+      const later = await depositEth(c, 1n);
+      expect(later.receipt.logs.filter((l) => l.topics[0] === topic).length).to.equal(1);
+      expect((await c.revenue.deposit(ETH, later.id)).snapshot).to.equal(later.snapshot);
+    });
+
+    it("Issue 11 item 4: the treasury sets a minimum per asset (MinimumDepositSet); only it (RevenueShareOnlyTreasury); deposits below it revert RevenueShareDepositTooSmall and make no deposit a claim would walk", async function () {
+      const c = await loadFixture(withRecording);
+      const mock = await ethers.deployContract("MockERC20", ["Dollar", "USD"]);
+      const asset = await mock.getAddress();
+      const revenueAddress = await c.revenue.getAddress();
+      await mined(mock.mint(c.relayer.address, T(100)));
+      await mined(mock.connect(c.relayer).approve(revenueAddress, T(100)));
+      const treasury = await impersonate(await c.revenue.treasury());
+      await expect(c.revenue.connect(c.relayer).setMinimumDeposit(ETH, T(1)))
+        .to.be.revertedWithCustomError(c.revenue, "RevenueShareOnlyTreasury")
+        .withArgs(c.relayer.address);
+      await expect(c.revenue.connect(treasury).setMinimumDeposit(ETH, UINT104_MAX + 1n))
+        .to.be.revertedWithCustomError(c.revenue, "RevenueShareInvalidAmount")
+        .withArgs(UINT104_MAX + 1n);
+      await expect(c.revenue.connect(treasury).setMinimumDeposit(ETH, T(0.01)))
+        .to.emit(c.revenue, "MinimumDepositSet")
+        .withArgs(ETH, T(0.01));
+      await expect(c.revenue.connect(treasury).setMinimumDeposit(asset, T(5)))
+        .to.emit(c.revenue, "MinimumDepositSet")
+        .withArgs(asset, T(5));
+      expect(await c.revenue.minimumDeposit(ETH)).to.equal(T(0.01));
+      expect(await c.revenue.minimumDeposit(asset)).to.equal(T(5));
+      await expect(c.revenue.connect(c.relayer).depositETH({ value: 1n }))
+        .to.be.revertedWithCustomError(c.revenue, "RevenueShareDepositTooSmall")
+        .withArgs(ETH, 1n, T(0.01));
+      await expect(c.revenue.connect(c.relayer).depositToken(asset, T(4)))
+        .to.be.revertedWithCustomError(c.revenue, "RevenueShareDepositTooSmall")
+        .withArgs(asset, T(4), T(5));
+      expect(await c.revenue.depositCount(ETH)).to.equal(0n);
+      expect(await c.revenue.depositCount(asset)).to.equal(0n);
+      await depositEth(c, T(0.01)); // exactly the minimum is accepted
+      await mined(c.revenue.connect(c.relayer).depositToken(asset, T(5)));
+      // Every deposit a claim walks is at least the minimum.
+      const tx = c.revenue.claim(ETH, c.alice.address, 10n);
+      await expect(tx).to.emit(c.revenue, "RevenueClaimed").withArgs(ETH, c.alice.address, 0n, 1n, share(ALICE_HOLDS, T(0.01), SUPPLY));
+      // The treasury can lift it again.
+      await mined(c.revenue.connect(treasury).setMinimumDeposit(ETH, 0n));
+      await depositEth(c, 1n);
+      expect(await c.revenue.depositCount(ETH)).to.equal(2n);
+    });
+
     it("revert until the DAO grants REVENUE_ROLE to the revenue share (the token's AccessControlUnauthorizedAccount)", async function () {
       const c = await loadFixture(withCommunity);
       const mock = await ethers.deployContract("MockERC20", ["Dollar", "USD"]);
@@ -851,12 +925,14 @@ describe("Revenue sharing", function () {
       const asset = await mock.getAddress();
       await mined(mock.mint(c.relayer.address, T(100)));
       await mined(mock.connect(c.relayer).approve(await c.revenue.getAddress(), T(100)));
-      await depositEth(c, T(1)); // ETH id 0
+      const eth = await depositEth(c, T(1)); // ETH id 0
       const tx = c.revenue.connect(c.relayer).depositToken(asset, T(40));
       const at = await timeOf(await mined(tx));
       await expect(tx).to.emit(c.revenue, "RevenueDeposited").withArgs(asset, 0n, c.relayer.address, T(40), SUPPLY);
       const d = await c.revenue.deposit(asset, 0n);
-      expect([d.amount, d.supply, d.snapshot]).to.deep.equal([T(40), SUPPLY, at]);
+      // Within SNAPSHOT_INTERVAL of the ETH deposit: it shares that snapshot, whatever the asset.
+      expect(at).to.be.greaterThan(eth.snapshot);
+      expect([d.amount, d.supply, d.snapshot]).to.deep.equal([T(40), SUPPLY, eth.snapshot]);
       expect(await mock.balanceOf(await c.revenue.getAddress())).to.equal(T(40));
       expect(await mock.balanceOf(c.relayer.address)).to.equal(T(60));
       expect(await c.revenue.depositCount(asset)).to.equal(1n);
@@ -973,8 +1049,10 @@ describe("Revenue sharing", function () {
       const c = await loadFixture(withRecording);
       const d0 = await depositEth(c, T(1));
       await mined(c.token.connect(c.bob).transfer(c.alice.address, T(100_000))); // alice 200k, bob 100k
+      await time.increase(SNAPSHOT_INTERVAL); // each deposit its own snapshot
       const d1 = await depositEth(c, T(2));
       await mined(c.token.connect(c.alice).burn(T(200_000))); // alice 0, supply 800k
+      await time.increase(SNAPSHOT_INTERVAL);
       const d2 = await depositEth(c, T(3));
       expect((await c.revenue.deposit(ETH, d2.id)).supply).to.equal(T(800_000));
       const tx = c.revenue.connect(c.relayer).claim(ETH, c.alice.address, 10n);
@@ -1360,6 +1438,7 @@ async function runProperty(c: Ctx, seed: number, steps: number): Promise<void> {
     }
   };
 
+  let lastSnapshot: { snapshot: bigint; supply: bigint; before: Map<string, bigint> } | null = null;
   /** Applies one block's ops to the model; `before` is the balances at the block's start. */
   const applyBlock = (ops: Op[], before: Map<string, bigint>, timestamp: bigint) => {
     const grownThisBlock = new Set<string>();
@@ -1375,12 +1454,16 @@ async function runProperty(c: Ctx, seed: number, steps: number): Promise<void> {
         balances.set(op.from.address, balances.get(op.from.address)! - op.amount);
       } else {
         if (grownThisBlock.size > 0) flashBuys++;
+        // A deposit within SNAPSHOT_INTERVAL of the latest snapshot shares it (issue 11 item 4).
+        if (lastSnapshot === null || timestamp - lastSnapshot.snapshot >= SNAPSHOT_INTERVAL) {
+          lastSnapshot = { snapshot: timestamp, supply: sum(before), before: new Map(before) };
+        }
         deposits.push({
           id: BigInt(deposits.length),
-          snapshot: timestamp,
+          snapshot: lastSnapshot.snapshot,
           amount: op.amount,
-          supply: sum(before),
-          before: new Map(before),
+          supply: lastSnapshot.supply,
+          before: new Map(lastSnapshot.before),
         });
         depositedTotal += op.amount;
       }

@@ -265,6 +265,8 @@ describe("funding CLI: revenue sharing", function () {
         `RevenueShareNothingToClaim(asset=${ZeroAddress}, account=${ZeroAddress})`,
       );
       expect(decode(factory.encodeErrorResult("RevenueShareFactoryExists", [ZeroAddress]))).to.equal(`RevenueShareFactoryExists(revenueShare=${ZeroAddress})`);
+      const tooSmall = decode(share.encodeErrorResult("RevenueShareDepositTooSmall", [ZeroAddress, 1n, 2n]))!;
+      expect(revenueHint(tooSmall, "AUR")).to.equal(": the amount is below the minimum deposit the community's DAO set for this asset");
       const p = revenueApprovalProposal(ZeroAddress, { governor: ZeroAddress, timelock: ZeroAddress, token: { address: ZeroAddress, symbol: "AUR", decimals: 18 } });
       expect(p.description).to.match(/^Approve revenue sharing for AUR: /);
       expect(p.command).to.match(/ --rpc-url "\$RPC_URL" --private-key "\$PROPOSER_PRIVATE_KEY"$/);
@@ -272,6 +274,26 @@ describe("funding CLI: revenue sharing", function () {
   });
 
   describe("deposit, revenue, claim-revenue", function () {
+    it("Issue 11 item 4: refuses a deposit below the DAO's minimum before sending anything, and a deposit within an hour of the last shares its snapshot", async function () {
+      const { creator, share, where, created } = await approvedShare();
+      await networkHelpers.mine(1);
+      await networkHelpers.setBalance(created.timelock, parseEther("1"));
+      const timelock = await ethers.getImpersonatedSigner(created.timelock);
+      const revenue = await ethers.getContractAt("RevenueShare", share);
+      await (await revenue.connect(timelock).setMinimumDeposit(ZeroAddress, parseEther("0.1"))).wait();
+      const nonce = await ethers.provider.getTransactionCount(creator.address);
+      expect(await rejection(depositRevenue(ethers.provider, creator, { ...where, amount: "0.05" }))).to.equal(
+        "--amount 0.05 ETH is below the minimum deposit of 0.1 ETH the community's DAO set for this asset",
+      );
+      expect(await ethers.provider.getTransactionCount(creator.address)).to.equal(nonce, "nothing sent");
+      const first = await depositRevenue(ethers.provider, creator, { ...where, amount: "0.1" });
+      const second = await depositRevenue(ethers.provider, creator, { ...where, amount: "0.2" });
+      expect(second.snapshot).to.equal(first.snapshot, "shares the first deposit's snapshot");
+      expect(formatDeposit(second)).to.include(`(the supply before the snapshot's block, ${formatTime(first.snapshot)})`);
+      const status = formatRevenueStatus(await readRevenueStatus(await openRevenueShare(ethers.provider, where), {}));
+      expect(status).to.include("minimum         0.1 ETH per deposit (set by the DAO)");
+    });
+
     it("shares deposits pro rata to balances before each deposit's block, for two holders", async function () {
       const { creator, fanA, fanB, relayer, token, share, where } = await approvedShare();
       // The latest block is the one that granted REVENUE_ROLE: a call against it reverts (recording
@@ -284,11 +306,13 @@ describe("funding CLI: revenue sharing", function () {
       expect(await ethers.provider.getBalance(share)).to.equal(parseEther("1"));
       const depositText = formatDeposit(first);
       expect(depositText).to.include(`deposited 1 ETH into AUR's revenue share ${share} from ${creator.address}, as deposit #0`);
-      expect(depositText).to.include(`shared over     1,000,000 AUR (the supply before this block, ${formatTime(first.snapshot)}): 0.000001 ETH per AUR`);
+      expect(depositText).to.include(`shared over     1,000,000 AUR (the supply before the snapshot's block, ${formatTime(first.snapshot)}): 0.000001 ETH per AUR`);
       expect(depositText).to.include(`claimable until ${formatTime(first.snapshot + 365n * BigInt(DAY))}`);
 
       // Fan A sends fan B 50,000 AUR; deposit #1: 0.5 ETH over the same supply, now 200,000 each.
       await (await token.connect(fanA).transfer(fanB.address, parseEther("50000"))).wait();
+      // Deposits less than SNAPSHOT_INTERVAL (an hour) apart share a snapshot: this one takes its own.
+      await networkHelpers.time.increase(3600);
       const second = await depositRevenue(ethers.provider, creator, { ...where, amount: "0.5" });
       expect(second.id).to.equal(1n);
 
@@ -301,8 +325,9 @@ describe("funding CLI: revenue sharing", function () {
       for (const line of [
         `Revenue share of Aurora Fans (AUR)  ${share}  chain 31337`,
         "asset           ETH; the revenue share holds 1.5 ETH",
+        "minimum         none (any positive amount; the DAO may set one)",
         "deposits        2 in ETH; each claimable for 365 days, then sweepable to the treasury",
-        `#0  1 ETH over 1,000,000 AUR, snapshot ${formatTime(first.snapshot)}; claimed 0 ETH; claimable until ${formatTime(first.snapshot + 365n * BigInt(DAY))} (in 364d 23h), sweepable after`,
+        `#0  1 ETH over 1,000,000 AUR, snapshot ${formatTime(first.snapshot)}; claimed 0 ETH; claimable until ${formatTime(first.snapshot + 365n * BigInt(DAY))} (in 364d 22h), sweepable after`,
         `#1  0.5 ETH over 1,000,000 AUR, snapshot ${formatTime(second.snapshot)}; claimed 0 ETH`,
         `Account ${fanA.address}`,
         "balance         200,000 AUR now",

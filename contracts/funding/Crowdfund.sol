@@ -15,7 +15,9 @@ import {ISocialToken} from "../interfaces/ISocialToken.sol";
  *
  * Money rules (docs/funding.md):
  * - Accounting never reads this contract's balance: `raised` and each contribution are recorded
- *   amounts, so ETH or tokens sent here by other means change nothing (and stay here).
+ *   amounts, so ETH or tokens sent here by other means change nothing. The crowdfund keeps what it
+ *   owes per asset ({owedOf}); anything above it, in any asset (the payment token, the community
+ *   token, ETH, another ERC-20), anyone can send to the treasury ({sweepStrayTokens}).
  * - Success (goal reached when the deadline passes, or the cap reached early): `finalize` mints
  *   `raised * price / 1e18` tokens plus the referral bonuses to this contract in one mint (then
  *   renounces MINTER_ROLE), pays the
@@ -75,6 +77,10 @@ contract Crowdfund is ICrowdfund {
     address private _paymentToken;
     Limits private _limits;
     Totals private _totals;
+    // What the crowdfund owes once settled (before, it owes `raised` in the payment asset): the
+    // tokens not yet claimed, and the refunds left (failure) or the deferred payouts (success).
+    uint256 private _tokensOwed;
+    uint256 private _paymentOwed;
     uint256 private _price;
     address private _treasury;
     address private _feeRecipient;
@@ -219,8 +225,7 @@ contract Crowdfund is ICrowdfund {
         uint256 raised_ = totals.raised;
 
         if (raised_ < _limits.goal) {
-            _core.settled = State.Failed;
-            emit Failed(raised_, false);
+            _fail(raised_, false);
             return;
         }
 
@@ -231,12 +236,12 @@ contract Crowdfund is ICrowdfund {
         try ISocialToken(core.token).mint(address(this), tokens) {} catch {
             uint256 retryUntil = uint256(core.deadline) + MINT_GRACE;
             if (block.timestamp <= retryUntil) revert CrowdfundCannotMint(retryUntil);
-            _core.settled = State.Failed;
-            emit Failed(raised_, true);
+            _fail(raised_, true);
             return;
         }
 
         _core.settled = State.Succeeded;
+        _tokensOwed = tokens;
         // Minted once and for all: give the role back so no stale minter remains.
         IAccessControl(core.token).renounceRole(MINTER_ROLE, address(this));
         uint256 fee_ = (raised_ * core.feeBps) / MAX_BPS;
@@ -254,6 +259,7 @@ contract Crowdfund is ICrowdfund {
         if (tokens == 0 && bonus == 0) revert CrowdfundNothingToClaim(account);
         delete _paid[account];
         delete _referred[account];
+        _tokensOwed -= tokens + bonus;
         emit TokensClaimed(account, tokens, bonus);
         IERC20(_core.token).safeTransfer(account, tokens + bonus);
     }
@@ -266,14 +272,14 @@ contract Crowdfund is ICrowdfund {
         if (to == address(0)) revert CrowdfundZeroAddress();
         State current = state();
         if (current == State.Ended && _totals.raised < _limits.goal) {
-            _core.settled = State.Failed;
-            emit Failed(_totals.raised, false);
+            _fail(_totals.raised, false);
             current = State.Failed;
         }
         if (current != State.Failed) revert CrowdfundWrongState(current);
         uint256 amount = _paid[msg.sender];
         if (amount == 0) revert CrowdfundNothingToClaim(msg.sender);
         delete _paid[msg.sender];
+        _paymentOwed -= amount;
         emit Refunded(msg.sender, to, amount);
         _send(to, amount);
     }
@@ -284,19 +290,27 @@ contract Crowdfund is ICrowdfund {
         uint256 amount = _owed[recipient];
         if (amount == 0) revert CrowdfundNothingToClaim(recipient);
         delete _owed[recipient];
+        _paymentOwed -= amount;
         emit PayoutWithdrawn(recipient, amount);
         _send(recipient, amount);
     }
 
     /// @inheritdoc ICrowdfund
-    /// @dev Anyone may call; the tokens go to the treasury. Emits {StrayTokensSwept}.
+    /// @dev Anyone may call; the surplus goes to the treasury. Reverts {CrowdfundNothingToClaim}
+    /// when the crowdfund holds no more than it owes. Emits {StrayTokensSwept}.
     function sweepStrayTokens(address asset) external nonReentrant {
-        if (asset == _paymentToken || asset == _core.token) revert CrowdfundNotStray(asset);
-        uint256 amount = IERC20(asset).balanceOf(address(this));
-        if (amount == 0) revert CrowdfundNothingToClaim(address(this));
+        uint256 balance = asset == address(0) ? address(this).balance : IERC20(asset).balanceOf(address(this));
+        uint256 owed = owedOf(asset);
+        if (balance <= owed) revert CrowdfundNothingToClaim(address(this));
+        uint256 amount = balance - owed;
         address treasury_ = _treasury;
         emit StrayTokensSwept(asset, treasury_, amount);
-        IERC20(asset).safeTransfer(treasury_, amount);
+        if (asset == address(0)) {
+            (bool ok, ) = treasury_.call{value: amount}("");
+            if (!ok) revert CrowdfundEthTransferFailed(treasury_, amount);
+        } else {
+            IERC20(asset).safeTransfer(treasury_, amount);
+        }
     }
 
     /// @dev Pays a payout, keeping it for {withdrawPayout} if the recipient cannot take it now.
@@ -310,6 +324,7 @@ contract Crowdfund is ICrowdfund {
         }
         if (!ok) {
             _owed[recipient] += amount;
+            _paymentOwed += amount;
             emit PayoutDeferred(recipient, amount);
         }
     }
@@ -323,6 +338,13 @@ contract Crowdfund is ICrowdfund {
         } else {
             IERC20(paymentToken).safeTransfer(to, amount);
         }
+    }
+
+    /// @dev Marks the crowdfund Failed: every contribution is now owed back as a refund.
+    function _fail(uint256 raised_, bool mintFailed) private {
+        _core.settled = State.Failed;
+        _paymentOwed = raised_;
+        emit Failed(raised_, mintFailed);
     }
 
     function _bonus(uint256 referredPaid, uint256 price, uint256 bps) private pure returns (uint256) {
@@ -395,6 +417,12 @@ contract Crowdfund is ICrowdfund {
         uint256 price = _price;
         tokens = Math.mulDiv(_paid[account], price, PRICE_SCALE);
         bonus = _bonus(_referred[account], price, _core.referralBps);
+    }
+
+    /// @inheritdoc ICrowdfund
+    function owedOf(address asset) public view returns (uint256 owed) {
+        if (asset == _paymentToken) owed = _core.settled == State.Active ? _totals.raised : _paymentOwed;
+        if (asset == _core.token) owed += _tokensOwed;
     }
 
     /// @inheritdoc ICrowdfund

@@ -328,7 +328,26 @@ abstract contract CrowdfundFixture is Assertions {
         }
     }
 
+    /// @dev (e) No asset the crowdfund holds exceeds what it owes unless sweepable: owedOf(ETH) is
+    /// exactly the contributions held plus the deferred payouts, so the ETH above it is exactly what
+    /// was forced on the crowdfund (what {Crowdfund-sweepStrayTokens} sends the treasury); owedOf
+    /// the community token is what was minted less what was claimed, and the crowdfund holds it.
+    function _assertSurplusSweepable(CrowdfundHandler h) internal view {
+        Crowdfund cf = h.crowdfund();
+        uint256 held;
+        if (h.settled() != ICrowdfund.State.Succeeded) {
+            for (uint256 i; i < h.ACTOR_COUNT(); ++i) held += cf.contributionOf(h.actors(i));
+        }
+        uint256 owed = held + cf.payoutOwed(address(h.treasury())) + cf.payoutOwed(address(h.feeRecipient()));
+        assertEq(cf.owedOf(address(0)), owed, "(e) owedOf(ETH) != held + deferred payouts");
+        assertEq(address(cf).balance - cf.owedOf(address(0)), h.forceSent(), "(e) ETH above owed != forced");
+        address token = address(h.token());
+        assertEq(cf.owedOf(token), h.minted() - h.tokensClaimed(), "(e) owedOf(token) != minted - claimed");
+        assertEq(h.token().balanceOf(address(cf)), cf.owedOf(token), "(e) token balance != owed");
+    }
+
     function _assertAllInvariants(CrowdfundHandler h) internal view {
+        _assertSurplusSweepable(h);
         _assertOutcomesMatchModel(h);
         _assertViewsMatchModel(h);
         _assertMoneyConserved(h);
@@ -578,6 +597,107 @@ contract CrowdfundTest is CrowdfundFixture {
     }
 
     /*//////////////////////////////////////////////////////////////
+                                REFERRALS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Issue 11 item 6 (a documented decision, not a contract change): naming oneself earns
+    /// nothing, and naming a second address of one's own earns exactly the bonus rate the crowdfund
+    /// was created with (which the DAO approves with MINTER_ROLE) on the money paid, never more. The
+    /// bonus is minted on top, so the community's other holders bear it through dilution.
+    function testFuzz_referral_selfReferralThroughSecondAddressEarnsExactlyTheRate(
+        uint256 amount,
+        uint16 referralBps
+    ) public {
+        Setup memory s = _setup();
+        s.referralBps = uint16(bound(referralBps, 1, MAX_BPS));
+        amount = bound(amount, s.goal, 1_000 ether);
+        (SocialToken token, Crowdfund cf) = _deploy(s);
+        address me = _actor(0);
+        address myOther = _actor(1);
+        _pay(cf, me, amount / 2, me); // naming oneself: counted as naming nobody
+        _pay(cf, me, amount - amount / 2, myOther);
+        assertEq(cf.referredBy(me), 0, "self-referral earns nothing");
+        assertEq(cf.referredBy(myOther), amount - amount / 2, "second address: the money it was named for");
+        vm.warp(block.timestamp + s.duration + 1);
+        uint256 supplyBefore = token.totalSupply();
+        cf.finalize();
+        cf.claimTokens(me);
+        cf.claimTokens(myOther);
+        uint256 bought = Math.mulDiv(amount, s.price, PRICE_SCALE);
+        uint256 bonus = Math.mulDiv(Math.mulDiv(amount - amount / 2, s.price, PRICE_SCALE), s.referralBps, MAX_BPS);
+        assertEq(token.balanceOf(me) + token.balanceOf(myOther), bought + bonus, "tokens: bought + the rate's bonus");
+        assertEq(token.totalSupply() - supplyBefore, bought + bonus, "the bonus is minted on top (dilution)");
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 SWEEPING
+    //////////////////////////////////////////////////////////////*/
+
+    /// @dev Issue 11 item 5: whatever the crowdfund holds above what it owes, in the payment asset
+    /// (ETH or ERC-20) or the community token, goes to the treasury, at any state; what it owes
+    /// stays, and a treasury that rejects ETH makes the ETH sweep revert (nothing moves).
+    function testFuzz_sweep_sendsOnlyTheSurplus(uint256 amount, uint256 extra, uint8 stage, bool erc20) public {
+        Setup memory s = _setup();
+        if (erc20) s.paymentToken = address(new MockERC20("Pay", "PAY"));
+        CrowdfundPayee treasury = new CrowdfundPayee(true);
+        s.treasury = address(treasury);
+        amount = bound(amount, s.goal, 1_000 ether);
+        extra = bound(extra, 1, 1_000 ether);
+        stage = stage % 3; // 0: running, 1: succeeded, 2: failed
+        if (stage == 2) s.goal = amount + 1;
+        (SocialToken token, Crowdfund cf) = _deploy(s);
+        _pay(cf, _actor(0), amount, address(0));
+        if (stage != 0) {
+            vm.warp(block.timestamp + s.duration + 1);
+            cf.finalize();
+        }
+        uint256 owedPay = stage == 1 ? 0 : amount;
+        uint256 owedTokens = stage == 1 ? Math.mulDiv(amount, s.price, PRICE_SCALE) : 0;
+        assertEq(cf.owedOf(s.paymentToken), owedPay, "owed in the payment asset");
+        assertEq(cf.owedOf(address(token)), owedTokens, "owed in tokens");
+
+        // Surplus in the payment asset and the community token.
+        if (erc20) MockERC20(s.paymentToken).mint(address(cf), extra);
+        else vm.deal(address(cf), address(cf).balance + extra);
+        vm.prank(CREATOR);
+        token.transfer(address(cf), extra);
+        if (!erc20) {
+            treasury.setAccepting(false);
+            vm.expectRevert(
+                abi.encodeWithSelector(ICrowdfund.CrowdfundEthTransferFailed.selector, address(treasury), extra)
+            );
+            cf.sweepStrayTokens(address(0));
+            treasury.setAccepting(true);
+        }
+        cf.sweepStrayTokens(s.paymentToken);
+        cf.sweepStrayTokens(address(token));
+        assertEq(
+            _balance(s.paymentToken, address(treasury)),
+            extra + (stage == 1 ? amount - (amount * 250) / 10_000 : 0),
+            "payment surplus swept (beside the proceeds)"
+        );
+        assertEq(token.balanceOf(address(treasury)), extra, "token surplus swept");
+        assertEq(_balance(s.paymentToken, address(cf)), owedPay, "payment owed stays");
+        assertEq(token.balanceOf(address(cf)), owedTokens, "tokens owed stay");
+        for (uint256 i; i < 2; ++i) {
+            address asset = i == 0 ? s.paymentToken : address(token);
+            vm.expectRevert(abi.encodeWithSelector(ICrowdfund.CrowdfundNothingToClaim.selector, address(cf)));
+            cf.sweepStrayTokens(asset);
+        }
+        // What is owed is still paid in full.
+        if (stage == 1) cf.claimTokens(_actor(0));
+        if (stage == 2) {
+            vm.prank(_actor(0));
+            cf.refund(payable(_actor(0)));
+        }
+        assertEq(
+            cf.owedOf(s.paymentToken) + cf.owedOf(address(token)),
+            stage == 0 ? amount : 0,
+            "settled: nothing owed"
+        );
+    }
+
+    /*//////////////////////////////////////////////////////////////
                                   FAILURE
     //////////////////////////////////////////////////////////////*/
 
@@ -734,7 +854,7 @@ contract CrowdfundTest is CrowdfundFixture {
     ) public {
         Setup memory s = _setup();
         s.price = bound(priceSeed, 1, 10 ** bound(priceDigits, 0, 24));
-        s.referralBps = uint16(bound(referralBps, 0, MAX_BPS));
+        s.referralBps = uint16(bound(referralBps, 1, MAX_BPS));
         s.feeBps = uint16(bound(feeBps, 0, MAX_BPS));
         SuccessCase memory c;
         for (uint256 i; i < 6; ++i) {
@@ -1126,6 +1246,12 @@ contract CrowdfundInvariantTest is CrowdfundFixture {
     /// forge-config: default.invariant.depth = 50
     function invariant_mintedMatchesContributions() public view {
         _assertMintedMatchesContributions(handler);
+    }
+
+    /// forge-config: default.invariant.runs = 64
+    /// forge-config: default.invariant.depth = 50
+    function invariant_noBalanceAboveOwedUnlessSweepable() public view {
+        _assertSurplusSweepable(handler);
     }
 
     /// forge-config: default.invariant.runs = 64

@@ -14,7 +14,11 @@ import {ISocialToken} from "../interfaces/ISocialToken.sol";
  * treasury)` as immutable arguments, made by {RevenueShareFactory}.
  *
  * Mechanism (docs/funding.md): each deposit takes a revenue snapshot on the token
- * ({ISocialToken-markRevenueSnapshot}) and stores the total supply as it stood before its block.
+ * ({ISocialToken-takeRevenueSnapshot}) and stores the total supply as it stood before its block;
+ * a deposit less than SNAPSHOT_INTERVAL after the latest snapshot shares that snapshot instead, so
+ * deposits cannot make snapshots (each costs every holder's next transfer a history record) more
+ * than once an hour. The DAO may set a minimum deposit per asset ({setMinimumDeposit}), so
+ * every deposit a claim walks is worth at least that.
  * The token records, lazily, each holder's balance before the first change of every block, keeping
  * older records only where a snapshot may need them; so `balanceBeforeSnapshot(holder, snapshot)`
  * is exact and a balance bought in the deposit's block counts for nothing. A holder's share of a
@@ -34,11 +38,21 @@ contract RevenueShare is IRevenueShare {
     /// @inheritdoc IRevenueShare
     uint256 public constant CLAIM_WINDOW = 365 days;
 
+    /// @inheritdoc IRevenueShare
+    uint256 public constant SNAPSHOT_INTERVAL = 1 hours;
+
     address private constant ETH = address(0);
+
+    /// @dev Per asset, one slot: the DAO's minimum deposit and the number of deposits.
+    struct Asset {
+        uint104 minimum;
+        uint152 count;
+    }
 
     bool private _initialized;
     bool private _entered;
-    mapping(address asset => Deposit[]) private _deposits;
+    mapping(address asset => Asset) private _assets;
+    mapping(address asset => mapping(uint256 id => Deposit)) private _deposits;
     mapping(address asset => mapping(uint256 id => uint256)) private _claimed;
     mapping(address asset => mapping(address account => uint256)) private _next;
 
@@ -90,15 +104,36 @@ contract RevenueShare is IRevenueShare {
 
     function _deposit(address asset, uint256 amount) private returns (uint256 id) {
         if (amount == 0 || amount > type(uint104).max) revert RevenueShareInvalidAmount(amount);
-        address token_ = CloneArgs.addressAt(0);
-        // Reverts unless the DAO granted REVENUE_ROLE and recording started in an earlier block.
-        uint256 supply = ISocialToken(token_).markRevenueSnapshot();
+        Asset memory a = _assets[asset];
+        if (amount < a.minimum) revert RevenueShareDepositTooSmall(asset, amount, a.minimum);
+        // Reverts unless the DAO granted REVENUE_ROLE and recording started in an earlier block. A
+        // snapshot less than SNAPSHOT_INTERVAL old is shared instead of taking a new one.
+        (uint256 snapshot, uint256 supply) = ISocialToken(CloneArgs.addressAt(0)).takeRevenueSnapshot(
+            SNAPSHOT_INTERVAL
+        );
         if (supply == 0) revert RevenueShareNoHolders();
-        Deposit[] storage list = _deposits[asset];
-        id = list.length;
-        // The cap of a community token is below 2^104, so its supply fits.
-        list.push(Deposit({amount: uint104(amount), supply: uint104(supply), snapshot: uint48(block.timestamp)}));
+        id = a.count;
+        // One slot each; the cap of a community token is below 2^104, so its supply fits.
+        unchecked {
+            ++a.count; // fewer than 2^152 deposits
+        }
+        _assets[asset] = a;
+        _deposits[asset][id] = Deposit({amount: uint104(amount), supply: uint104(supply), snapshot: uint48(snapshot)});
         emit RevenueDeposited(asset, id, msg.sender, amount, supply);
+    }
+
+    /// @inheritdoc IRevenueShare
+    /// @dev Only the treasury (the community Timelock, so a DAO proposal). Emits {MinimumDepositSet}.
+    function setMinimumDeposit(address asset, uint256 minimum) external {
+        if (msg.sender != CloneArgs.addressAt(1)) revert RevenueShareOnlyTreasury(msg.sender);
+        if (minimum > type(uint104).max) revert RevenueShareInvalidAmount(minimum);
+        _assets[asset].minimum = uint104(minimum);
+        emit MinimumDepositSet(asset, minimum);
+    }
+
+    /// @inheritdoc IRevenueShare
+    function minimumDeposit(address asset) external view returns (uint256) {
+        return _assets[asset].minimum;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -113,8 +148,8 @@ contract RevenueShare is IRevenueShare {
         // treasury with the sweep: paying it to this contract would lock it for good.
         if (account == address(this)) revert RevenueShareNothingToClaim(asset, account);
         uint256 fromId = _next[asset][account];
-        Deposit[] storage list = _deposits[asset];
-        uint256 toId = _end(list.length, fromId, maxDeposits);
+        mapping(uint256 => Deposit) storage list = _deposits[asset];
+        uint256 toId = _end(_assets[asset].count, fromId, maxDeposits);
         if (toId == fromId) revert RevenueShareNothingToClaim(asset, account);
 
         _next[asset][account] = toId;
@@ -146,8 +181,8 @@ contract RevenueShare is IRevenueShare {
         uint256 fromId,
         uint256 maxDeposits
     ) private view returns (uint256 amount, uint256 toId) {
-        Deposit[] storage list = _deposits[asset];
-        toId = _end(list.length, fromId, maxDeposits);
+        mapping(uint256 => Deposit) storage list = _deposits[asset];
+        toId = _end(_assets[asset].count, fromId, maxDeposits);
         address token_ = CloneArgs.addressAt(0);
         for (uint256 id = fromId; id < toId; ++id) {
             amount += _share(token_, list[id], account);
@@ -169,9 +204,8 @@ contract RevenueShare is IRevenueShare {
     /// @inheritdoc IRevenueShare
     /// @dev Anyone may call; the remainder goes to the treasury. Emits {RevenueSwept}.
     function sweep(address asset, uint256 id) external nonReentrant {
-        Deposit[] storage list = _deposits[asset];
-        if (id >= list.length) revert RevenueShareUnknownDeposit(asset, id);
-        Deposit memory dep = list[id];
+        if (id >= _assets[asset].count) revert RevenueShareUnknownDeposit(asset, id);
+        Deposit memory dep = _deposits[asset][id];
         uint256 until = uint256(dep.snapshot) + CLAIM_WINDOW;
         if (block.timestamp <= until) revert RevenueShareClaimWindowOpen(until);
         uint256 claimed = _claimed[asset][id];
@@ -208,12 +242,12 @@ contract RevenueShare is IRevenueShare {
 
     /// @inheritdoc IRevenueShare
     function depositCount(address asset) external view returns (uint256) {
-        return _deposits[asset].length;
+        return _assets[asset].count;
     }
 
     /// @inheritdoc IRevenueShare
     function deposit(address asset, uint256 id) external view returns (Deposit memory) {
-        if (id >= _deposits[asset].length) revert RevenueShareUnknownDeposit(asset, id);
+        if (id >= _assets[asset].count) revert RevenueShareUnknownDeposit(asset, id);
         return _deposits[asset][id];
     }
 

@@ -103,9 +103,9 @@ interface ICrowdfund {
     /// @param recipient The payee.
     /// @param amount The amount sent.
     event PayoutWithdrawn(address indexed recipient, uint256 amount);
-    /// @notice ERC-20 tokens this crowdfund never accounts for (e.g. a revenue share paid to the
-    /// tokens it holds for contributors) went to the treasury.
-    /// @param asset The ERC-20 swept.
+    /// @notice Units of an asset above what this crowdfund owes in it (e.g. a revenue share paid to
+    /// the tokens it holds for contributors, or ETH forced on it) went to the treasury.
+    /// @param asset The ERC-20 swept, or the zero address for ETH.
     /// @param treasury The community Timelock, paid.
     /// @param amount The amount sent.
     event StrayTokensSwept(address indexed asset, address indexed treasury, uint256 amount);
@@ -137,8 +137,6 @@ interface ICrowdfund {
     error CrowdfundCannotMint(uint256 retryUntil);
     /// @notice An ETH payment to `to` failed.
     error CrowdfundEthTransferFailed(address to, uint256 amount);
-    /// @notice The payment token and the community token are accounted for, never swept.
-    error CrowdfundNotStray(address asset);
     /// @notice A call re-entered the crowdfund while another was running.
     error CrowdfundReentrantCall();
     /// @notice A zero address where an account is needed.
@@ -179,9 +177,10 @@ interface ICrowdfund {
     /// @param to Receiver of the refund (lets a contract that cannot take ETH redirect it).
     function refund(address payable to) external;
 
-    /// @notice Sends the treasury every unit of an ERC-20 this crowdfund does not account for: any
-    /// token but the payment token and the community token (anyone may call).
-    /// @param asset The ERC-20.
+    /// @notice Sends the treasury every unit of `asset` this crowdfund holds above what it owes in
+    /// it ({owedOf}): any ERC-20 including the payment token and the community token, or ETH
+    /// (anyone may call).
+    /// @param asset The ERC-20, or the zero address for ETH.
     function sweepStrayTokens(address asset) external;
 
     /// @notice Sends a deferred ETH payout (anyone may call; the ETH goes to `recipient`).
@@ -191,6 +190,12 @@ interface ICrowdfund {
     /*//////////////////////////////////////////////////////////////
                                   VIEWS
     //////////////////////////////////////////////////////////////*/
+
+    /// @notice What this crowdfund owes in `asset`: in the payment asset, the contributions until
+    /// success or what is left to refund after a failure, then the deferred payouts; in the
+    /// community token, the tokens not yet claimed. Anything it holds above this is sweepable.
+    /// @param asset An ERC-20, or the zero address for ETH.
+    function owedOf(address asset) external view returns (uint256);
 
     /// @notice The current state (an Active crowdfund past its deadline or at its cap reads Ended).
     function state() external view returns (State);

@@ -3,7 +3,8 @@ pragma solidity ^0.8.24;
 
 /// @title IRevenueShare
 /// @notice A community's revenue share: anyone deposits ETH or an ERC-20; each holder claims a share
-/// pro rata to its token balance as it stood before the deposit's block. See docs/funding.md.
+/// pro rata to its token balance as it stood before the deposit's snapshot (the deposit's block, or
+/// the latest snapshot if it is less than SNAPSHOT_INTERVAL old). See docs/funding.md.
 interface IRevenueShare {
     /// @notice One deposit: `amount` of its asset, shared over `supply` tokens as they stood before
     /// the block with timestamp `snapshot`.
@@ -14,7 +15,8 @@ interface IRevenueShare {
     }
 
     /// @notice `depositor` deposited `amount` of `asset` (zero address: ETH) as deposit `id`, shared
-    /// over `supply` tokens as they stood before this block (the block's timestamp is the snapshot).
+    /// over `supply` tokens as they stood before the snapshot's block (this block's, or the latest
+    /// snapshot's when that is less than SNAPSHOT_INTERVAL old).
     /// @param asset ETH (zero address) or the ERC-20.
     /// @param id The deposit id.
     /// @param depositor The account that paid it in.
@@ -34,6 +36,10 @@ interface IRevenueShare {
     /// @param toId One past the last deposit covered.
     /// @param amount The amount paid.
     event RevenueClaimed(address indexed asset, address indexed account, uint256 fromId, uint256 toId, uint256 amount);
+    /// @notice The DAO set the smallest deposit of `asset` it accepts (0: any positive amount).
+    /// @param asset ETH (zero address) or the ERC-20.
+    /// @param minimum The new minimum.
+    event MinimumDepositSet(address indexed asset, uint256 minimum);
     /// @notice What was never claimed of deposit `id` (unclaimed shares and rounding dust) went to the treasury.
     /// @param asset ETH (zero address) or the ERC-20.
     /// @param id The deposit.
@@ -60,6 +66,10 @@ interface IRevenueShare {
     error RevenueShareAlreadySwept(address asset, uint256 id);
     /// @notice An ETH payment failed.
     error RevenueShareEthTransferFailed(address to, uint256 amount);
+    /// @notice The deposit is below the minimum the DAO set for `asset`.
+    error RevenueShareDepositTooSmall(address asset, uint256 amount, uint256 minimum);
+    /// @notice Only the treasury (the community Timelock) may do this.
+    error RevenueShareOnlyTreasury(address caller);
     /// @notice A call re-entered the revenue share.
     error RevenueShareReentrantCall();
 
@@ -67,6 +77,15 @@ interface IRevenueShare {
     /// @param token The community token (must match the clone's arguments).
     /// @param treasury The community Timelock (must match the clone's arguments).
     function initialize(address token, address treasury) external;
+
+    /// @notice Sets the smallest deposit of `asset` accepted (0: any positive amount). Treasury only.
+    /// @param asset ETH (zero address) or the ERC-20.
+    /// @param minimum The minimum, below 2^104.
+    function setMinimumDeposit(address asset, uint256 minimum) external;
+
+    /// @notice The smallest deposit of `asset` accepted (0: any positive amount).
+    /// @param asset ETH (zero address) or the ERC-20.
+    function minimumDeposit(address asset) external view returns (uint256);
 
     /// @notice Deposits `msg.value` ETH for the holders. Needs REVENUE_ROLE on the token (granted by the DAO).
     /// @return id The deposit's id among ETH deposits.
@@ -106,6 +125,10 @@ interface IRevenueShare {
 
     /// @notice How long a deposit stays claimable before the treasury may sweep what is left.
     function CLAIM_WINDOW() external view returns (uint256);
+
+    /// @notice The least time between two revenue snapshots: a deposit within it of the latest
+    /// snapshot shares that snapshot (the balances before its block) instead of taking a new one.
+    function SNAPSHOT_INTERVAL() external view returns (uint256);
 
     /// @notice The community token.
     function token() external view returns (address);

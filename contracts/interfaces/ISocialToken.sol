@@ -63,6 +63,13 @@ interface ISocialToken {
     /// @return supplyBefore The total supply as it stood before this block.
     function markRevenueSnapshot() external returns (uint256 supplyBefore);
 
+    /// @notice Takes a revenue snapshot at this block unless the latest one is less than
+    /// `minInterval` seconds old; then returns that one (REVENUE_ROLE only).
+    /// @param minInterval The least time between two snapshots (1: once per block, as {markRevenueSnapshot}).
+    /// @return snapshot The snapshot's timestamp (this block's, or the latest one's).
+    /// @return supplyBefore Total supply as it stood before the snapshot's block.
+    function takeRevenueSnapshot(uint256 minInterval) external returns (uint256 snapshot, uint256 supplyBefore);
+
     /// @notice `account`'s balance as it stood before the block with timestamp `snapshot`, for a
     /// snapshot taken with {markRevenueSnapshot}.
     /// @param account The holder.

@@ -164,6 +164,8 @@ contract RevenueHandler {
     /// expired deposits; sweeps paying something.
     uint256 public changesAfterSnapshotInBlock;
     uint256 public snapshotsAfterChangeInBlock;
+    /// @notice Coverage counter: deposits that shared a snapshot less than SNAPSHOT_INTERVAL old.
+    uint256 public sharedSnapshotDeposits;
     uint256 public changesAfterSeveralSnapshots;
     uint256 public payingClaims;
     uint256 public expiredClaims;
@@ -486,14 +488,7 @@ contract RevenueHandler {
                 : abi.encodeCall(IRevenueShare.depositToken, (a, amount));
         uint256 value = a == ETH ? amount : 0;
         Action action = a == ETH ? Action.DepositEth : Action.DepositToken;
-        bytes memory expectedErr;
-        if (amount == 0) {
-            expectedErr = abi.encodeWithSelector(IRevenueShare.RevenueShareInvalidAmount.selector, 0);
-        } else if (block.timestamp <= since) {
-            expectedErr = abi.encodeWithSelector(ISocialToken.SocialTokenRevenueNotStarted.selector, since);
-        } else if (_supplyBeforeBlock() == 0) {
-            expectedErr = abi.encodeWithSelector(IRevenueShare.RevenueShareNoHolders.selector);
-        }
+        bytes memory expectedErr = _depositError(amount);
         if (expectedErr.length != 0) {
             _expectRevertWithValue(action, expectedErr, address(revenue), call, value);
             return;
@@ -505,17 +500,40 @@ contract RevenueHandler {
             return;
         }
         if (abi.decode(ret, (uint256)) != id) _violation("deposit id", "");
+        _recordDeposit(a, id, amount);
+        _successes[uint256(action)]++;
+    }
+
+    /// @dev The snapshot a deposit now uses: the latest one (any, the handler's own included) when it
+    /// is less than SNAPSHOT_INTERVAL old, else a new one at this timestamp; and the supply before it.
+    function _expectedSnapshot() private view returns (bool shared, uint256 snapshot, uint256 supply) {
+        uint256 n = _snapshots.length;
+        uint256 last = n == 0 ? 0 : _snapshots[n - 1];
+        shared = last != 0 && block.timestamp - last < revenue.SNAPSHOT_INTERVAL();
+        snapshot = shared ? last : block.timestamp;
+        supply = shared ? _supplyBefore[last] : _supplyBeforeBlock();
+    }
+
+    function _depositError(uint256 amount) private view returns (bytes memory) {
+        if (amount == 0) return abi.encodeWithSelector(IRevenueShare.RevenueShareInvalidAmount.selector, 0);
+        if (block.timestamp <= since) {
+            return abi.encodeWithSelector(ISocialToken.SocialTokenRevenueNotStarted.selector, since);
+        }
+        (, , uint256 supply) = _expectedSnapshot();
+        if (supply == 0) return abi.encodeWithSelector(IRevenueShare.RevenueShareNoHolders.selector);
+        return "";
+    }
+
+    function _recordDeposit(address a, uint256 id, uint256 amount) private {
+        (bool shared, uint256 snapshot, uint256 supply) = _expectedSnapshot();
         IRevenueShare.Deposit memory stored = revenue.deposit(a, id);
-        uint256 supply = _supplyBeforeBlock();
-        if (stored.amount != amount || stored.supply != supply || stored.snapshot != block.timestamp) {
+        if (stored.amount != amount || stored.supply != supply || stored.snapshot != snapshot) {
             _violation("deposit record", "");
         }
-        _deposits[a].push(
-            DepositModel({amount: amount, supply: supply, snapshot: block.timestamp, claimed: 0, swept: false})
-        );
+        _deposits[a].push(DepositModel({amount: amount, supply: supply, snapshot: snapshot, claimed: 0, swept: false}));
         deposited[a] += amount;
-        _registerSnapshot();
-        _successes[uint256(action)]++;
+        if (shared) ++sharedSnapshotDeposits;
+        else _registerSnapshot();
     }
 
     /// @dev Stores every actor's before-block balance at this timestamp, once per timestamp.

@@ -93,6 +93,26 @@ contract SocialToken is
     bytes32 private constant SOCIAL_TOKEN_STORAGE_LOCATION =
         0xb9419ab005ad6f6f437dcc70c785939603da70e6ffd5c59e4a4d80ae8b844300;
 
+    /// @dev OpenZeppelin VotesUpgradeable's namespaced storage (ERC-7201 "openzeppelin.storage.Votes",
+    /// same layout), read only for the latest total-supply checkpoint: the supply before a snapshot's
+    /// block is almost always that one, found without the binary search of `getPastTotalSupply`.
+    struct VotesSupplyStorage {
+        mapping(address account => address) delegatee;
+        mapping(address delegatee => Checkpoints.Trace208) delegateCheckpoints;
+        Checkpoints.Trace208 totalCheckpoints;
+    }
+
+    bytes32 private constant VOTES_STORAGE_LOCATION =
+        0xe8b26c30fad74198956032a3533d903385d56dd795af560196f9c78d4af40d00;
+
+    function _getVotesSupplyStorage() private pure returns (VotesSupplyStorage storage $) {
+        // ERC-7201 namespaced storage, as above.
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            $.slot := VOTES_STORAGE_LOCATION
+        }
+    }
+
     function _getSocialTokenStorage() private pure returns (SocialTokenStorage storage $) {
         // ERC-7201 namespaced storage: Solidity has no other way to point a storage reference at a slot.
         // solhint-disable-next-line no-inline-assembly
@@ -267,16 +287,41 @@ contract SocialToken is
     /// @inheritdoc ISocialToken
     /// @dev Emits {RevenueSnapshot} the first time in a block.
     function markRevenueSnapshot() external onlyRole(REVENUE_ROLE) returns (uint256 supplyBefore) {
+        return _supplyBefore(_takeRevenueSnapshot(1));
+    }
+
+    /// @inheritdoc ISocialToken
+    /// @dev Emits {RevenueSnapshot} when it takes one. The revenue share passes its rate limit here,
+    /// so deposits cannot make snapshots (and the history records they cost every holder) faster.
+    function takeRevenueSnapshot(
+        uint256 minInterval
+    ) external onlyRole(REVENUE_ROLE) returns (uint256 snapshot, uint256 supplyBefore) {
+        uint48 taken = _takeRevenueSnapshot(minInterval);
+        (snapshot, supplyBefore) = (taken, _supplyBefore(taken));
+    }
+
+    /// @dev Total supply before the block with timestamp `timepoint` (<= now): the latest checkpoint
+    /// when it is older than that block, else `getPastTotalSupply`.
+    function _supplyBefore(uint48 timepoint) private view returns (uint256) {
+        (bool exists, uint48 key, uint208 value) = Checkpoints.latestCheckpoint(
+            _getVotesSupplyStorage().totalCheckpoints
+        );
+        if (!exists || key < timepoint) return value;
+        return getPastTotalSupply(timepoint - 1);
+    }
+
+    /// @dev The snapshot a deposit uses: a new one at this block unless the latest is less than
+    /// `minInterval` old (or of this block).
+    function _takeRevenueSnapshot(uint256 minInterval) private returns (uint48) {
         SocialTokenStorage storage $ = _getSocialTokenStorage();
         uint48 now_ = clock();
         uint48 since = $.revenueSince;
         if (since == 0 || now_ <= since) revert SocialTokenRevenueNotStarted(since);
         uint48 last = $.lastSnapshot;
-        if (last != now_) {
-            ($.prevSnapshot, $.lastSnapshot) = (last, now_);
-            emit RevenueSnapshot(now_);
-        }
-        return getPastTotalSupply(now_ - 1);
+        if (last == now_ || (last != 0 && now_ - last < minInterval)) return last;
+        ($.prevSnapshot, $.lastSnapshot) = (last, now_);
+        emit RevenueSnapshot(now_);
+        return now_;
     }
 
     /// @inheritdoc ISocialToken

@@ -145,6 +145,7 @@ export function revenueHint(decoded: string, symbol = "the token"): string {
   if (decoded.startsWith("RevenueShareUnknownDeposit(")) return ": there is no deposit with this id (./coterie funding revenue lists them)";
   if (decoded.startsWith("RevenueShareAlreadySwept(")) return ": the deposit was swept already (or claimed in full)";
   if (decoded.startsWith("RevenueShareNoHolders(")) return `: nobody held ${symbol} before this block`;
+  if (decoded.startsWith("RevenueShareDepositTooSmall(")) return ": the amount is below the minimum deposit the community's DAO set for this asset";
   if (decoded.startsWith("RevenueShareTransferShortfall(")) return ": the token delivered less than the amount (fee-on-transfer tokens are refused)";
   if (decoded.startsWith("RevenueShareEthTransferFailed(")) return ": the receiver refused the ETH";
   if (decoded.startsWith("RevenueShareFactoryExists(")) return ": the community's revenue share exists already";
@@ -422,6 +423,12 @@ export async function depositRevenue(
   const money = (x: bigint) => amountText(x, asset);
   const share = info.revenueShare.connect(depositor);
 
+  // The DAO's minimum for this asset (issue 11 item 4): refuse below it before sending anything.
+  const minimum = await info.revenueShare.minimumDeposit(asset.address);
+  if (amount < minimum) {
+    throw new FundingError(`--amount ${money(amount)} is below the minimum deposit of ${money(minimum)} the community's DAO set for this asset`);
+  }
+
   let approveHash: string | null = null;
   if (asset.address === ZeroAddress) {
     const balance = await provider.getBalance(from);
@@ -468,8 +475,9 @@ export async function depositRevenue(
     }
   }
   if (id === null) throw new FundingError(`transaction ${receipt.hash} emitted no RevenueDeposited event`);
-  const block = await provider.getBlock(receipt.blockNumber);
-  return { info, asset, depositor: from, amount, id, supply, snapshot: BigInt(block!.timestamp), approveHash, hash: receipt.hash };
+  // The snapshot is this block's, or the latest one when it is less than SNAPSHOT_INTERVAL old.
+  const stored = await info.revenueShare.deposit(asset.address, id, { blockTag: receipt.blockNumber });
+  return { info, asset, depositor: from, amount, id, supply, snapshot: stored.snapshot, approveHash, hash: receipt.hash };
 }
 
 /** The text `deposit` prints. */
@@ -479,7 +487,7 @@ export function formatDeposit(r: DepositResult): string {
   if (r.approveHash !== null) lines.push(`  approve         ${r.approveHash}`);
   lines.push(
     `  tx              ${r.hash}`,
-    `  shared over     ${amountText(r.supply, t)} (the supply before this block, ${formatTime(r.snapshot)}): ` +
+    `  shared over     ${amountText(r.supply, t)} (the supply before the snapshot's block, ${formatTime(r.snapshot)}): ` +
       `${amountText((r.amount * 10n ** BigInt(t.decimals)) / (r.supply === 0n ? 1n : r.supply), r.asset)} per ${t.symbol}`,
     `  claimable until ${formatTime(r.snapshot + CLAIM_WINDOW)} (./coterie funding claim-revenue --account <holder>${r.asset.address === ZeroAddress ? "" : ` --asset ${r.asset.address}`})`,
   );
@@ -522,6 +530,8 @@ export interface RevenueStatus {
   window: bigint;
   /** What the revenue share holds of the asset. */
   held: bigint;
+  /** The smallest deposit of the asset the DAO accepts (0: any positive amount). */
+  minimum: bigint;
   count: bigint;
   /** The most recent deposits, oldest first (at most {@link DEPOSITS_SHOWN}). */
   deposits: DepositView[];
@@ -541,7 +551,7 @@ export async function readRevenueStatus(
     info.token.hasRole(REVENUE_ROLE, info.address),
     info.token.revenueRecordingSince(),
   ]);
-  const base: RevenueStatus = { info, now, asset, approved, recordingSince, window: CLAIM_WINDOW, held: 0n, count: 0n, deposits: [], account: null };
+  const base: RevenueStatus = { info, now, asset, approved, recordingSince, window: CLAIM_WINDOW, held: 0n, minimum: 0n, count: 0n, deposits: [], account: null };
   if (!info.exists) {
     if (accountAddress !== undefined) {
       base.account = { address: accountAddress, balance: await info.token.balanceOf(accountAddress), next: 0n, claimable: 0n, toId: 0n, max };
@@ -549,7 +559,12 @@ export async function readRevenueStatus(
     return base;
   }
   const rs = info.revenueShare;
-  const [window, count, held] = await Promise.all([rs.CLAIM_WINDOW(), rs.depositCount(asset.address), heldBy(info.provider, info.address, asset)]);
+  const [window, count, held, minimum] = await Promise.all([
+    rs.CLAIM_WINDOW(),
+    rs.depositCount(asset.address),
+    heldBy(info.provider, info.address, asset),
+    rs.minimumDeposit(asset.address),
+  ]);
   const first = count > BigInt(DEPOSITS_SHOWN) ? count - BigInt(DEPOSITS_SHOWN) : 0n;
   const deposits = await Promise.all(
     Array.from({ length: Number(count - first) }, async (_, i) => {
@@ -567,7 +582,7 @@ export async function readRevenueStatus(
     ]);
     account = { address: accountAddress, balance, next, claimable: c.amount, toId: c.toId, max };
   }
-  return { ...base, window, count, held, deposits, account };
+  return { ...base, window, count, held, minimum, deposits, account };
 }
 
 function depositRange(from: bigint, to: bigint): string {
@@ -597,6 +612,7 @@ export function formatRevenueStatus(s: RevenueStatus): string {
   lines.push(`  approval        ${approval}`);
   if (info.exists) {
     lines.push(`  asset           ${assetText}; the revenue share holds ${money(s.held)}`);
+    lines.push(`  minimum         ${s.minimum === 0n ? "none (any positive amount; the DAO may set one)" : `${money(s.minimum)} per deposit (set by the DAO)`}`);
     if (s.count === 0n) {
       lines.push(`  deposits        none in ${asset.symbol}`);
     } else {

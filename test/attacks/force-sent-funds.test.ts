@@ -6,8 +6,9 @@
  * what was never deposited.
  *
  * Defence: Crowdfund and RevenueShare never read their own balances for accounting: `raised`, each
- * contribution and each deposit are recorded amounts, payouts and sweeps pay recorded amounts, and
- * whatever is forced in simply stays. Related: `test/Crowdfund.test.ts` "ignores ETH added out of
+ * contribution and each deposit are recorded amounts, payouts and sweeps pay recorded amounts; in a
+ * revenue share whatever is forced in simply stays, and a crowdfund sends what it holds above what it
+ * owes (`owedOf`) to the treasury with `sweepStrayTokens`. Related: `test/Crowdfund.test.ts` "ignores ETH added out of
  * band …" (three tests, balances set directly), "ignores payment and community tokens transferred
  * directly …", "sends any ERC-20 it does not account for to the treasury …";
  * `test/RevenueShare.test.ts` "force-sent ETH changes no share and is not swept"; the invariant
@@ -37,7 +38,7 @@ async function withCommunity() {
 }
 
 describe("Attack: force-sent ETH or tokens skewing accounting", function () {
-  it("ETH forced into a crowdfund, before it exists and after, is not raised: the cap stays open, a missed goal fails, everyone is refunded exactly", async function () {
+  it("ETH forced into a crowdfund, before it exists and after, is not raised: the cap stays open, a missed goal fails, everyone is refunded exactly, the forced ETH is swept to the treasury", async function () {
     const c = await loadFixture(withCommunity);
     const { crowdfundFactory } = c.platform;
     const token = c.aurora.token.target as string;
@@ -66,7 +67,9 @@ describe("Attack: force-sent ETH or tokens skewing accounting", function () {
     await expect(crowdfund.connect(c.attacker).refund(c.attacker.address))
       .to.be.revertedWithCustomError(crowdfund, "CrowdfundNothingToClaim")
       .withArgs(c.attacker.address);
-    expect(await ethers.provider.getBalance(address)).to.equal(E(80), "the forced ETH stays, paid to nobody");
+    expect(await ethers.provider.getBalance(address)).to.equal(E(80), "the forced ETH is paid to nobody");
+    // Issue 11 item 5: nothing is stranded: what it does not owe goes to the treasury.
+    await expect(crowdfund.connect(c.attacker).sweepStrayTokens(ZeroAddress)).to.changeEtherBalance(ethers, c.aurora.timelock, E(80));
     expect(await c.aurora.token.totalSupply()).to.equal(SUPPLY, "nothing minted");
   });
 

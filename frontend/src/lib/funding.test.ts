@@ -145,6 +145,9 @@ describe("funding", () => {
     it("refuses more than the depositor holds, and zero", () => {
       expect(checkDeposit("2", { asset: ETH_ASSET, balance: parseEther("1") })).toEqual({ ok: false, error: "You have 1 ETH." });
       expect(checkDeposit("0", { asset: ETH_ASSET, balance: parseEther("1") }).ok).toBe(false);
+      // Issue 11 item 4: below the DAO's minimum is refused before anything is sent.
+      expect(checkDeposit("0.001", { asset: ETH_ASSET, minimum: parseEther("0.01") })).toEqual({ ok: false, error: "The DAO's minimum deposit is 0.01 ETH." });
+      expect(checkDeposit("0.01", { asset: ETH_ASSET, minimum: parseEther("0.01") })).toEqual({ ok: true, value: parseEther("0.01") });
       expect(checkDeposit("0.5", { asset: ETH_ASSET, balance: parseEther("1") })).toEqual({ ok: true, value: parseEther("0.5") });
     });
   });

@@ -132,11 +132,14 @@ export function checkContribution(
 }
 
 /** A revenue deposit: positive, the asset's decimals, below 2^104 units, within the depositor's balance (when known). */
-export function checkDeposit(text: string, options: { asset: AssetInfo; balance?: bigint | null }): Checked<bigint> {
+export function checkDeposit(text: string, options: { asset: AssetInfo; balance?: bigint | null; minimum?: bigint }): Checked<bigint> {
   const { asset } = options;
   const checked = checkAmount(text, asset.decimals, { symbol: asset.symbol });
   if (!checked.ok) return checked;
   if (checked.value > MAX_DEPOSIT) return { ok: false, error: "A deposit must be below 2^104 units." };
+  if (options.minimum !== undefined && checked.value < options.minimum) {
+    return { ok: false, error: `The DAO's minimum deposit is ${formatAmount(options.minimum, asset.decimals, asset.symbol)}.` };
+  }
   if (options.balance !== undefined && options.balance !== null && checked.value > options.balance) {
     return { ok: false, error: `You have ${formatAmount(options.balance, asset.decimals, asset.symbol)}.` };
   }

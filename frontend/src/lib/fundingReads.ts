@@ -112,6 +112,8 @@ export interface RevenueView {
   /** When the token started recording balances (0: never). */
   recordingSince: bigint;
   claimWindow: bigint;
+  /** The smallest ETH deposit the DAO accepts (0: any positive amount; issue 11 item 4). */
+  minimumEth: bigint;
   /** Assets with at least one deposit: ETH first. */
   assets: RevenueAssetView[];
 }
@@ -264,6 +266,7 @@ export async function readFunding(client: FundingClient, source: FundingSource):
     approved: () => boolean | undefined;
     recordingSince: () => bigint | undefined;
     claimWindow: () => bigint | undefined;
+    minimumEth: () => bigint | undefined;
     assets: Array<{
       address: Address;
       meta: ReturnType<typeof erc20Reads> | null;
@@ -288,6 +291,7 @@ export async function readFunding(client: FundingClient, source: FundingSource):
       approved: plan.add<boolean>(token, socialTokenAbi, "hasRole", [REVENUE_ROLE, revenueShare]),
       recordingSince: plan.add<bigint>(token, socialTokenAbi, "revenueRecordingSince"),
       claimWindow: rs("CLAIM_WINDOW"),
+      minimumEth: rs("minimumDeposit", [zeroAddress]),
       assets: assets.map((asset) => ({
         address: asset,
         meta: asset === zeroAddress ? null : erc20(asset),
@@ -343,6 +347,7 @@ export async function readFunding(client: FundingClient, source: FundingSource):
       approved: revenueReads.approved() ?? false,
       recordingSince: revenueReads.recordingSince() ?? 0n,
       claimWindow,
+      minimumEth: revenueReads.minimumEth() ?? 0n,
       assets: revenueReads.assets.map((a) => {
         const claimable = a.claimable?.();
         return {

@@ -117,8 +117,8 @@ export function ContributeForm({ data, cf }: { data: CommunityData; cf: Crowdfun
           error={!referrerCheck.ok && (submitted || referrer.trim() !== "") ? referrerCheck.error : null}
           hint={
             referrerCheck.ok && referrerCheck.value
-              ? `They receive a ${Number(cf.referralBps) / 100}% bonus in ${community.symbol}; it costs you nothing.`
-              : "Who brought you here earns a bonus on your contribution."
+              ? `They receive a ${Number(cf.referralBps) / 100}% bonus in ${community.symbol}, minted on top: it costs you nothing; the community's token holders bear it through dilution.`
+              : `Who brought you here earns a ${Number(cf.referralBps) / 100}% bonus on your contribution, minted on top: the community's token holders bear it through dilution (any address can be named, even a second one of your own).`
           }
         />
       </div>

@@ -110,7 +110,9 @@ function DepositForm({ data, revenue, ethBalance }: { data: CommunityData; reven
       balance = erc20.data.balance;
     }
   }
-  const amountCheck = asset ? checkDeposit(amount, { asset, balance }) : null;
+  // The DAO's minimum is read for ETH; for an ERC-20 the contract's refusal is shown if it has one.
+  const minimum = kind === "eth" && revenue.minimumEth > 0n ? revenue.minimumEth : undefined;
+  const amountCheck = asset ? checkDeposit(amount, { asset, balance, minimum }) : null;
   const needsApproval = kind === "erc20" && amountCheck?.ok === true && (erc20.data?.allowance ?? 0n) < amountCheck.value;
   const busy = approveTx.busy || depositTx.busy;
   const money = (v: bigint) => (asset ? formatAmount(v, asset.decimals, asset.symbol) : v.toString());
@@ -184,14 +186,21 @@ function DepositForm({ data, revenue, ethBalance }: { data: CommunityData; reven
           onChange={(e) => setAmount(e.target.value)}
           suffix={asset?.symbol}
           error={amountCheck && !amountCheck.ok && (submitted || amount.trim() !== "") ? amountCheck.error : null}
-          hint={balance !== null && asset ? `You have ${money(balance)}.` : undefined}
+          hint={
+            balance !== null && asset
+              ? `You have ${money(balance)}.${minimum !== undefined ? ` The DAO's minimum deposit is ${money(minimum)}.` : ""}`
+              : undefined
+          }
         />
       </div>
       <div className="row">
         <Button type="submit" loading={busy} disabled={busy || !revenue.approved} data-testid="revenue-deposit-submit">
           {needsApproval ? `Approve ${asset?.symbol ?? ""} and deposit` : "Deposit"}
         </Button>
-        <span className="muted">Shared over {community.symbol} holders as they stood before the deposit's block.</span>
+        <span className="muted">
+          Shared over {community.symbol} holders as they stood before the deposit's block, or before the latest snapshot if it is less than an hour
+          old (deposits within an hour share one).
+        </span>
       </div>
       {kind === "erc20" && <TxStatus state={approveTx.state} success="Approved" testId="revenue-approve-tx" />}
       <TxStatus state={depositTx.state} success={doneText} testId="revenue-deposit-tx" />
