@@ -216,8 +216,14 @@ export function TxStatus({ state, success, testId = "tx-status" }: { state: TxSt
       );
     case "confirmed":
       return (
-        <div className="tx tx-good" data-testid={testId} data-status={state.status}>
+        <div className="tx tx-good" data-testid={testId} data-status={state.status} data-refreshing={state.refreshing ? "true" : undefined}>
           ✓ {success ?? "Confirmed"} <span className="muted">(block {state.receipt.blockNumber.toString()}, {hashView})</span>
+          {state.refreshing && (
+            <span className="muted" data-testid={`${testId}-refreshing`}>
+              {" "}
+              <span className="spinner" aria-hidden /> Updating the figures on this page…
+            </span>
+          )}
         </div>
       );
     case "error":
