@@ -65,3 +65,12 @@ export function formatDate(at: bigint | number): string {
     minute: "2-digit",
   });
 }
+
+/**
+ * Voting power, worded the same everywhere (issue 11 item 17): "1,000 votes", "1 vote", "0 votes".
+ * One token delegated is one vote; the token's symbol is for balances, never for voting power.
+ */
+export function formatVotes(value: bigint, decimals: number): string {
+  const text = formatAmount(value, decimals);
+  return `${text} ${value === 10n ** BigInt(decimals) ? "vote" : "votes"}`;
+}

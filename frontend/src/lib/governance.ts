@@ -257,3 +257,25 @@ export function formatPeriod(seconds: bigint): string {
   if (n < 60) return unit(n, "second");
   return formatDuration(n);
 }
+
+/** Why an account cannot vote on an active proposal it had no votes for at the snapshot. */
+export type NoVotesReason =
+  | { kind: "came-after"; votesNow: bigint }
+  | { kind: "undelegated"; balance: bigint }
+  | { kind: "delegated-away"; delegate: `0x${string}`; balance: bigint }
+  | { kind: "no-tokens" };
+
+/**
+ * The true reason an account's weight at a proposal's snapshot is zero (issue 11 item 11). Voting
+ * power is read at the snapshot, so an account that has votes now received them (tokens, or a
+ * delegation to it) after the snapshot: delegating would change nothing for this proposal. Only an
+ * account whose own tokens are not delegated is told to delegate.
+ */
+export function noVotesReason(holder: { account: `0x${string}`; balance: bigint; votes: bigint; delegate: `0x${string}` }): NoVotesReason {
+  if (holder.votes > 0n) return { kind: "came-after", votesNow: holder.votes };
+  if (holder.balance > 0n) {
+    if (/^0x0{40}$/i.test(holder.delegate)) return { kind: "undelegated", balance: holder.balance };
+    if (holder.delegate.toLowerCase() !== holder.account.toLowerCase()) return { kind: "delegated-away", delegate: holder.delegate, balance: holder.balance };
+  }
+  return { kind: "no-tokens" };
+}

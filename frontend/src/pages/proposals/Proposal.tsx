@@ -31,7 +31,7 @@ import {
 import { decodeActions, knownContracts } from "../../lib/governance-actions.ts";
 import { checkText } from "../../lib/validate.ts";
 import { Link } from "../../lib/router.tsx";
-import { ActionList, Milestone, QuorumMeter, StateBadge, VoteBars } from "./parts.tsx";
+import { ActionList, Milestone, NoVotesNotice, QuorumMeter, StateBadge, VoteBars } from "./parts.tsx";
 
 const MAX_REASON = 1_000;
 const SET_VERIFIED = toFunctionSelector("setVerified(uint256,bool)");
@@ -278,12 +278,7 @@ function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: Prop
   } else if (detail.state !== ProposalState.Active) {
     content = <p className="muted">Voting is closed; you did not vote.</p>;
   } else if (detail.weight === 0n) {
-    content = (
-      <Notice tone="warn" testId="no-voting-power">
-        You had no voting power at the snapshot ({formatDate(detail.snapshot)}), so you cannot vote on this proposal. Delegate on the{" "}
-        <Link href={`/c/${community.token}`}>Hold tab</Link> to vote on the next one.
-      </Notice>
-    );
+    content = <NoVotesNotice holder={holder} snapshot={detail.snapshot} token={{ address: community.token, decimals: community.decimals, symbol: community.symbol }} />;
   } else {
     const submit = async () => {
       if (choice === null) return tx.fail("Choose For, Against or Abstain.");
