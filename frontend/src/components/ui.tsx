@@ -2,7 +2,7 @@
 import { useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode } from "react";
 import type { Address } from "viem";
 import { explorerLink, useActiveChain } from "../config/context.tsx";
-import { formatAmount, shortAddress } from "../lib/format.ts";
+import { formatAmount, formatVotes, shortAddress, VOTES } from "../lib/format.ts";
 import type { TxState } from "../hooks/useTransaction.ts";
 
 export function Button(
@@ -122,7 +122,7 @@ export function AddressView({ address, label }: { address: Address | string; lab
 export function Amount({ value, decimals, symbol, testId }: { value: bigint; decimals: number; symbol?: string; testId?: string }) {
   return (
     <span className="amount" data-testid={testId} data-raw={value.toString()}>
-      {formatAmount(value, decimals, symbol)}
+      {symbol === VOTES ? formatVotes(value, decimals) : formatAmount(value, decimals, symbol)}
     </span>
   );
 }

@@ -172,7 +172,7 @@ describe("governance", () => {
 
     it("refuses an account whose votes are below the threshold, with both amounts", () => {
       const msg = proposeBlocker({ account: ME, balance: 0n, votes: 10n ** 18n, delegate: ME }, T, unit);
-      expect(msg).toBe("You need 1,000 AUR of voting power to make a proposal; you have 1 AUR.");
+      expect(msg).toBe("You need 1,000 votes to make a proposal; you have 1 vote.");
     });
 
     it("points a holder with enough tokens but no self-delegation to the Hold tab", () => {

@@ -5,7 +5,7 @@
  * timepoints of a proposal's life in chain time.
  */
 import type { Tone } from "../components/ui.tsx";
-import { formatAmount, formatDuration } from "./format.ts";
+import { formatDuration, formatVotes } from "./format.ts";
 
 /** `IGovernor.ProposalState`, in the order `state(id)` numbers them. */
 export const PROPOSAL_STATES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"] as const;
@@ -238,13 +238,13 @@ export function proposeBlocker(
   if (!holder) return "Connect a wallet to make a proposal.";
   if (threshold === undefined) return "Reading the proposal threshold…";
   if (holder.votes >= threshold) return null;
-  const need = formatAmount(threshold, unit.decimals, unit.symbol);
-  const have = formatAmount(holder.votes, unit.decimals, unit.symbol);
+  const need = formatVotes(threshold, unit.decimals);
+  const have = formatVotes(holder.votes, unit.decimals);
   const delegateHint =
     holder.balance >= threshold && holder.delegate.toLowerCase() !== holder.account.toLowerCase()
       ? " Delegate your tokens to yourself on the Hold tab first."
       : "";
-  return `You need ${need} of voting power to make a proposal; you have ${have}.${delegateHint}`;
+  return `You need ${need} to make a proposal; you have ${have}.${delegateHint}`;
 }
 
 /** A governance setting in seconds as people say it: "1 minute", "5 days", "90 seconds", else "1d 2h". */

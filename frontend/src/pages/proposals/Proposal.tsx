@@ -15,7 +15,7 @@ import { descriptionMatches, useProposal, type ProposalDetail } from "../../hook
 import { useTransaction } from "../../hooks/useTransaction.ts";
 import { communityGovernorAbi } from "../../generated/abis.ts";
 import { explainError } from "../../lib/errors.ts";
-import { formatDate } from "../../lib/format.ts";
+import { formatDate, votesUnit } from "../../lib/format.ts";
 import {
   canCancel,
   ProposalState,
@@ -121,7 +121,8 @@ function ProposalView({ data, id }: { data: CommunityData; id: bigint }) {
   const title = (description && proposalTitle(description)) || `Proposal #${id}`;
   const body = description ? proposalBody(description) : "";
   const votes = (logs.data?.votes ?? []).filter((v) => v.proposalId === id);
-  const unit = { decimals: community.decimals, symbol: community.symbol };
+  // Every amount on this page is voting power: worded "N votes" (issue 11 item 17).
+  const unit = votesUnit(community.decimals);
 
   return (
     <div className="stack proposal-page" data-testid="proposal-page" data-proposal-id={id.toString()}>
@@ -240,7 +241,8 @@ const CHOICES: Array<{ support: SupportValue; label: string; testId: string }> =
 
 function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: ProposalDetail; myVote: VoteRecord | undefined }) {
   const { community, holder } = data;
-  const unit = { decimals: community.decimals, symbol: community.symbol };
+  // Every amount on this page is voting power: worded "N votes" (issue 11 item 17).
+  const unit = votesUnit(community.decimals);
   const tx = useTransaction();
   const [choice, setChoice] = useState<SupportValue | null>(null);
   const [reason, setReason] = useState("");
