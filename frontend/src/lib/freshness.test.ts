@@ -72,7 +72,10 @@ describe("refreshAfterReceipt", () => {
       return 1n;
     });
     await observer.refetch();
-    const fresh = await refreshAfterReceipt({ queryClient, blockNumber: () => Promise.reject(new Error("down")), minBlock: 1n, sleep: noWait, attempts: 3 });
+    const blockNumber = (): Promise<bigint> => {
+      throw new Error("down");
+    };
+    const fresh = await refreshAfterReceipt({ queryClient, blockNumber, minBlock: 1n, sleep: noWait, attempts: 3 });
     expect(fresh).toBe(false);
     expect(observer.getCurrentResult().data).toBe(1n);
     expect(staleQueries(queryClient, 0)).toHaveLength(1);

@@ -55,7 +55,9 @@ export async function refreshAfterReceipt(options: RefreshOptions): Promise<bool
   const attempts = options.attempts ?? 8;
 
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const seen = await blockNumber().catch(() => -1n);
+    const seen = await Promise.resolve()
+      .then(blockNumber)
+      .catch(() => -1n);
     if (seen >= minBlock) break;
     await sleep(backoff(attempt));
   }
