@@ -82,6 +82,21 @@ describe("refreshAfterReceipt", () => {
     unsubscribe();
   });
 
+  it("leaves alone a read that was already failing before the transaction", async () => {
+    const queryClient = new QueryClient();
+    let calls = 0;
+    const { observer, unsubscribe } = observe(queryClient, async () => {
+      calls++;
+      throw new Error("not an ERC-20");
+    });
+    await observer.refetch();
+    expect(calls).toBe(1);
+    const fresh = await refreshAfterReceipt({ queryClient, blockNumber: async () => 5n, minBlock: 5n, sleep: noWait });
+    expect(fresh).toBe(true);
+    expect(calls).toBe(2); // the invalidation's one refetch, no retries
+    unsubscribe();
+  });
+
   it("backs off from 250 ms, doubling, to at most 4 s", () => {
     expect([0, 1, 2, 3, 4, 5, 9].map(backoff)).toEqual([250, 500, 1_000, 2_000, 4_000, 4_000, 4_000]);
   });

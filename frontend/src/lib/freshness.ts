@@ -13,7 +13,8 @@
  *      refetch cannot read `latest` from before the transaction;
  *   2. invalidates every query and waits for the active ones to refetch;
  *   3. refetches, with back-off, every active query that did not end with data fetched after step 2
- *      began (it failed, or was not refetched), until all are fresh or the attempts run out.
+ *      began (it failed, or was not refetched), until all are fresh or the attempts run out. A query
+ *      that was already failing before the transaction is left alone.
  */
 import type { Query, QueryClient } from "@tanstack/react-query";
 
@@ -62,13 +63,16 @@ export async function refreshAfterReceipt(options: RefreshOptions): Promise<bool
     await sleep(backoff(attempt));
   }
 
+  // A read that was already failing before the transaction is not the transaction's to fix (a bad
+  // address typed in a form, say): only reads that had data are retried.
+  const failingBefore = new Set(queryClient.getQueryCache().findAll({ type: "active" }).filter((q) => q.state.status === "error"));
   const since = Date.now();
   await queryClient.invalidateQueries().catch(() => undefined);
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const stale = new Set(staleQueries(queryClient, since));
+    const stale = new Set(staleQueries(queryClient, since).filter((q) => !failingBefore.has(q)));
     if (stale.size === 0) return true;
     await sleep(backoff(attempt));
     await queryClient.refetchQueries({ predicate: (q) => stale.has(q) }).catch(() => undefined);
   }
-  return staleQueries(queryClient, since).length === 0;
+  return staleQueries(queryClient, since).filter((q) => !failingBefore.has(q)).length === 0;
 }
