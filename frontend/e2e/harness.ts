@@ -259,7 +259,8 @@ export async function waitForTx(page: Page, testId = "tx-status", timeout = 60_0
   const deadline = Date.now() + timeout;
   for (;;) {
     const s = await status.getAttribute("data-status");
-    if (s === "confirmed") return;
+    // Confirmed, and the page's reads have caught up with the receipt's block (no stale figures).
+    if (s === "confirmed" && (await status.getAttribute("data-refreshing")) === null) return;
     if (s === "error") throw new Error(`transaction failed in the UI: ${await status.innerText()}`);
     if (Date.now() > deadline) throw new Error(`transaction still ${s} after ${timeout} ms`);
     await page.waitForTimeout(100);

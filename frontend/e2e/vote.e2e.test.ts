@@ -132,7 +132,7 @@ describe("vote", () => {
     // A spare account without tokens sees why it cannot propose.
     await actAs(ctx, 5);
     await page.getByTestId("new-proposal-reason").waitFor({ timeout: TIMEOUT });
-    expect(await page.getByTestId("new-proposal-reason").innerText()).toContain("You need 1,000 AUR of voting power to make a proposal; you have 0 AUR.");
+    expect(await page.getByTestId("new-proposal-reason").innerText()).toContain("You need 1,000 votes to make a proposal; you have 0 votes.");
     expect(await page.getByTestId("new-proposal").isDisabled()).toBe(true);
     await session.screenshot("vote-tab-no-power");
   });

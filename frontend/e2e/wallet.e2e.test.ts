@@ -5,7 +5,7 @@
  * fixes it, a transaction goes through the wallet, and disconnecting works.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openBrowser, startCoterie, type BrowserSession, type Coterie } from "./harness.ts";
+import { connectDevAccount, openBrowser, startCoterie, type BrowserSession, type Coterie } from "./harness.ts";
 import { launchCommunity } from "./steps/launch.ts";
 import {
   TEST_WALLET,
@@ -78,6 +78,21 @@ describe("wallet connection", () => {
 
   it("disconnects", async () => {
     await disconnectWallet(ctx());
+  });
+
+  it("a disconnected dev account stays disconnected after a reload (issue 11 item 16)", async () => {
+    const { page } = session;
+    await connectDevAccount(page, coterie, 2);
+    await page.reload();
+    // Connected dev accounts come back on reload...
+    await page.locator('[data-testid="wallet-connected"][data-settled="true"]').waitFor({ timeout: 30_000 });
+    await page.getByTestId("disconnect").click();
+    await page.getByTestId("connect-wallet").waitFor({ timeout: 30_000 });
+    await page.reload();
+    // ...a disconnected one does not: once the session restore is over, nothing is connected.
+    await page.locator('[data-testid="wallet-disconnected"][data-settled="true"]').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("wallet-address").count()).toBe(0);
+    await session.screenshot("wallet-disconnect-sticks");
   });
 
   it("opens the wallet menu from the launch page's connect prompt", async () => {

@@ -109,6 +109,9 @@ export async function launchCommunity(ctx: StepContext, input: LaunchInput): Pro
   failed.catch(() => undefined); // the page navigated away; the error watcher is moot
   await page.getByTestId("community-page").waitFor({ timeout: TIMEOUT });
   await expect.poll(() => page.locator(".community-header h1").innerText()).toContain(input.name);
+  // The creator is greeted with the link to share and the next steps (issue 11 item 17).
+  await page.getByTestId("launched-panel").waitFor({ timeout: TIMEOUT });
+  expect(await page.getByTestId("launched-link").innerText()).toBe(`${coterie.appUrl}/c/${predicted}`);
 
   const entry = (await readFactory(coterie, "communityByToken", [predicted])) as { id: bigint; creator: Address; token: Address };
   expect(getAddress(entry.creator)).toBe(creator);

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useConnect, useConnection, useConnectors, useDisconnect, useSwitchChain, type Connector } from "wagmi";
 import type { Address } from "viem";
-import { useActiveChain, useRuntime } from "../config/context.tsx";
+import { useActiveChain, useRuntime, useWalletSettled } from "../config/context.tsx";
 import { DEV_CONNECTOR_ID, devAccounts, selectDevAccount } from "../config/devConnector.ts";
 import { explainError } from "../lib/errors.ts";
 import { shortAddress } from "../lib/format.ts";
@@ -45,6 +45,8 @@ export function WalletBar() {
   const connect = useConnect();
   const disconnect = useDisconnect();
   const runtime = useRuntime();
+  // "true" once a reload's session restore is over (tests wait for it before checking the result).
+  const settled = useWalletSettled() ? "true" : "false";
   const local = runtime.chains.find((c) => c.local);
   const [open, setOpen] = useState(false);
   const [accounts, setAccounts] = useState<Address[] | null>(null);
@@ -91,7 +93,7 @@ export function WalletBar() {
 
   if (connection.isConnected && connection.address) {
     return (
-      <div className="wallet" data-testid="wallet-connected">
+      <div className="wallet" data-testid="wallet-connected" data-settled={settled}>
         <span className="wallet-account" title={connection.address} data-testid="wallet-address" data-address={connection.address}>
           {connection.connector?.icon ? (
             <img className="wallet-icon" src={connection.connector.icon} alt="" width={16} height={16} />
@@ -128,7 +130,7 @@ export function WalletBar() {
   };
 
   return (
-    <div className="wallet" ref={menu}>
+    <div className="wallet" ref={menu} data-testid="wallet-disconnected" data-settled={settled}>
       <Button
         onClick={() => {
           if (!open) resetConnect();

@@ -2,7 +2,7 @@
 import { useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode } from "react";
 import type { Address } from "viem";
 import { explorerLink, useActiveChain } from "../config/context.tsx";
-import { formatAmount, shortAddress } from "../lib/format.ts";
+import { formatAmount, formatVotes, shortAddress, VOTES } from "../lib/format.ts";
 import type { TxState } from "../hooks/useTransaction.ts";
 
 export function Button(
@@ -139,7 +139,7 @@ export function AddressView({ address, label }: { address: Address | string; lab
 export function Amount({ value, decimals, symbol, testId }: { value: bigint; decimals: number; symbol?: string; testId?: string }) {
   return (
     <span className="amount" data-testid={testId} data-raw={value.toString()}>
-      {formatAmount(value, decimals, symbol)}
+      {symbol === VOTES ? formatVotes(value, decimals) : formatAmount(value, decimals, symbol)}
     </span>
   );
 }
@@ -233,8 +233,14 @@ export function TxStatus({ state, success, testId = "tx-status" }: { state: TxSt
       );
     case "confirmed":
       return (
-        <div className="tx tx-good" data-testid={testId} data-status={state.status}>
+        <div className="tx tx-good" data-testid={testId} data-status={state.status} data-refreshing={state.refreshing ? "true" : undefined}>
           ✓ {success ?? "Confirmed"} <span className="muted">(block {state.receipt.blockNumber.toString()}, {hashView})</span>
+          {state.refreshing && (
+            <span className="muted" data-testid={`${testId}-refreshing`}>
+              {" "}
+              <span className="spinner" aria-hidden /> Updating the figures on this page…
+            </span>
+          )}
         </div>
       );
     case "error":

@@ -12,6 +12,21 @@ import type { ChainConfig } from "./runtime.ts";
 
 export const DEV_CONNECTOR_ID = "coterie-dev";
 const STORAGE_KEY = "coterie.devAccount";
+/**
+ * Set when the person disconnects the dev account, cleared when they connect again: a reload then
+ * stays disconnected (wagmi's reconnect asks `isAuthorized`, and the chosen account alone would say
+ * yes). The choice of account is kept for the next connect.
+ */
+export const DISCONNECTED_KEY = "coterie.devDisconnected";
+
+function storage(): Storage | null {
+  return typeof localStorage === "undefined" ? null : localStorage;
+}
+
+/** True after the person disconnected the dev account, until they connect it again. */
+export function devDisconnected(): boolean {
+  return storage()?.getItem(DISCONNECTED_KEY) === "1";
+}
 
 /** An EIP-1193 error the way wallets report them, so viem maps codes (4001, 4902...) to its error types. */
 class ProviderRpcError extends Error {
@@ -95,6 +110,7 @@ export function devConnector(chain: ChainConfig) {
         account = chosen && accounts.includes(chosen) ? chosen : accounts[1] ?? accounts[0];
         if (!account) throw new ProviderRpcError(4100, "The local node has no unlocked accounts.");
         connected = true;
+        storage()?.removeItem(DISCONNECTED_KEY);
         void parameters;
         const result = { accounts: [account] as readonly Address[], chainId: chain.id };
         // `any`: wagmi types the result by a generic `withCapabilities` flag this connector never
@@ -105,6 +121,7 @@ export function devConnector(chain: ChainConfig) {
       async disconnect() {
         connected = false;
         account = null;
+        storage()?.setItem(DISCONNECTED_KEY, "1");
       },
       async getAccounts() {
         return account ? [account] : [];
@@ -116,8 +133,8 @@ export function devConnector(chain: ChainConfig) {
         return provider;
       },
       async isAuthorized() {
-        // Reconnect on reload when a dev account was chosen before.
-        if (selectedDevAccount() === null) return false;
+        // Reconnect on reload when a dev account was chosen before, unless the person disconnected it.
+        if (selectedDevAccount() === null || devDisconnected()) return false;
         const accounts = await devAccounts(chain).catch(() => []);
         account = accounts.find((a) => a === selectedDevAccount()) ?? null;
         return account !== null;

@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { act, renderHook } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, QueryObserver } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import {
   ContractFunctionExecutionError,
@@ -14,7 +14,7 @@ import {
   type Hex,
   type TransactionReceipt,
 } from "viem";
-import { simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
+import { getBlockNumber, simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 import { RuntimeProvider } from "../config/context.tsx";
 import { parseRuntimeConfig } from "../config/runtime.ts";
 import { communityFactoryAbi } from "../generated/abis.ts";
@@ -35,11 +35,13 @@ vi.mock("wagmi/actions", () => ({
   simulateContract: vi.fn(),
   writeContract: vi.fn(),
   waitForTransactionReceipt: vi.fn(),
+  getBlockNumber: vi.fn(),
 }));
 
 const simulate = vi.mocked(simulateContract);
 const write = vi.mocked(writeContract);
 const waitReceipt = vi.mocked(waitForTransactionReceipt);
+const blockNumber = vi.mocked(getBlockNumber);
 
 const runtime = parseRuntimeConfig(
   {
@@ -63,8 +65,7 @@ const runtime = parseRuntimeConfig(
   "http://127.0.0.1:5173",
 );
 
-function setup() {
-  const queryClient = new QueryClient();
+function setup(queryClient = new QueryClient()) {
   const invalidate = vi.spyOn(queryClient, "invalidateQueries");
   const wrapper = ({ children }: { children: ReactNode }) => (
     <QueryClientProvider client={queryClient}>
@@ -92,6 +93,7 @@ beforeEach(() => {
   simulate.mockResolvedValue({ request: { prepared: true } } as never);
   write.mockResolvedValue(HASH);
   waitReceipt.mockResolvedValue(receipt("success"));
+  blockNumber.mockResolvedValue(42n);
 });
 
 describe("useTransaction", () => {
@@ -215,11 +217,65 @@ describe("useTransaction", () => {
     expect(invalidate).not.toHaveBeenCalled();
 
     const minedReceipt = receipt("success");
+    const head = deferred<bigint>();
+    blockNumber.mockReturnValue(head.promise);
     await act(async () => mined.resolve(minedReceipt));
-    expect(hook.result.current.state).toEqual({ status: "confirmed", hash: HASH, receipt: minedReceipt });
+    // Confirmed, while the page's reads catch up with the receipt's block.
+    expect(hook.result.current.state).toEqual({ status: "confirmed", hash: HASH, receipt: minedReceipt, refreshing: true });
     expect(hook.result.current.busy).toBe(false);
-    expect(invalidate).toHaveBeenCalledTimes(1);
+    expect(invalidate).not.toHaveBeenCalled();
+    await act(async () => head.resolve(42n));
     await expect(sent).resolves.toBe(minedReceipt);
+    expect(hook.result.current.state).toEqual({ status: "confirmed", hash: HASH, receipt: minedReceipt });
+    expect(hook.result.current.state).not.toHaveProperty("refreshing");
+    expect(invalidate).toHaveBeenCalledTimes(1);
+    expect(blockNumber).toHaveBeenCalledWith({ fake: "wagmi config" }, { chainId: 31337, cacheTime: 0 });
+  });
+
+  it("does not leave a stale read on screen when the one refetch after the receipt fails (issue 11 item 18)", async () => {
+    const queryClient = new QueryClient();
+    let contributed = 10n ** 18n;
+    let timeOutOnce = false;
+    const observer = new QueryObserver(queryClient, {
+      queryKey: ["funding", "position"],
+      retry: false,
+      queryFn: async () => {
+        if (timeOutOnce) {
+          timeOutOnce = false;
+          throw new Error("The request took too long to respond.");
+        }
+        return contributed;
+      },
+    });
+    const unsubscribe = observer.subscribe(() => undefined);
+    await observer.refetch();
+    const { hook } = setup(queryClient);
+    // The refund is mined: the position is 0 on chain, but the first read after the receipt times out.
+    waitReceipt.mockImplementation(async () => {
+      contributed = 0n;
+      timeOutOnce = true;
+      return receipt("success");
+    });
+    await act(async () => {
+      await hook.result.current.send(request);
+    });
+    expect(observer.getCurrentResult().data).toBe(0n);
+    unsubscribe();
+  });
+
+  it("waits for the RPC to reach the receipt's block before refetching", async () => {
+    const queryClient = new QueryClient();
+    let head = 40n;
+    const observer = new QueryObserver(queryClient, { queryKey: ["balance"], queryFn: async () => (head >= 42n ? "after" : "before") });
+    const unsubscribe = observer.subscribe(() => undefined);
+    await observer.refetch();
+    blockNumber.mockImplementation(async () => head++);
+    const { hook } = setup(queryClient);
+    await act(async () => {
+      await hook.result.current.send(request);
+    });
+    expect(observer.getCurrentResult().data).toBe("after");
+    unsubscribe();
   });
 
   it("ignores a second send while one is running", async () => {

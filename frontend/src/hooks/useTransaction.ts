@@ -3,23 +3,25 @@
  * revert is shown, decoded, before anything is signed), asks the wallet to sign, then waits for the
  * mined receipt. Success means a successful receipt, never a returned hash.
  *
- *   idle -> simulating -> awaiting-signature -> pending(hash) -> confirmed(receipt)
+ *   idle -> simulating -> awaiting-signature -> pending(hash) -> confirmed(receipt, refreshing) -> confirmed(receipt)
  *                 \______________\___________________\________-> error(message)
  */
 import { useCallback, useRef, useState } from "react";
 import { useConfig, useConnection } from "wagmi";
-import { simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
+import { getBlockNumber, simulateContract, waitForTransactionReceipt, writeContract } from "wagmi/actions";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Abi, Address, ContractFunctionArgs, ContractFunctionName, Hex, TransactionReceipt } from "viem";
 import { useActiveChain } from "../config/context.tsx";
 import { explainError } from "../lib/errors.ts";
+import { refreshAfterReceipt } from "../lib/freshness.ts";
 
 export type TxState =
   | { status: "idle" }
   | { status: "simulating" }
   | { status: "awaiting-signature" }
   | { status: "pending"; hash: Hex }
-  | { status: "confirmed"; hash: Hex; receipt: TransactionReceipt }
+  /** `refreshing`: the reads on screen are being brought up to the receipt's block (lib/freshness.ts). */
+  | { status: "confirmed"; hash: Hex; receipt: TransactionReceipt; refreshing?: true }
   | { status: "error"; message: string; hash?: Hex };
 
 type WriteMutability = "nonpayable" | "payable";
@@ -54,6 +56,7 @@ export function useTransaction(): Transaction {
   const { chain, walletOnWrongChain } = useActiveChain();
   const [state, setState] = useState<TxState>({ status: "idle" });
   const running = useRef(false);
+  const sends = useRef(0);
 
   const send = useCallback(
     async (request: WriteRequest<Abi, string>): Promise<TransactionReceipt | null> => {
@@ -67,6 +70,7 @@ export function useTransaction(): Transaction {
         return null;
       }
       running.current = true;
+      const mine = ++sends.current;
       let hash: Hex | undefined;
       try {
         setState({ status: "simulating" });
@@ -86,14 +90,23 @@ export function useTransaction(): Transaction {
           setState({ status: "error", hash, message: "The transaction was mined but reverted; nothing changed." });
           return null;
         }
-        setState({ status: "confirmed", hash, receipt });
-        await queryClient.invalidateQueries();
+        // Confirmed, but what the page shows still predates it until every read has seen the
+        // receipt's block: one refetch is not enough (issue 11 item 18, lib/freshness.ts).
+        setState({ status: "confirmed", hash, receipt, refreshing: true });
+        running.current = false; // the next transaction may start meanwhile
+        await refreshAfterReceipt({
+          queryClient,
+          minBlock: receipt.blockNumber,
+          blockNumber: () => getBlockNumber(config, { chainId: chain.id, cacheTime: 0 }),
+        });
+        const done = hash;
+        if (sends.current === mine) setState({ status: "confirmed", hash: done, receipt });
         return receipt;
       } catch (error) {
         setState({ status: "error", hash, message: explainError(error) });
         return null;
       } finally {
-        running.current = false;
+        if (sends.current === mine) running.current = false;
       }
     },
     [config, queryClient, connection.isConnected, connection.address, walletOnWrongChain, chain],

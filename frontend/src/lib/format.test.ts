@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAmount, formatBps, formatDate, formatDuration, formatRelative, formatShare, shortAddress } from "./format.ts";
+import { formatAmount, formatBps, formatDate, formatDuration, formatRelative, formatShare, formatVotes, shortAddress } from "./format.ts";
 
 describe("format", () => {
   describe("formatAmount", () => {
@@ -91,5 +91,13 @@ describe("format", () => {
     it("shows a unix time as a day, month, year and time", () => {
       expect(formatDate(1_767_225_600n)).toMatch(/^\d{1,2} [A-Z][a-z]{2} 20(25|26),? \d{2}:\d{2}$/);
     });
+  });
+});
+
+describe("formatVotes (issue 11 item 17)", () => {
+  it("words voting power as votes, never the token symbol", () => {
+    expect(formatVotes(10n ** 21n, 18)).toBe("1,000 votes");
+    expect(formatVotes(10n ** 18n, 18)).toBe("1 vote");
+    expect(formatVotes(0n, 18)).toBe("0 votes");
   });
 });

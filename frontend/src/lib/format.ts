@@ -65,3 +65,19 @@ export function formatDate(at: bigint | number): string {
     minute: "2-digit",
   });
 }
+
+/**
+ * Voting power, worded the same everywhere (issue 11 item 17): "1,000 votes", "1 vote", "0 votes".
+ * One token delegated is one vote; the token's symbol is for balances, never for voting power.
+ */
+export const VOTES = "votes";
+
+/** The unit to pass wherever an amount is voting power: `Amount` then words it with `formatVotes`. */
+export function votesUnit(decimals: number): { decimals: number; symbol: string } {
+  return { decimals, symbol: VOTES };
+}
+
+export function formatVotes(value: bigint, decimals: number): string {
+  const text = formatAmount(value, decimals);
+  return `${text} ${value === 10n ** BigInt(decimals) ? "vote" : "votes"}`;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  noVotesReason,
   canCancel,
   composeDescription,
   formatPeriod,
@@ -171,7 +172,7 @@ describe("governance", () => {
 
     it("refuses an account whose votes are below the threshold, with both amounts", () => {
       const msg = proposeBlocker({ account: ME, balance: 0n, votes: 10n ** 18n, delegate: ME }, T, unit);
-      expect(msg).toBe("You need 1,000 AUR of voting power to make a proposal; you have 1 AUR.");
+      expect(msg).toBe("You need 1,000 votes to make a proposal; you have 1 vote.");
     });
 
     it("points a holder with enough tokens but no self-delegation to the Hold tab", () => {
@@ -181,5 +182,20 @@ describe("governance", () => {
     it("lets an account at the threshold propose", () => {
       expect(proposeBlocker({ account: ME, balance: 0n, votes: T, delegate: OTHER }, T, unit)).toBeNull();
     });
+  });
+});
+
+describe("noVotesReason (issue 11 item 11)", () => {
+  const me = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
+  const other = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" as const;
+  const zero = "0x0000000000000000000000000000000000000000" as const;
+  it("says votes held now came after the snapshot", () => {
+    expect(noVotesReason({ account: me, balance: 5n, votes: 5n, delegate: me })).toEqual({ kind: "came-after", votesNow: 5n });
+    expect(noVotesReason({ account: me, balance: 0n, votes: 7n, delegate: zero })).toEqual({ kind: "came-after", votesNow: 7n });
+  });
+  it("asks to delegate only when the account's own tokens are undelegated", () => {
+    expect(noVotesReason({ account: me, balance: 5n, votes: 0n, delegate: zero })).toEqual({ kind: "undelegated", balance: 5n });
+    expect(noVotesReason({ account: me, balance: 5n, votes: 0n, delegate: other })).toEqual({ kind: "delegated-away", delegate: other, balance: 5n });
+    expect(noVotesReason({ account: me, balance: 0n, votes: 0n, delegate: zero })).toEqual({ kind: "no-tokens" });
   });
 });

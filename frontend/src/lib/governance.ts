@@ -5,7 +5,7 @@
  * timepoints of a proposal's life in chain time.
  */
 import type { Tone } from "../components/ui.tsx";
-import { formatAmount, formatDuration } from "./format.ts";
+import { formatDuration, formatVotes } from "./format.ts";
 
 /** `IGovernor.ProposalState`, in the order `state(id)` numbers them. */
 export const PROPOSAL_STATES = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"] as const;
@@ -238,13 +238,13 @@ export function proposeBlocker(
   if (!holder) return "Connect a wallet to make a proposal.";
   if (threshold === undefined) return "Reading the proposal threshold…";
   if (holder.votes >= threshold) return null;
-  const need = formatAmount(threshold, unit.decimals, unit.symbol);
-  const have = formatAmount(holder.votes, unit.decimals, unit.symbol);
+  const need = formatVotes(threshold, unit.decimals);
+  const have = formatVotes(holder.votes, unit.decimals);
   const delegateHint =
     holder.balance >= threshold && holder.delegate.toLowerCase() !== holder.account.toLowerCase()
       ? " Delegate your tokens to yourself on the Hold tab first."
       : "";
-  return `You need ${need} of voting power to make a proposal; you have ${have}.${delegateHint}`;
+  return `You need ${need} to make a proposal; you have ${have}.${delegateHint}`;
 }
 
 /** A governance setting in seconds as people say it: "1 minute", "5 days", "90 seconds", else "1d 2h". */
@@ -256,4 +256,26 @@ export function formatPeriod(seconds: bigint): string {
   if (n > 0 && n % 60 === 0 && n < 3_600) return unit(n / 60, "minute");
   if (n < 60) return unit(n, "second");
   return formatDuration(n);
+}
+
+/** Why an account cannot vote on an active proposal it had no votes for at the snapshot. */
+export type NoVotesReason =
+  | { kind: "came-after"; votesNow: bigint }
+  | { kind: "undelegated"; balance: bigint }
+  | { kind: "delegated-away"; delegate: `0x${string}`; balance: bigint }
+  | { kind: "no-tokens" };
+
+/**
+ * The true reason an account's weight at a proposal's snapshot is zero (issue 11 item 11). Voting
+ * power is read at the snapshot, so an account that has votes now received them (tokens, or a
+ * delegation to it) after the snapshot: delegating would change nothing for this proposal. Only an
+ * account whose own tokens are not delegated is told to delegate.
+ */
+export function noVotesReason(holder: { account: `0x${string}`; balance: bigint; votes: bigint; delegate: `0x${string}` }): NoVotesReason {
+  if (holder.votes > 0n) return { kind: "came-after", votesNow: holder.votes };
+  if (holder.balance > 0n) {
+    if (/^0x0{40}$/i.test(holder.delegate)) return { kind: "undelegated", balance: holder.balance };
+    if (holder.delegate.toLowerCase() !== holder.account.toLowerCase()) return { kind: "delegated-away", delegate: holder.delegate, balance: holder.balance };
+  }
+  return { kind: "no-tokens" };
 }

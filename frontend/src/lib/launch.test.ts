@@ -234,7 +234,7 @@ describe("launch form", () => {
   describe("describeGovernance", () => {
     it("spells the settings out in plain words", () => {
       expect(describeGovernance(valid())).toEqual([
-        "Making a proposal takes 10,000 AUR of voting power.",
+        "Making a proposal takes 10,000 votes.",
         "Voting opens 1 day after a proposal is made and lasts 1 week.",
         "A proposal passes with more votes for than against, when at least 4% of the supply votes for or abstains.",
         "If that quorum is only reached in the last 1 day, voting goes on for 1 day more.",

@@ -21,7 +21,7 @@ import {
 } from "viem";
 import { encodeVaultConfig } from "../../../shared/rewards.ts";
 import { communityFactoryAbi } from "../generated/abis.ts";
-import { formatAmount, formatBps } from "./format.ts";
+import { formatAmount, formatBps, formatVotes } from "./format.ts";
 import { checkAddress, checkAmount, checkInteger, checkText, type Checked } from "./validate.ts";
 
 /** The `CommunityParams` tuple `createCommunity` takes, typed from the generated ABI. */
@@ -338,7 +338,6 @@ export function saltOf(form: LaunchForm): Hex | null {
 
 /** The governance settings in plain words; a setting that is not valid yet is left out. */
 export function describeGovernance(form: LaunchForm): string[] {
-  const symbol = checkSymbol(form.symbol).ok ? form.symbol.trim() : "tokens";
   const value = <T,>(c: Checked<T>): T | undefined => (c.ok ? c.value : undefined);
   const threshold = value(checkAmount(form.proposalThreshold, TOKEN_DECIMALS, { allowZero: true }));
   const delay = value(parseDuration(form.votingDelay, { min: 1 }));
@@ -351,7 +350,7 @@ export function describeGovernance(form: LaunchForm): string[] {
     lines.push(
       threshold === 0n
         ? "Any holder can make a proposal."
-        : `Making a proposal takes ${formatAmount(threshold, TOKEN_DECIMALS, symbol)} of voting power.`,
+        : `Making a proposal takes ${formatVotes(threshold, TOKEN_DECIMALS)}.`,
     );
   }
   if (delay !== undefined && period !== undefined) {

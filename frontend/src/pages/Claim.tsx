@@ -13,7 +13,7 @@ import { useEffect, useMemo } from "react";
 import { useConnection, useSwitchChain } from "wagmi";
 import { getAddress, zeroAddress, type Hex } from "viem";
 import { parseClaimLink, type ClaimPayload } from "../../../shared/rewards.ts";
-import { AddressView, Amount, Badge, Button, Card, Empty, Notice, Skeleton, TxStatus, VerificationBadge } from "../components/ui.tsx";
+import { AddressView, Amount, Badge, Button, Card, Empty, Notice, Skeleton, Stat, TxStatus, VerificationBadge } from "../components/ui.tsx";
 import { openWalletMenu } from "../components/WalletBar.tsx";
 import { useActiveChain, useRuntime } from "../config/context.tsx";
 import { rewardVaultAbi } from "../generated/abis.ts";
@@ -181,7 +181,7 @@ export function ClaimDetails({ payload, data, verdict, now, linkChainName }: {
 
       <Card title="Redeem">
         {redeemedHere ? (
-          <RedeemedView payload={payload} data={data} />
+          <RedeemedView payload={payload} data={data} refreshing={tx.state.status === "confirmed" && tx.state.refreshing === true} />
         ) : (
           <>
             <div data-testid="claim-status" data-status={verdict.status}>
@@ -260,19 +260,33 @@ function SignatureView({ data }: { data: ClaimReads }) {
   }
 }
 
-function RedeemedView({ payload, data }: { payload: ClaimPayload; data: ClaimReads }) {
+/**
+ * After a redemption: the recipient and its new balance side by side (the address's Copy button
+ * beside it, not inside a sentence), and "updating…" instead of the balance until the reads have
+ * caught up with the receipt's block (issue 11 item 17: it showed the balance from before for a
+ * moment).
+ */
+export function RedeemedView({ payload, data, refreshing }: { payload: ClaimPayload; data: Pick<ClaimReads, "community" | "recipientBalance">; refreshing: boolean }) {
   const community = data.community;
   return (
     <div className="stack" data-testid="claim-success">
-      <Notice tone="good">
-        Redeemed. <AddressView address={payload.voucher.recipient} /> now holds{" "}
-        {data.recipientBalance !== null && community ? (
-          <Amount value={data.recipientBalance} decimals={community.decimals} symbol={community.symbol} testId="claim-new-balance" />
-        ) : (
-          "the tokens"
-        )}
-        .
-      </Notice>
+      <Notice tone="good">Redeemed: the tokens are minted to the recipient.</Notice>
+      <div className="stats">
+        <Stat label="Recipient">
+          <AddressView address={payload.voucher.recipient} />
+        </Stat>
+        <Stat label="Balance now" testId="claim-balance-stat">
+          {refreshing ? (
+            <span className="muted" data-testid="claim-new-balance-updating">
+              <span className="spinner" aria-hidden /> updating…
+            </span>
+          ) : data.recipientBalance !== null && community ? (
+            <Amount value={data.recipientBalance} decimals={community.decimals} symbol={community.symbol} testId="claim-new-balance" />
+          ) : (
+            <span className="muted">not read</span>
+          )}
+        </Stat>
+      </div>
       {community && (
         <div className="row">
           <Link href={`/c/${community.token}`} className="btn btn-secondary" data-testid="claim-community-link">

@@ -9,6 +9,8 @@ import { useEffect } from "react";
 import { rememberReferrer } from "../lib/referral.ts";
 import { Link, useLocation, type CommunityTab } from "../lib/router.tsx";
 import { HoldTab } from "./community/HoldTab.tsx";
+import { LaunchedPanel } from "./community/LaunchedPanel.tsx";
+import { useRuntime } from "../config/context.tsx";
 
 // Tabs other than the first load on demand, keeping the first page's JavaScript small.
 const EarnTab = lazy(() => import("./community/EarnTab.tsx"));
@@ -28,6 +30,7 @@ export function CommunityPage({ token, tab }: { token: string; tab: CommunityTab
   const query = useCommunity(token);
   const { address } = useConnection();
   const { query: search } = useLocation();
+  const runtime = useRuntime();
   const refParam = search.get("ref");
   useEffect(() => {
     if (isAddress(token) && refParam) rememberReferrer(token, new URLSearchParams({ ref: refParam }));
@@ -68,6 +71,7 @@ export function CommunityPage({ token, tab }: { token: string; tab: CommunityTab
           </div>
         </div>
       </header>
+      {search.get("launched") === "1" && isCreator && <LaunchedPanel community={community} appUrl={runtime.appUrl} />}
       <nav className="tabs" aria-label="Community sections">
         {tabs.map((t) => (
           <Link key={t} href={t === "hold" ? `/c/${community.token}` : `/c/${community.token}/${t}`} className={`tab ${t === tab ? "tab-active" : ""}`} aria-current={t === tab ? "page" : undefined} data-testid={`tab-${t}`}>

@@ -101,6 +101,30 @@ function VaultCard({ vault, now, unit }: { vault: VaultStatus; now: bigint | und
   );
 }
 
+/**
+ * What the referral link does, exactly (issue 11 item 13). The link's `?ref=` is only used by
+ * crowdfund contributions (it fills in the referrer, who earns that crowdfund's referral bonus when
+ * it succeeds). A reward's referrer is whoever the signed voucher names: the link does not put you
+ * there. (The attester service will name a link's referrer in the vouchers it signs; until then the
+ * tab does not promise it.)
+ */
+export function ReferralTerms({ vault }: { vault: Pick<VaultStatus, "referralBps"> }) {
+  return (
+    <div className="muted small stack-tight" data-testid="referral-terms">
+      <p>
+        <strong>Crowdfunds:</strong> a fan who opens your link and then contributes to one of this community's crowdfunds names you as
+        referrer. If the crowdfund succeeds, you get that crowdfund's referral bonus in tokens (each crowdfund shows its rate) on what they
+        paid.
+      </p>
+      <p>
+        <strong>Rewards:</strong> the link earns you nothing on reward claims. The vault's {formatBps(vault.referralBps)} referral bonus
+        goes to the referrer named in a fan's voucher (the first one named is kept, then credited on every reward that fan redeems), and
+        whoever signs the vouchers (the community's attester, by default its creator) decides who that is.
+      </p>
+    </div>
+  );
+}
+
 function ReferralCard({ token, account, vault, unit }: { token: Address; account: VaultAccount | null; vault: VaultStatus; unit: Unit }) {
   const runtime = useRuntime();
   const tx = useTransaction();
@@ -113,9 +137,7 @@ function ReferralCard({ token, account, vault, unit }: { token: Address; account
             Connect wallet
           </Button>
         </div>
-        <p className="muted">
-          When a fan you referred redeems a reward, you are credited {formatBps(vault.referralBps)} of it, on every reward they get.
-        </p>
+        <ReferralTerms vault={vault} />
       </Card>
     );
   }
@@ -131,9 +153,7 @@ function ReferralCard({ token, account, vault, unit }: { token: Address; account
           </code>
           <CopyButton text={link} testId="referral-link-copy" />
         </div>
-        <p className="muted small">
-          Fans who come through it and redeem a reward naming you earn you {formatBps(vault.referralBps)} of each of their rewards.
-        </p>
+        <ReferralTerms vault={vault} />
       </div>
       <div className="stack-tight" data-testid="earn-referrer">
         <span className="label">Your referrer</span>

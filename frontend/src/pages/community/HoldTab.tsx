@@ -5,6 +5,8 @@
  */
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
+import { useBytecode } from "wagmi";
+import { useActiveChain } from "../../config/context.tsx";
 import { AddressView, Amount, Button, Card, Field, Notice, Progress, Stat, TxStatus } from "../../components/ui.tsx";
 import type { CommunityData, CommunityInfo, HolderInfo } from "../../hooks/useCommunity.ts";
 import { checkDelegateInput, delegateKind, useDelegateVotes, votesFromOthers } from "../../hooks/useDelegate.ts";
@@ -172,25 +174,52 @@ function TokenFacts({ community }: { community: CommunityInfo }) {
   );
 }
 
+/** Whether a listed address holds a contract: the revenue share is only predicted until someone creates it. */
+export type CodeState = "checking" | "deployed" | "not-deployed";
+
+/** `useBytecode`'s answer as a state: no code (undefined data after loading, or "0x") means not deployed. */
+export function codeState(bytecode: string | undefined, isLoading: boolean): CodeState {
+  if (isLoading) return "checking";
+  return bytecode && bytecode !== "0x" ? "deployed" : "not-deployed";
+}
+
 function CommunityAddresses({ community }: { community: CommunityInfo }) {
-  const rows: Array<[string, Address | null, string]> = [
+  const { chain } = useActiveChain();
+  // The factory predicts the revenue share's address before anyone creates it: list it only when a
+  // contract is there (issue 11 item 14).
+  const code = useBytecode({ address: community.revenueShare ?? undefined, chainId: chain.id, query: { enabled: community.revenueShare !== null } });
+  return <CommunityAddressList community={community} revenueShare={codeState(code.data ?? undefined, code.isLoading)} />;
+}
+
+export function CommunityAddressList({ community, revenueShare }: { community: CommunityInfo; revenueShare: CodeState }) {
+  const rows: Array<[string, Address | null, string, CodeState?]> = [
     ["Token", community.token, "The ERC-20 with votes"],
     ["Governor", community.governor, "Where proposals are made and voted"],
     ["Treasury (timelock)", community.timelock, "Holds the treasury and runs passed proposals"],
     ["Reward vault", community.rewardVault, "Pays vouchers, referrals and campaigns"],
-    ["Revenue share", community.revenueShare, "Shares deposited revenue with holders"],
+    ["Revenue share", community.revenueShare, "Shares deposited revenue with holders", revenueShare],
     ["Creator", community.creator, "Launched the community"],
   ];
   return (
     <Card title="Community addresses">
       <ul className="list hold-addresses">
-        {rows.map(([label, address, hint]) => (
+        {rows.map(([label, address, hint, state]) => (
           <li key={label} className="list-item" data-testid={`address-${label.split(" ")[0].toLowerCase()}`}>
             <div>
               <div className="hold-address-label">{label}</div>
               <div className="muted hold-address-hint">{hint}</div>
             </div>
-            {address ? <AddressView address={address} /> : <span className="muted">none</span>}
+            {!address ? (
+              <span className="muted">none</span>
+            ) : state === "checking" ? (
+              <span className="muted">checking…</span>
+            ) : state === "not-deployed" ? (
+              <span className="muted" data-testid="revenue-share-not-set-up" title="Not created yet: the creator console sets it up">
+                not set up
+              </span>
+            ) : (
+              <AddressView address={address} />
+            )}
           </li>
         ))}
       </ul>

@@ -9,7 +9,7 @@ import { Amount, Button, Card, Empty, Notice, Skeleton, Stat } from "../../compo
 import { useChainNow, type CommunityData } from "../../hooks/useCommunity.ts";
 import { useGovernorLogs, useProposalPage, type GovernorSettings, type ProposalSummary } from "../../hooks/useGovernor.ts";
 import { explainError } from "../../lib/errors.ts";
-import { formatBps } from "../../lib/format.ts";
+import { formatBps, votesUnit } from "../../lib/format.ts";
 import { formatPeriod, pageCount, proposalTitle, proposeBlocker, timePhase } from "../../lib/governance.ts";
 import { Link } from "../../lib/router.tsx";
 import { DelegateLine, Milestone, QuorumMeter, StateBadge, VoteBars } from "../proposals/parts.tsx";
@@ -46,6 +46,7 @@ export default function VoteTab({ data }: { data: CommunityData }) {
 function PowerCard({ data, settings }: { data: CommunityData; settings: GovernorSettings | undefined }) {
   const { community, holder } = data;
   const unit = { decimals: community.decimals, symbol: community.symbol };
+  const votes = votesUnit(community.decimals);
   const blocker = proposeBlocker(holder, settings?.proposalThreshold, unit);
   const newProposal = blocker ? (
     <Button disabled data-testid="new-proposal" title={blocker}>
@@ -66,10 +67,10 @@ function PowerCard({ data, settings }: { data: CommunityData; settings: Governor
       {!holder && <p className="field-hint">Connect a wallet to see your voting power and to vote.</p>}
       <div className="stats">
         <Stat label="Your voting power" testId="my-votes">
-          {holder ? <Amount value={holder.votes} {...unit} testId="my-votes-amount" /> : <span className="muted">—</span>}
+          {holder ? <Amount value={holder.votes} {...votes} testId="my-votes-amount" /> : <span className="muted">—</span>}
         </Stat>
         <Stat label="Proposal threshold">
-          {settings ? <Amount value={settings.proposalThreshold} {...unit} testId="proposal-threshold" /> : <Skeleton lines={1} />}
+          {settings ? <Amount value={settings.proposalThreshold} {...votes} testId="proposal-threshold" /> : <Skeleton lines={1} />}
         </Stat>
         <Stat label="Quorum">{settings ? `${formatBps(settings.quorumBps)} of supply` : <Skeleton lines={1} />}</Stat>
         <Stat label="Voting">
@@ -160,7 +161,7 @@ function titleOf(s: ProposalSummary, description: string | undefined): string {
 
 function ProposalRow({ summary: s, data, title, now }: { summary: ProposalSummary; data: CommunityData; title: string; now: bigint | undefined }) {
   const { community } = data;
-  const unit = { decimals: community.decimals, symbol: community.symbol };
+  const votes = votesUnit(community.decimals);
   const href = `/c/${community.token}/proposals/${s.id}`;
   return (
     <li className="proposal-item" data-testid={`proposal-${s.id}`} data-state={s.state}>
@@ -170,8 +171,8 @@ function ProposalRow({ summary: s, data, title, now }: { summary: ProposalSummar
         </Link>
         <StateBadge state={s.state} testId={`proposal-${s.id}-state`} />
       </div>
-      <VoteBars tally={s.tally} unit={unit} testIdPrefix={`proposal-${s.id}-votes`} />
-      <QuorumMeter tally={s.tally} quorum={s.quorum} estimated={s.quorumEstimated} unit={unit} testId={`proposal-${s.id}-quorum`} />
+      <VoteBars tally={s.tally} unit={votes} testIdPrefix={`proposal-${s.id}-votes`} />
+      <QuorumMeter tally={s.tally} quorum={s.quorum} estimated={s.quorumEstimated} unit={votes} testId={`proposal-${s.id}-quorum`} />
       <Milestone state={s.state} times={s} now={now} testId={`proposal-${s.id}-milestone`} />
     </li>
   );

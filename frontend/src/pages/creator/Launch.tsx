@@ -85,7 +85,8 @@ export default function LaunchPage() {
       return;
     }
     const created = await launch(check.params, facts.data.fee);
-    if (created) navigate(`/c/${created.token}`);
+    // The community page greets its creator with the link to share and the next steps.
+    if (created) navigate(`/c/${created.token}?launched=1`);
   };
 
   const symbol = check.errors.symbol || form.symbol.trim() === "" ? "tokens" : form.symbol.trim();

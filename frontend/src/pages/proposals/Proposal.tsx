@@ -15,7 +15,7 @@ import { descriptionMatches, useProposal, type ProposalDetail } from "../../hook
 import { useTransaction } from "../../hooks/useTransaction.ts";
 import { communityGovernorAbi } from "../../generated/abis.ts";
 import { explainError } from "../../lib/errors.ts";
-import { formatDate } from "../../lib/format.ts";
+import { formatDate, votesUnit } from "../../lib/format.ts";
 import {
   canCancel,
   ProposalState,
@@ -31,7 +31,7 @@ import {
 import { decodeActions, knownContracts } from "../../lib/governance-actions.ts";
 import { checkText } from "../../lib/validate.ts";
 import { Link } from "../../lib/router.tsx";
-import { ActionList, Milestone, QuorumMeter, StateBadge, VoteBars } from "./parts.tsx";
+import { ActionList, Milestone, NoVotesNotice, QuorumMeter, StateBadge, VoteBars } from "./parts.tsx";
 
 const MAX_REASON = 1_000;
 const SET_VERIFIED = toFunctionSelector("setVerified(uint256,bool)");
@@ -121,7 +121,8 @@ function ProposalView({ data, id }: { data: CommunityData; id: bigint }) {
   const title = (description && proposalTitle(description)) || `Proposal #${id}`;
   const body = description ? proposalBody(description) : "";
   const votes = (logs.data?.votes ?? []).filter((v) => v.proposalId === id);
-  const unit = { decimals: community.decimals, symbol: community.symbol };
+  // Every amount on this page is voting power: worded "N votes" (issue 11 item 17).
+  const unit = votesUnit(community.decimals);
 
   return (
     <div className="stack proposal-page" data-testid="proposal-page" data-proposal-id={id.toString()}>
@@ -240,7 +241,8 @@ const CHOICES: Array<{ support: SupportValue; label: string; testId: string }> =
 
 function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: ProposalDetail; myVote: VoteRecord | undefined }) {
   const { community, holder } = data;
-  const unit = { decimals: community.decimals, symbol: community.symbol };
+  // Every amount on this page is voting power: worded "N votes" (issue 11 item 17).
+  const unit = votesUnit(community.decimals);
   const tx = useTransaction();
   const [choice, setChoice] = useState<SupportValue | null>(null);
   const [reason, setReason] = useState("");
@@ -278,12 +280,7 @@ function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: Prop
   } else if (detail.state !== ProposalState.Active) {
     content = <p className="muted">Voting is closed; you did not vote.</p>;
   } else if (detail.weight === 0n) {
-    content = (
-      <Notice tone="warn" testId="no-voting-power">
-        You had no voting power at the snapshot ({formatDate(detail.snapshot)}), so you cannot vote on this proposal. Delegate on the{" "}
-        <Link href={`/c/${community.token}`}>Hold tab</Link> to vote on the next one.
-      </Notice>
-    );
+    content = <NoVotesNotice holder={holder} snapshot={detail.snapshot} token={{ address: community.token, decimals: community.decimals, symbol: community.symbol }} />;
   } else {
     const submit = async () => {
       if (choice === null) return tx.fail("Choose For, Against or Abstain.");

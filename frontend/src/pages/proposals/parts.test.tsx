@@ -2,11 +2,39 @@ import { afterEach, describe, expect, it } from "vitest";
 import { cleanup, render, screen } from "@testing-library/react";
 import { parseEther } from "viem";
 import { ProposalState, tallyFrom } from "../../lib/governance.ts";
-import { Milestone, QuorumMeter, StateBadge, VoteBars } from "./parts.tsx";
+import { Milestone, NoVotesNotice, QuorumMeter, StateBadge, VoteBars } from "./parts.tsx";
 
 const unit = { decimals: 18, symbol: "AUR" };
 
 afterEach(cleanup);
+
+const ME = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const ZERO = "0x0000000000000000000000000000000000000000";
+const TOKEN = { address: "0x5FbDB2315678afecb367f032d93F642f64180aa3", decimals: 18, symbol: "AUR" } as const;
+
+describe("NoVotesNotice (issue 11 item 11)", () => {
+  it("tells a fan who got votes after the snapshot the true reason, not to delegate", () => {
+    render(<NoVotesNotice holder={{ account: ME, balance: parseEther("100"), votes: parseEther("100"), delegate: ME }} snapshot={1_700_000_000n} token={TOKEN} />);
+    const text = screen.getByTestId("no-voting-power").textContent ?? "";
+    expect(text).toContain("You had no votes when this proposal's snapshot was taken");
+    expect(text).toContain("your 100 votes came after it");
+    expect(text).toContain("You can vote on proposals created from now on.");
+    expect(text).not.toMatch(/Delegate to yourself|Delegate on the/);
+  });
+
+  it("tells an account whose tokens are undelegated to delegate to itself", () => {
+    render(<NoVotesNotice holder={{ account: ME, balance: parseEther("5"), votes: 0n, delegate: ZERO }} snapshot={1_700_000_000n} token={TOKEN} />);
+    const text = screen.getByTestId("no-voting-power").textContent ?? "";
+    expect(text).toContain("your 5 AUR are not delegated");
+    expect(text).toContain("Delegate to yourself on the Hold tab");
+  });
+
+  it("tells an account without tokens that it has none", () => {
+    render(<NoVotesNotice holder={{ account: ME, balance: 0n, votes: 0n, delegate: ZERO }} snapshot={1_700_000_000n} token={TOKEN} />);
+    expect(screen.getByTestId("no-voting-power").textContent).toContain("you hold no AUR now");
+    expect(screen.getByTestId("no-voting-power").textContent).not.toContain("Delegate to yourself");
+  });
+});
 
 describe("proposal parts", () => {
   it("shows each state with its own badge tone and explains it on hover", () => {

@@ -1,9 +1,11 @@
 /** Small pieces shared by the Vote tab, the proposal page and the propose page. */
 import type { ReactNode } from "react";
 import type { Address } from "viem";
-import { AddressView, Amount, Badge, Progress } from "../../components/ui.tsx";
-import { formatDate, formatDuration, formatShare } from "../../lib/format.ts";
+import { AddressView, Amount, Badge, Notice, Progress } from "../../components/ui.tsx";
+import { formatAmount, formatDate, formatDuration, formatShare, formatVotes } from "../../lib/format.ts";
+import { Link } from "../../lib/router.tsx";
 import {
+  noVotesReason,
   nextMilestone,
   quorumReached,
   quorumVotes,
@@ -171,4 +173,65 @@ export function DelegateLine({ self, delegate }: { self: Address; delegate: Addr
   if (/^0x0{40}$/i.test(delegate)) return <span className="muted">not delegated: your tokens do not count as votes</span>;
   if (delegate.toLowerCase() === self.toLowerCase()) return <span>delegated to yourself</span>;
   return <AddressView address={delegate} label="delegated to" />;
+}
+
+/**
+ * Why the account cannot vote on an active proposal it had no votes for at the snapshot: the true
+ * reason (issue 11 item 11). Votes received after the snapshot cannot count; only an account whose own
+ * tokens are undelegated is told to delegate.
+ */
+export function NoVotesNotice({
+  holder,
+  snapshot,
+  token,
+}: {
+  holder: { account: Address; balance: bigint; votes: bigint; delegate: Address };
+  snapshot: bigint;
+  token: { address: Address; decimals: number; symbol: string };
+}) {
+  const reason = noVotesReason(holder);
+  const at = `when this proposal's snapshot was taken (${formatDate(snapshot)})`;
+  const hold = <Link href={`/c/${token.address}`}>Hold tab</Link>;
+  let text: ReactNode;
+  switch (reason.kind) {
+    case "came-after":
+      text = (
+        <>
+          You had no votes {at}: your {formatVotes(reason.votesNow, token.decimals)} came after it (tokens you received or a delegation
+          to you since then). Votes count from the snapshot, so you cannot vote on this proposal, and delegating would not change that.
+          You can vote on proposals created from now on.
+        </>
+      );
+      break;
+    case "undelegated":
+      text = (
+        <>
+          You had no votes {at}: your {formatAmount(reason.balance, token.decimals, token.symbol)} are not delegated, so they do not count
+          as votes. Delegate to yourself on the {hold} to vote on proposals created after that.
+        </>
+      );
+      break;
+    case "delegated-away":
+      text = (
+        <>
+          You had no votes {at}: you delegated your {formatAmount(reason.balance, token.decimals, token.symbol)} to{" "}
+          <AddressView address={reason.delegate} />, who votes with them. To vote yourself on later proposals, delegate to yourself on the{" "}
+          {hold}.
+        </>
+      );
+      break;
+    case "no-tokens":
+      text = (
+        <>
+          You had no votes {at}, and you hold no {token.symbol} now. Holders of {token.symbol} (delegated to themselves, the default) vote
+          on proposals created after they receive it.
+        </>
+      );
+      break;
+  }
+  return (
+    <Notice tone="warn" testId="no-voting-power">
+      <span data-reason={reason.kind}>{text}</span>
+    </Notice>
+  );
 }
