@@ -417,6 +417,33 @@ contract RevenueShareTest is RevenueShareFixture {
         }
     }
 
+    /// @dev Issue 11 item 4: the token reads a snapshot's supply from OpenZeppelin's Votes storage (its
+    /// latest total-supply checkpoint) when that checkpoint predates the snapshot's block; whatever
+    /// was minted before or in that block, the supply must equal `getPastTotalSupply`.
+    function testFuzz_snapshotSupplyMatchesPastTotalSupply(
+        uint256 earlier,
+        uint256 sameBlock,
+        bool mintEarlier
+    ) public {
+        earlier = bound(earlier, 1, ALLOCATION);
+        sameBlock = bound(sameBlock, 0, ALLOCATION);
+        vm.startPrank(TIMELOCK);
+        token.grantRole(token.REVENUE_ROLE(), address(this));
+        token.grantRole(token.MINTER_ROLE(), address(this));
+        vm.stopPrank();
+        uint256 initial = token.totalSupply();
+        vm.warp(block.timestamp + 1);
+        if (mintEarlier) {
+            token.mint(OTHER, earlier);
+            vm.warp(block.timestamp + 1);
+        }
+        if (sameBlock != 0) token.mint(SELLER, sameBlock); // in the snapshot's block, before it
+        (uint256 snapshot, uint256 supplyBefore) = token.takeRevenueSnapshot(1);
+        assertEq(snapshot, block.timestamp, "a new snapshot at this block");
+        assertEq(supplyBefore, initial + (mintEarlier ? earlier : 0), "supply at the end of the previous block");
+        assertEq(supplyBefore, token.getPastTotalSupply(snapshot - 1), "agrees with getPastTotalSupply");
+    }
+
     /// @dev Seed-driven stateful test: a random sequence of transfers, mints, burns, warps (several
     /// actions per timestamp), snapshots, deposits, claims and sweeps; every outcome must match the
     /// model and, after every step, (a) balanceBeforeSnapshot equals the modelled end-of-previous-block
