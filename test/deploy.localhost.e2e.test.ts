@@ -236,10 +236,13 @@ describe("deployment to localhost (separate hardhat node over HTTP)", function (
         ["function community(uint256) view returns ((uint256 id, address creator, address token, address governor, address timelock, address rewardVault, bool verified, uint48 createdAt, uint32 implementationsVersion))"],
         provider,
       );
-      const platform = (await factory.getFunction("community")(0)) as { creator: string; timelock: string };
-      // The platform's creator is the account whose key came from DEPLOYER_PRIVATE_KEY.
-      expect(platform.creator).to.equal(publicDeployer.address);
+      const platform = (await factory.getFunction("community")(0)) as { creator: string; token: string; timelock: string };
+      const token = new Contract(platform.token, ["function balanceOf(address) view returns (uint256)"], provider);
+      // The platform's allocation went to the account whose key came from DEPLOYER_PRIVATE_KEY; it
+      // keeps nothing else: the registered creator is the platform Timelock (issue 11 item 2).
+      expect((await token.getFunction("balanceOf")(publicDeployer.address)) as bigint).to.be.greaterThan(0n);
       expect(platform.timelock).to.equal(publicAddresses[`${MODULE_ID}#PlatformTimelock`]);
+      expect(platform.creator).to.equal(platform.timelock);
     } finally {
       provider.destroy();
     }
