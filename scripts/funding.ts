@@ -8,7 +8,10 @@
  * drive in-process.
  */
 import { isAddress, ZeroAddress } from "ethers";
-import { connect, importCore, main, parseArgs, signerPicker, UsageError, type Args, type CommandFlags } from "./lib/cli.ts";
+import { connect, importCore, main, parseArgs, signerPicker, usageError, type Args, type CommandFlags } from "./lib/cli.ts";
+import { demoFilePath, readDemoFile } from "./lib/demo.ts";
+import { CliError, FundingError, isStaleAddress } from "./lib/errors.ts";
+import { amountText } from "./lib/format.ts";
 
 const USAGE = `Coterie funding: the creator CLI for a community's crowdfunds.
 
@@ -123,19 +126,17 @@ async function run(args: Args<Command>): Promise<void> {
   }
   const core = await importCore(() => import("./lib/funding-cli.ts"));
   const revenue = await importCore(() => import("./lib/revenue-cli.ts"));
-  const { FundingError } = core;
   const { defaultDeploymentId, readPlatformAddresses } = await import("./lib/deployments.ts");
-  const { demoFilePath } = await import("./lib/rewards-cli.ts");
   const networkName = args.values.get("network") ?? "localhost";
   const conn = await connect(networkName);
   try {
     const { ethers } = conn;
     const provider = ethers.provider;
     const { chainId } = await provider.getNetwork();
-    const demo = core.readFundingDemoFile(chainId);
+    const demo = readDemoFile(chainId);
     for (const flag of ["crowdfund", "token", "factory", "revenue-factory", "asset"]) {
       const value = args.values.get(flag);
-      if (value !== undefined && !isAddress(value)) throw new UsageError(`--${flag} is not an address: ${value}`);
+      if (value !== undefined && !isAddress(value)) throw usageError(`--${flag} is not an address: ${value}`);
     }
 
     const signerFor = signerPicker({ conn, networkName, keyEnv: KEY_ENV, devSenderIndex: DEV_SENDER_INDEX, demoCreator: demo?.holders?.creator });
@@ -146,6 +147,7 @@ async function run(args: Args<Command>): Promise<void> {
       if (value === undefined) {
         throw new FundingError(
           `no --${flag} given and chain ${chainId} has no demo ${what} (${demoFilePath(chainId)} is missing or has none; ./coterie start writes it)`,
+          "no-demo",
         );
       }
       return value;
@@ -156,8 +158,8 @@ async function run(args: Args<Command>): Promise<void> {
       try {
         return await fn(address);
       } catch (e) {
-        if (!args.values.has("crowdfund") && e instanceof FundingError && /^no contract at|is not a Crowdfund$/.test(e.message)) {
-          throw new FundingError(`${e.message} (the demo crowdfund from ${demoFilePath(chainId)}: is that file from an earlier chain? restart ./coterie start)`);
+        if (!args.values.has("crowdfund") && e instanceof CliError && isStaleAddress(e, "crowdfund")) {
+          throw new FundingError(`${e.message} (the demo crowdfund from ${demoFilePath(chainId)}: is that file from an earlier chain? restart ./coterie start)`, e.code, e);
         }
         throw e;
       }
@@ -176,22 +178,22 @@ async function run(args: Args<Command>): Promise<void> {
         try {
           factory = readPlatformAddresses(deploymentId).revenueShareFactory;
         } catch {
-          factory = (demo as import("./lib/revenue-cli.ts").RevenueDemoFile | null)?.platform?.revenueShareFactory;
+          factory = demo?.platform?.revenueShareFactory;
         }
         if (factory === undefined) {
-          throw new FundingError(`no --revenue-factory given and no platform deployment "${deploymentId}" with a RevenueShareFactory on chain ${chainId}`);
+          throw new FundingError(`no --revenue-factory given and no platform deployment "${deploymentId}" with a RevenueShareFactory on chain ${chainId}`, "no-demo");
         }
       }
       const token = fromDemo("token", demo?.community?.token, "community");
       try {
         return await fn({ token, factory });
       } catch (e) {
-        if (!(e instanceof FundingError)) throw e;
-        if (!args.values.has("token") && /^--token .* is not (a contract|an ERC-20)|FactoryUnknownToken/.test(e.message)) {
-          throw new FundingError(`${e.message} (the demo community's token from ${demoFilePath(chainId)}: is that file from an earlier chain? restart ./coterie start)`);
+        if (!(e instanceof CliError)) throw e;
+        if (!args.values.has("token") && (isStaleAddress(e, "token") || e.revert?.startsWith("FactoryUnknownToken(") === true)) {
+          throw new FundingError(`${e.message} (the demo community's token from ${demoFilePath(chainId)}: is that file from an earlier chain? restart ./coterie start)`, e.code, e);
         }
-        if (!args.values.has("revenue-factory") && /^no RevenueShareFactory at|is not a RevenueShareFactory$/.test(e.message)) {
-          throw new FundingError(`${e.message} (from the platform deployment "${deploymentId}": is it from an earlier chain? restart ./coterie start)`);
+        if (!args.values.has("revenue-factory") && isStaleAddress(e, "revenue-factory")) {
+          throw new FundingError(`${e.message} (from the platform deployment "${deploymentId}": is it from an earlier chain? restart ./coterie start)`, e.code, e);
         }
         throw e;
       }
@@ -207,7 +209,7 @@ async function run(args: Args<Command>): Promise<void> {
             factory = demo?.platform?.crowdfundFactory;
           }
           if (factory === undefined) {
-            throw new FundingError(`no --factory given and no platform deployment "${deploymentId}" with a CrowdfundFactory on chain ${chainId}`);
+            throw new FundingError(`no --factory given and no platform deployment "${deploymentId}" with a CrowdfundFactory on chain ${chainId}`, "no-demo");
           }
         }
         const token = fromDemo("token", demo?.community?.token, "community");
@@ -239,7 +241,7 @@ async function run(args: Args<Command>): Promise<void> {
         const r = await withCrowdfund((address) =>
           core.contribute(provider, sender, address, { amount: args.values.get("amount")!, referrer: args.values.get("referrer") }),
         );
-        const money = (x: bigint) => core.amountText(x, r.info.payment);
+        const money = (x: bigint) => amountText(x, r.info.payment);
         for (const w of r.warnings) console.error(`warning: ${w}`);
         console.log(
           `contributed ${money(r.amount)} to crowdfund ${r.info.address} from ${r.contributor}` +
@@ -248,18 +250,18 @@ async function run(args: Args<Command>): Promise<void> {
         if (r.approveHash !== null) console.log(`  approve     ${r.approveHash}`);
         console.log(`  tx          ${r.hash}`);
         console.log(`  raised      ${money(r.raised)} of goal ${money(r.info.params.goal)}`);
-        console.log(`  yours       ${money(r.contributed)}, worth ${core.amountText(r.tokens, r.info.tokenAsset)} if the crowdfund succeeds`);
+        console.log(`  yours       ${money(r.contributed)}, worth ${amountText(r.tokens, r.info.tokenAsset)} if the crowdfund succeeds`);
         break;
       }
       case "finalize": {
         const sender = await signerFor("sender");
         const r = await withCrowdfund((address) => core.finalize(provider, sender, address));
-        const money = (x: bigint) => core.amountText(x, r.info.payment);
+        const money = (x: bigint) => amountText(x, r.info.payment);
         if (r.outcome === "Succeeded") {
           console.log(`finalized crowdfund ${r.info.address}: succeeded, ${money(r.raised)} raised`);
           console.log(`  treasury    ${money(r.proceeds)} to ${r.info.treasury}`);
           console.log(`  fee         ${money(r.fee)}`);
-          console.log(`  minted      ${core.amountText(r.tokens, r.info.tokenAsset)} for contributors and referrers to claim`);
+          console.log(`  minted      ${amountText(r.tokens, r.info.tokenAsset)} for contributors and referrers to claim`);
           for (const d of r.deferred) console.log(`  deferred    ${money(d.amount)} for ${d.recipient} (it could not take the payout; withdrawPayout sends it)`);
         } else {
           console.log(
@@ -274,7 +276,7 @@ async function run(args: Args<Command>): Promise<void> {
       case "claim": {
         const sender = await signerFor("sender");
         const r = await withCrowdfund((address) => core.claim(provider, sender, address, args.values.get("account")));
-        const tok = (x: bigint) => core.amountText(x, r.info.tokenAsset);
+        const tok = (x: bigint) => amountText(x, r.info.tokenAsset);
         console.log(`claimed ${tok(r.tokens)} + ${tok(r.bonus)} referral bonus for ${r.account}`);
         console.log(`  tx          ${r.hash}  (sent by ${await sender.getAddress()})`);
         console.log(`  balance     ${tok(r.balance)}`);
@@ -283,7 +285,7 @@ async function run(args: Args<Command>): Promise<void> {
       case "refund": {
         const sender = await signerFor("sender");
         const r = await withCrowdfund((address) => core.refund(provider, sender, address, args.values.get("to")));
-        console.log(`refunded ${core.amountText(r.amount, r.info.payment)} paid by ${r.contributor} to ${r.to}`);
+        console.log(`refunded ${amountText(r.amount, r.info.payment)} paid by ${r.contributor} to ${r.to}`);
         console.log(`  tx          ${r.hash}`);
         break;
       }

@@ -11,7 +11,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isAddress } from "ethers";
 import { CsvError } from "./lib/rewards.ts";
-import { connect, importCore, main, oneLine, parseArgs, signerPicker, UsageError, type Args, type CommandFlags } from "./lib/cli.ts";
+import { connect, importCore, main, oneLine, parseArgs, signerPicker, usageError, type Args, type CommandFlags } from "./lib/cli.ts";
+import { demoFilePath, readDemoFile } from "./lib/demo.ts";
+import { CliError, RewardsError } from "./lib/errors.ts";
+import { displayAmount, formatTime } from "./lib/format.ts";
 
 const USAGE = `Coterie rewards: the creator CLI for a community's RewardVault.
 
@@ -73,7 +76,7 @@ const DEV_SENDER_INDEX = 5;
 
 function days(text: string, flag: string): number {
   const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} must be a positive number of days, got "${text}"`);
+  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) throw usageError(`--${flag} must be a positive number of days, got "${text}"`);
   return n;
 }
 
@@ -101,16 +104,15 @@ async function run(args: Args<Command>): Promise<void> {
     return;
   }
   const core = await importCore(() => import("./lib/rewards-cli.ts"));
-  const { RewardsError } = core;
   const networkName = args.values.get("network") ?? "localhost";
   const conn = await connect(networkName);
   try {
     const { ethers } = conn;
     const provider = ethers.provider;
     const { chainId } = await provider.getNetwork();
-    const demo = core.readDemoFile(chainId);
+    const demo = readDemoFile(chainId);
     const explicitVault = args.values.get("vault");
-    if (explicitVault !== undefined && !isAddress(explicitVault)) throw new UsageError(`--vault is not an address: ${explicitVault}`);
+    if (explicitVault !== undefined && !isAddress(explicitVault)) throw usageError(`--vault is not an address: ${explicitVault}`);
 
     const signerFor = signerPicker({ conn, networkName, keyEnv: KEY_ENV, devSenderIndex: DEV_SENDER_INDEX, demoCreator: demo?.holders?.creator });
 
@@ -118,14 +120,15 @@ async function run(args: Args<Command>): Promise<void> {
       const address = explicitVault ?? demo?.rewardVault ?? demo?.community?.rewardVault;
       if (address === undefined) {
         throw new RewardsError(
-          `no --vault given and chain ${chainId} has no demo community (${core.demoFilePath(chainId)} is missing; ./coterie start writes it)`,
+          `no --vault given and chain ${chainId} has no demo community (${demoFilePath(chainId)} is missing; ./coterie start writes it)`,
+          "no-demo",
         );
       }
       try {
         return await core.openVault(provider, address);
       } catch (e) {
-        if (explicitVault === undefined && e instanceof RewardsError) {
-          throw new RewardsError(`${e.message} (the demo vault from ${core.demoFilePath(chainId)}: is that file from an earlier chain? restart ./coterie start)`);
+        if (explicitVault === undefined && e instanceof CliError && e.subject === "vault") {
+          throw new RewardsError(`${e.message} (the demo vault from ${demoFilePath(chainId)}: is that file from an earlier chain? restart ./coterie start)`, e.code, e);
         }
         throw e;
       }
@@ -136,9 +139,9 @@ async function run(args: Args<Command>): Promise<void> {
       case "sign": {
         const file = args.values.get("csv")!;
         const firstIdText = args.values.get("first-id");
-        if (firstIdText !== undefined && !/^\d+$/.test(firstIdText)) throw new UsageError(`--first-id must be a whole number, got "${firstIdText}"`);
+        if (firstIdText !== undefined && !/^\d+$/.test(firstIdText)) throw usageError(`--first-id must be a whole number, got "${firstIdText}"`);
         const baseUrl = args.values.get("base-url");
-        if (baseUrl !== undefined && !/^https?:\/\/[^\s?#]+$/.test(baseUrl)) throw new UsageError(`--base-url must be an http(s) URL without query, got "${baseUrl}"`);
+        if (baseUrl !== undefined && !/^https?:\/\/[^\s?#]+$/.test(baseUrl)) throw usageError(`--base-url must be an http(s) URL without query, got "${baseUrl}"`);
         const deadlineText = args.values.get("deadline-days");
         const csv = readText(file);
         const v = await openVault();
@@ -152,9 +155,9 @@ async function run(args: Args<Command>): Promise<void> {
         });
         const ids = result.signed.map((s) => s.voucher.id);
         console.error(
-          `signed ${result.signed.length} voucher(s), ${core.displayAmount(result.total, v.decimals)} ${v.symbol} in all, ` +
+          `signed ${result.signed.length} voucher(s), ${displayAmount(result.total, v.decimals)} ${v.symbol} in all, ` +
             `for ${v.name} (${v.symbol}), vault ${v.address} on chain ${v.chainId}, attester ${result.attester}; ` +
-            `ids ${ids[0]}..${ids[ids.length - 1]}, valid until ${core.formatTime(result.deadline)}`,
+            `ids ${ids[0]}..${ids[ids.length - 1]}, valid until ${formatTime(result.deadline)}`,
         );
         for (const w of result.warnings) console.error(`warning: ${w}`);
         for (const s of result.signed) console.log(s.link);
@@ -172,8 +175,8 @@ async function run(args: Args<Command>): Promise<void> {
         const plan = await core.planCampaign(v, { csv, file, endDays });
         const opened = await core.openCampaign(v, operator, plan);
         const what =
-          `${plan.rows.length} account(s), ${core.displayAmount(plan.built.total, v.decimals)} ${v.symbol}, ` +
-          `ends ${core.formatTime(plan.end)}, root ${plan.built.root}`;
+          `${plan.rows.length} account(s), ${displayAmount(plan.built.total, v.decimals)} ${v.symbol}, ` +
+          `ends ${formatTime(plan.end)}, root ${plan.built.root}`;
         if (opened.campaignId === null) {
           console.log(`dry run: campaign of ${what}; openCampaign simulated as the operator without error; nothing sent`);
         } else {
@@ -193,7 +196,7 @@ async function run(args: Args<Command>): Promise<void> {
         const sender = await signerFor("sender");
         const r = await core.redeemClaimLink(provider, sender, args.values.get("link")!, explicitVault);
         const { voucher } = r.payload;
-        const amt = (x: bigint) => `${core.displayAmount(x, r.info.decimals)} ${r.info.symbol}`;
+        const amt = (x: bigint) => `${displayAmount(x, r.info.decimals)} ${r.info.symbol}`;
         console.log(
           `redeemed voucher ${voucher.id}: ${amt(voucher.amount)} to ${voucher.recipient}` +
             (r.referralBonus > 0n ? ` (referrer ${r.referrer} credited ${amt(r.referralBonus)})` : ""),
@@ -207,7 +210,7 @@ async function run(args: Args<Command>): Promise<void> {
         const proofs = core.readProofsFile(readText(file), file);
         const sender = await signerFor("sender");
         const r = await core.claimFromProofs(provider, sender, proofs, args.values.get("account")!, explicitVault);
-        const amt = (x: bigint) => `${core.displayAmount(x, r.info.decimals)} ${r.info.symbol}`;
+        const amt = (x: bigint) => `${displayAmount(x, r.info.decimals)} ${r.info.symbol}`;
         console.log(`claimed ${amt(r.amount)} from campaign #${r.campaignId} for ${r.account}`);
         console.log(`  tx       ${r.hash}  (sent by ${await sender.getAddress()})`);
         console.log(`  balance  ${amt(r.balance)}`);

@@ -13,19 +13,13 @@ import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated, DAY } from "../scripts/lib/community.ts";
 import { buildProposal, GovernorHelper } from "../scripts/lib/governance.ts";
 import {
-  allowanceSlot,
-  amountText,
   approvalProposal,
-  findAllowanceSlot,
   claim,
   contribute,
-  ETH,
   finalize,
   formatCrowdfundStatus,
   formatPrice,
   formatStart,
-  formatTime,
-  FundingError,
   fundingInterfaces,
   MINTER_ROLE,
   openCrowdfund,
@@ -37,7 +31,10 @@ import {
   startCrowdfund,
   type StartOptions,
 } from "../scripts/lib/funding-cli.ts";
-import { decodeRevert } from "../scripts/lib/rewards-cli.ts";
+import { ETH } from "../scripts/lib/chain.ts";
+import { CliError as FundingError } from "../scripts/lib/errors.ts";
+import { amountText, formatTime } from "../scripts/lib/format.ts";
+import { allowanceSlot, decodeRevert, findAllowanceSlot } from "../scripts/lib/transactions.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 

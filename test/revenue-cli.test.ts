@@ -12,8 +12,9 @@ import { id, parseEther, ZeroAddress } from "ethers";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated, DAY } from "../scripts/lib/community.ts";
 import { buildProposal, GovernorHelper } from "../scripts/lib/governance.ts";
-import { formatTime, FundingError } from "../scripts/lib/funding-cli.ts";
-import { decodeRevert } from "../scripts/lib/rewards-cli.ts";
+import { CliError as FundingError } from "../scripts/lib/errors.ts";
+import { formatTime } from "../scripts/lib/format.ts";
+import { decodeRevert } from "../scripts/lib/transactions.ts";
 import {
   claimRevenue,
   depositRevenue,

@@ -24,10 +24,7 @@ import {
 } from "../scripts/lib/rewards.ts";
 import {
   claimFromProofs,
-  decodeRevert,
-  displayAmount,
   formatStatus,
-  formatTime,
   linksCsv,
   openCampaign,
   openVault,
@@ -35,10 +32,12 @@ import {
   readProofsFile,
   readStatus,
   redeemClaimLink,
-  RewardsError,
   signVouchersFromCsv,
   vaultInterfaces,
 } from "../scripts/lib/rewards-cli.ts";
+import { RewardsError } from "../scripts/lib/errors.ts";
+import { displayAmount, formatTime } from "../scripts/lib/format.ts";
+import { decodeRevert } from "../scripts/lib/transactions.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 

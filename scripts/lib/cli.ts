@@ -3,9 +3,12 @@
  * connection, key selection, and the one-line error report with its exit code.
  */
 import type { Signer } from "ethers";
+import { CliError } from "./errors.ts";
 
-/** A mistake in the command line: exit code 2. */
-export class UsageError extends Error {}
+/** A mistake in the command line: a CliError with code "usage" (exit code 2). */
+export function usageError(message: string): CliError {
+  return new CliError(message, "usage");
+}
 
 /** The networks whose keys may default to Hardhat's public dev accounts. */
 export const LOCAL_NETWORKS = new Set(["localhost", "hardhat", "default"]);
@@ -36,7 +39,7 @@ export function parseArgs<C extends string>(
   const [first, ...rest] = argv;
   const asHelp = first === undefined || first === "--help" || first === "-h";
   const command = (asHelp ? "help" : first) as C;
-  if (!(command in flags)) throw new UsageError(`unknown command "${first}" (commands: ${Object.keys(flags).join(", ")})`);
+  if (!(command in flags)) throw usageError(`unknown command "${first}" (commands: ${Object.keys(flags).join(", ")})`);
   const spec = flags[command];
   const switchNames = [...(spec.switches ?? []), ...commonSwitches];
   const valueNames = [...spec.values, ...commonValues];
@@ -45,24 +48,24 @@ export function parseArgs<C extends string>(
   const args = asHelp ? argv : rest;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument "${arg}"`);
+    if (!arg.startsWith("--")) throw usageError(`unexpected argument "${arg}"`);
     const eq = arg.indexOf("=");
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     if (switchNames.includes(name)) {
-      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      if (eq >= 0) throw usageError(`--${name} takes no value`);
       switches.add(name);
     } else if (valueNames.includes(name)) {
       const value = eq >= 0 ? arg.slice(eq + 1) : args[++i];
-      if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`--${name} needs a value`);
-      if (values.has(name)) throw new UsageError(`--${name} is given twice`);
+      if (value === undefined || (eq < 0 && value.startsWith("--"))) throw usageError(`--${name} needs a value`);
+      if (values.has(name)) throw usageError(`--${name} is given twice`);
       values.set(name, value);
     } else {
       const known = [...spec.values, ...(spec.switches ?? []), ...commonValues, ...commonSwitches].map((f) => `--${f}`).join(", ");
-      throw new UsageError(`unknown flag --${name} for "${command}" (flags: ${known})`);
+      throw usageError(`unknown flag --${name} for "${command}" (flags: ${known})`);
     }
   }
   if (command !== "help" && !switches.has("help")) {
-    for (const name of spec.required) if (!values.has(name)) throw new UsageError(`${command} needs --${name}`);
+    for (const name of spec.required) if (!values.has(name)) throw usageError(`${command} needs --${name}`);
   }
   return { command, values, switches };
 }
@@ -147,7 +150,7 @@ export async function main(cli: string, run: (argv: string[]) => Promise<void>, 
   } catch (error) {
     if (argv.includes("--debug")) console.error(error);
     const command = argv[0] !== undefined && !argv[0].startsWith("-") ? ` ${argv[0]}` : "";
-    const usage = error instanceof UsageError;
+    const usage = error instanceof CliError && error.code === "usage";
     console.error(`${cli}${command}: ${message(error)}${usage ? ` (see ./coterie ${cli} help)` : ""}`);
     code = usage ? 2 : 1;
   }

@@ -10,22 +10,7 @@
  * whole units, no more decimals than it has); the price is community tokens per 1 whole payment
  * unit, converted exactly into the contract's `price` (token wei per 10^18 payment units).
  */
-import {
-  AbiCoder,
-  concat,
-  getAddress,
-  id,
-  Interface,
-  isAddress,
-  keccak256,
-  toBeHex,
-  zeroPadValue,
-  ZeroAddress,
-  type ContractTransactionReceipt,
-  type ContractTransactionResponse,
-  type Provider,
-  type Signer,
-} from "ethers";
+import { getAddress, id, Interface, isAddress, ZeroAddress, type Provider, type Signer } from "ethers";
 import {
   Crowdfund__factory,
   CrowdfundFactory__factory,
@@ -33,17 +18,12 @@ import {
   SocialToken__factory,
 } from "../../typechain-types/index.ts";
 import type { Crowdfund, SocialToken } from "../../typechain-types/index.ts";
-import { chainNow, decodeRevert, displayAmount, formatRelative, formatTime, readDemoFile, type DemoFile } from "./rewards-cli.ts";
-
-export { chainNow, displayAmount, formatRelative, formatTime };
-
-/** A failure the CLI reports as one readable line (no stack trace). */
-export class FundingError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "FundingError";
-  }
-}
+import { addressFlag, chainNow, readAsset, type Asset } from "./chain.ts";
+import { readDemoFile, type DemoFile } from "./demo.ts";
+import { FundingError } from "./errors.ts";
+import { amountText, displayAmount, formatRelative, formatTime, parseAmount, type AmountLimit } from "./format.ts";
+import { grantRoleProposal, type ApprovalProposal } from "./proposals.ts";
+import { callWithAllowance, decodeRevert, ERC20_ERRORS, send, simulate, type RevertExplainer } from "./transactions.ts";
 
 const DAY = 86_400n;
 const MAX_UINT48 = (1n << 48n) - 1n;
@@ -69,28 +49,6 @@ function stateName(value: bigint): StateName {
 // Assets, amounts and the price
 // ---------------------------------------------------------------------------------------------
 
-/** A payment asset or the community token: what amounts are counted in. */
-export interface Asset {
-  /** The ERC-20, or the zero address for ETH. */
-  address: string;
-  symbol: string;
-  decimals: number;
-}
-
-export const ETH: Asset = { address: ZeroAddress, symbol: "ETH", decimals: 18 };
-
-/** "1,000.5 ETH". */
-export function amountText(value: bigint, asset: Pick<Asset, "symbol" | "decimals">): string {
-  return `${displayAmount(value, asset.decimals)} ${asset.symbol}`;
-}
-
-/** The largest amount a command accepts, why, and an example for the error message. */
-export interface AmountLimit {
-  max: bigint;
-  why: string;
-  example: string;
-}
-
 const CROWDFUND_AMOUNTS: AmountLimit = { max: MAX_UINT128, why: "the crowdfund counts below 2^128 units", example: "5 or 2.5" };
 
 /**
@@ -103,18 +61,7 @@ export function parseAmountFlag(
   flag: string,
   limit: AmountLimit = CROWDFUND_AMOUNTS,
 ): bigint {
-  const t = text.trim();
-  if (!/^\d+(\.\d+)?$/.test(t)) {
-    throw new FundingError(`--${flag} must be a decimal amount of ${asset.symbol} such as ${limit.example}, got "${text}"`);
-  }
-  const [whole, fraction = ""] = t.split(".");
-  if (fraction.length > asset.decimals) {
-    throw new FundingError(`--${flag} ${t} has more than ${asset.decimals} decimal places (${asset.symbol} has ${asset.decimals})`);
-  }
-  const value = BigInt(whole + fraction.padEnd(asset.decimals, "0"));
-  if (value === 0n) throw new FundingError(`--${flag} must be positive, got ${t}`);
-  if (value > limit.max) throw new FundingError(`--${flag} ${t} ${asset.symbol} is too large (${limit.why})`);
-  return value;
+  return parseAmount(text, asset, flag, limit);
 }
 
 /**
@@ -189,48 +136,9 @@ function parseDays(value: string | number): bigint {
   return seconds;
 }
 
-/** An address flag: a checksummed, non-zero address. */
-export function addressFlag(value: string, flag: string): string {
-  if (!isAddress(value)) throw new FundingError(`--${flag} is not an address: ${value}`);
-  const a = getAddress(value);
-  if (a === ZeroAddress) throw new FundingError(`--${flag} is the zero address`);
-  return a;
-}
-
-/** The payment asset at `address` (zero or undefined: ETH); throws when it is not an ERC-20. */
-export async function readAsset(provider: Provider, address: string | undefined, flag = "payment"): Promise<Asset> {
-  if (address === undefined || (isAddress(address) && getAddress(address) === ZeroAddress)) return ETH;
-  if (!isAddress(address)) throw new FundingError(`--${flag} is not an address: ${address}`);
-  const a = getAddress(address);
-  if ((await provider.getCode(a)) === "0x") throw new FundingError(`--${flag} ${a} is not a contract on this chain (an ERC-20 is needed; leave it out for ETH)`);
-  const erc20 = new Interface(["function symbol() view returns (string)", "function decimals() view returns (uint8)"]);
-  try {
-    const [symbolData, decimalsData] = await Promise.all([
-      provider.call({ to: a, data: erc20.encodeFunctionData("symbol") }),
-      provider.call({ to: a, data: erc20.encodeFunctionData("decimals") }),
-    ]);
-    const symbol = erc20.decodeFunctionResult("symbol", symbolData)[0] as string;
-    const decimals = Number(erc20.decodeFunctionResult("decimals", decimalsData)[0]);
-    return { address: a, symbol: symbol.trim() === "" ? a : symbol, decimals };
-  } catch {
-    throw new FundingError(`--${flag} ${a} does not answer symbol() and decimals() as an ERC-20 does`);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Decoding reverts
 // ---------------------------------------------------------------------------------------------
-
-/** The OpenZeppelin ERC-20 and SafeERC20 errors a payment token's transfer can revert with. */
-const ERC20_ERRORS = new Interface([
-  "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
-  "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
-  "error ERC20InvalidSender(address sender)",
-  "error ERC20InvalidReceiver(address receiver)",
-  "error ERC20InvalidApprover(address approver)",
-  "error ERC20InvalidSpender(address spender)",
-  "error SafeERC20FailedOperation(address token)",
-]);
 
 /** The interfaces whose errors a crowdfund call can revert with: crowdfund factory, crowdfund, community factory, token, ERC-20. */
 export function fundingInterfaces(): Interface[] {
@@ -262,120 +170,13 @@ function hint(decoded: string): string {
   return "";
 }
 
-/** How reverts are decoded and explained: the interfaces that know the errors, and a hint per error. */
-export interface RevertExplainer {
-  interfaces: Interface[];
-  hint(decoded: string): string;
-}
-
 /** The crowdfund commands' explainer. */
 export function fundingExplainer(): RevertExplainer {
   return { interfaces: fundingInterfaces(), hint };
 }
 
-/** Runs a staticCall; a revert becomes a FundingError naming the decoded custom error. */
-export async function simulate<T>(what: string, call: () => Promise<T>, explain: RevertExplainer = fundingExplainer()): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const decoded = decodeRevert(error, explain.interfaces);
-    if (decoded !== null) throw new FundingError(`${what} would revert: ${decoded}${explain.hint(decoded)}`);
-    throw error;
-  }
-}
-
-/** Sends a transaction and waits for its receipt; a revert becomes a readable error. */
-export async function send(
-  what: string,
-  tx: () => Promise<ContractTransactionResponse>,
-  explain: RevertExplainer = fundingExplainer(),
-): Promise<ContractTransactionReceipt> {
-  let response: ContractTransactionResponse;
-  try {
-    response = await tx();
-  } catch (error) {
-    const decoded = decodeRevert(error, explain.interfaces);
-    if (decoded !== null) throw new FundingError(`${what} reverted: ${decoded}${explain.hint(decoded)}`);
-    throw error;
-  }
-  const receipt = await response.wait();
-  if (receipt === null) throw new FundingError(`${what}: transaction ${response.hash} was not mined`);
-  return receipt;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Simulating a transfer that needs an allowance, before approving anything
-// ---------------------------------------------------------------------------------------------
-
-/** A provider that also takes raw JSON-RPC calls (Hardhat's and ethers' JsonRpcProvider do). */
-type RpcProvider = Provider & { send?: (method: string, params: unknown[]) => Promise<unknown> };
-
-const ERC20_ALLOWANCE = new Interface([
-  "function allowance(address,address) view returns (uint256)",
-  "function approve(address,uint256) returns (bool)",
-]);
-
-/** OpenZeppelin's ERC-7201 storage of ERC20Upgradeable; `_allowances` is its second slot. */
-const OZ_ERC20_STORAGE = BigInt("0x52c63247e1f47db19d5ce0460030c497f067ca4cebf71ba98eeadabe20bace00");
-/** Solidity mapping slots probed for `allowance[owner][spender]`: 0-15, then OpenZeppelin's namespaced one. */
-const ALLOWANCE_BASES = [...Array.from({ length: 16 }, (_, i) => BigInt(i)), OZ_ERC20_STORAGE + 1n];
-const PROBE = BigInt(id("coterie allowance probe"));
-
-/** The storage slot of `mapping(address => mapping(address => uint256))` at `base`, for [owner][spender]. */
-export function allowanceSlot(base: bigint, owner: string, spender: string): string {
-  const inner = keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [owner, base]));
-  return keccak256(concat([zeroPadValue(spender, 32), inner]));
-}
-
-/**
- * Finds where `token` stores `allowance(owner, spender)`: for each candidate slot, an eth_call of
- * `allowance` with that slot overridden to a marker value; the slot that makes the token answer the
- * marker is it. Null when the provider takes no raw calls, the node has no state overrides, or the
- * token keeps its allowances elsewhere.
- */
-export async function findAllowanceSlot(provider: RpcProvider, token: string, owner: string, spender: string): Promise<string | null> {
-  if (typeof provider.send !== "function") return null;
-  const send = provider.send.bind(provider);
-  const data = ERC20_ALLOWANCE.encodeFunctionData("allowance", [owner, spender]);
-  const found = await Promise.all(
-    ALLOWANCE_BASES.map(async (base) => {
-      const slot = allowanceSlot(base, owner, spender);
-      try {
-        const out = await send("eth_call", [{ to: token, data }, "latest", { [token]: { stateDiff: { [slot]: toBeHex(PROBE, 32) } } }]);
-        return BigInt(out as string) === PROBE ? slot : null;
-      } catch {
-        return null;
-      }
-    }),
-  );
-  return found.find((slot) => slot !== null) ?? null;
-}
-
-/**
- * Runs `tx` as an eth_call as if `owner` had already approved `spender` for `amount` of `token`,
- * so a transfer the target would refuse (a fee-on-transfer token, a blocklist, the target's own
- * checks after the transfer) shows up before any approval is sent. The approval itself is simulated
- * first. Throws the node's error (for the caller to decode), or a FundingError when the allowance
- * cannot be simulated: then nothing is sent and the message says how to approve by hand.
- */
-export async function callWithAllowance(
-  provider: RpcProvider,
-  tx: { from: string; to: string; data: string },
-  allowance: { token: string; spender: string; amount: bigint; symbol: string },
-  blockTag: "latest" | "pending" = "latest",
-): Promise<void> {
-  const approveData = ERC20_ALLOWANCE.encodeFunctionData("approve", [allowance.spender, allowance.amount]);
-  await provider.call({ from: tx.from, to: allowance.token, data: approveData, blockTag });
-  const slot = await findAllowanceSlot(provider, allowance.token, tx.from, allowance.spender);
-  if (slot === null) {
-    throw new FundingError(
-      `cannot simulate the transfer without an allowance (${allowance.token} keeps its allowances where this tool cannot find them, ` +
-        `or the node has no eth_call state overrides), so nothing was sent: approve ${allowance.spender} for ${allowance.amount} ` +
-        `of ${allowance.symbol}'s smallest units from ${tx.from} yourself, then run this command again`,
-    );
-  }
-  await provider.send!("eth_call", [{ from: tx.from, to: tx.to, data: tx.data }, blockTag, { [allowance.token]: { stateDiff: { [slot]: toBeHex(allowance.amount, 32) } } }]);
-}
+/** How a crowdfund call's revert is decoded and explained. */
+const REVERTS = fundingExplainer();
 
 // ---------------------------------------------------------------------------------------------
 // Reading a crowdfund
@@ -408,9 +209,9 @@ export interface CrowdfundInfo {
 /** Connects to the Crowdfund at `address`; throws a readable error when there is none. */
 export async function openCrowdfund(provider: Provider, address: string): Promise<CrowdfundInfo> {
   const { chainId } = await provider.getNetwork();
-  if (!isAddress(address)) throw new FundingError(`--crowdfund is not an address: ${address}`);
+  if (!isAddress(address)) throw new FundingError(`--crowdfund is not an address: ${address}`, "input", { subject: "crowdfund" });
   const a = getAddress(address);
-  if ((await provider.getCode(a)) === "0x") throw new FundingError(`no contract at ${a} on chain ${chainId}`);
+  if ((await provider.getCode(a)) === "0x") throw new FundingError(`no contract at ${a} on chain ${chainId}`, "no-contract", { subject: "crowdfund" });
   const crowdfund = Crowdfund__factory.connect(a, provider);
   let tokenAddress: string;
   let p: Awaited<ReturnType<Crowdfund["params"]>>;
@@ -418,7 +219,7 @@ export async function openCrowdfund(provider: Provider, address: string): Promis
   try {
     [tokenAddress, p, treasury] = await Promise.all([crowdfund.token(), crowdfund.params(), crowdfund.treasury()]);
   } catch {
-    throw new FundingError(`${a} on chain ${chainId} is not a Crowdfund`);
+    throw new FundingError(`${a} on chain ${chainId} is not a Crowdfund`, "wrong-contract", { subject: "crowdfund" });
   }
   const token = SocialToken__factory.connect(tokenAddress, provider);
   const [name, symbol, decimals, payment] = await Promise.all([token.name(), token.symbol(), token.decimals(), readAsset(provider, p.paymentToken)]);
@@ -517,7 +318,7 @@ export async function planStart(provider: Provider, opts: StartOptions): Promise
     throw new FundingError(`${factoryAddress} is not a CrowdfundFactory`);
   }
   const registry = ICommunityFactory__factory.connect(communityFactory, provider);
-  const c = await simulate("createCrowdfund", () => registry.communityByToken(tokenAddress));
+  const c = await simulate("createCrowdfund", () => registry.communityByToken(tokenAddress), REVERTS);
 
   const now = opts.now ?? (await chainNow(provider));
   const deadline = now + duration;
@@ -559,24 +360,6 @@ export async function planStart(provider: Provider, opts: StartOptions): Promise
   };
 }
 
-/** The DAO proposal that lets a crowdfund mint: the token's `grantRole(MINTER_ROLE, crowdfund)`, run by the Timelock. */
-export interface ApprovalProposal {
-  governor: string;
-  timelock: string;
-  /** The call: the community token, no ETH, `grantRole(MINTER_ROLE, crowdfund)`. */
-  target: string;
-  value: bigint;
-  calldata: string;
-  description: string;
-  /** A ready command line that proposes it (Foundry's `cast send`, with the proposer's key from the environment). */
-  command: string;
-}
-
-/** Quotes `text` for a POSIX shell. */
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The approval proposal of `crowdfund` for a community (governor, timelock, token). */
 export function approvalProposal(
   crowdfund: string,
@@ -584,7 +367,6 @@ export function approvalProposal(
   summary: { payment: Asset; params: CrowdfundParams },
   rpcUrl = "$RPC_URL",
 ): ApprovalProposal {
-  const calldata = SocialToken__factory.createInterface().encodeFunctionData("grantRole", [MINTER_ROLE, crowdfund]);
   const { payment, params } = summary;
   const money = (x: bigint) => amountText(x, payment);
   const description =
@@ -592,19 +374,11 @@ export function approvalProposal(
     `tokens of its contributors (goal ${money(params.goal)}${params.cap === 0n ? ", no cap" : `, cap ${money(params.cap)}`}, ` +
     `${formatPrice(params.price, community.token, payment)}, ${Number(params.referralBps) / 100}% referral bonus, ` +
     `deadline ${formatTime(params.deadline)})`;
-  const rpc = rpcUrl.startsWith("$") ? `"${rpcUrl}"` : shellQuote(rpcUrl);
-  const command = [
-    "cast send",
-    community.governor,
-    shellQuote("propose(address[],uint256[],bytes[],string)"),
-    shellQuote(`[${community.token.address}]`),
-    shellQuote("[0]"),
-    shellQuote(`[${calldata}]`),
-    shellQuote(description),
-    `--rpc-url ${rpc}`,
-    `--private-key "$PROPOSER_PRIVATE_KEY"`,
-  ].join(" ");
-  return { governor: community.governor, timelock: community.timelock, target: community.token.address, value: 0n, calldata, description, command };
+  return grantRoleProposal(
+    { governor: community.governor, timelock: community.timelock, token: community.token.address },
+    { role: MINTER_ROLE, grantee: crowdfund, description },
+    rpcUrl,
+  );
 }
 
 export interface StartResult {
@@ -629,8 +403,8 @@ export async function startCrowdfund(provider: Provider, creator: Signer, opts: 
     );
   }
   const factory = CrowdfundFactory__factory.connect(plan.factory, creator);
-  const predicted = await simulate("createCrowdfund", () => factory.createCrowdfund.staticCall(plan.token.address, plan.params, plan.salt));
-  const receipt = await send("createCrowdfund", () => factory.createCrowdfund(plan.token.address, plan.params, plan.salt));
+  const predicted = await simulate("createCrowdfund", () => factory.createCrowdfund.staticCall(plan.token.address, plan.params, plan.salt), REVERTS);
+  const receipt = await send("createCrowdfund", () => factory.createCrowdfund(plan.token.address, plan.params, plan.salt), REVERTS);
   let crowdfund: string | null = null;
   for (const log of receipt.logs) {
     if (getAddress(log.address) !== plan.factory) continue;
@@ -837,7 +611,7 @@ export async function contribute(
   if (info.payment.address === ZeroAddress) {
     const balance = await provider.getBalance(contributor);
     if (balance < amount) throw new FundingError(`${contributor} has ${money(balance)}, less than the ${money(amount)} to contribute (plus gas)`);
-    await simulate("contribute", () => crowdfund.contribute.staticCall(amount, referrer, { value: amount }));
+    await simulate("contribute", () => crowdfund.contribute.staticCall(amount, referrer, { value: amount }), REVERTS);
   } else {
     const erc20 = new Interface([
       "function balanceOf(address) view returns (uint256)",
@@ -859,20 +633,22 @@ export async function contribute(
           { from: contributor, to: info.address, data: crowdfund.interface.encodeFunctionData("contribute", [amount, referrer]) },
           { token: info.payment.address, spender: info.address, amount, symbol: info.payment.symbol },
         ),
+        REVERTS,
       );
       const approveTx = { to: info.payment.address, data: erc20.encodeFunctionData("approve", [info.address, amount]) };
       const response = await sender.sendTransaction(approveTx).catch((error: unknown) => {
         const decoded = decodeRevert(error, fundingInterfaces());
-        throw decoded !== null ? new FundingError(`approve reverted: ${decoded}`) : error;
+        throw decoded !== null ? new FundingError(`approve reverted: ${decoded}`, "revert", { revert: decoded }) : error;
       });
       const receipt = await response.wait();
       if (receipt === null || receipt.status !== 1) throw new FundingError(`approve ${response.hash} failed`);
       approveHash = response.hash;
     }
-    await simulate("contribute", () => crowdfund.contribute.staticCall(amount, referrer));
+    await simulate("contribute", () => crowdfund.contribute.staticCall(amount, referrer), REVERTS);
   }
   const receipt = await send("contribute", () =>
     info.payment.address === ZeroAddress ? crowdfund.contribute(amount, referrer, { value: amount }) : crowdfund.contribute(amount, referrer),
+    REVERTS,
   );
   const [raised, contributed] = await Promise.all([info.crowdfund.raised(), info.crowdfund.contributionOf(contributor)]);
   return {
@@ -907,8 +683,8 @@ export interface FinalizeResult {
 export async function finalize(provider: Provider, sender: Signer, crowdfundAddress: string): Promise<FinalizeResult> {
   const info = await openCrowdfund(provider, crowdfundAddress);
   const crowdfund = info.crowdfund.connect(sender);
-  await simulate("finalize", () => crowdfund.finalize.staticCall());
-  const receipt = await send("finalize", () => crowdfund.finalize());
+  await simulate("finalize", () => crowdfund.finalize.staticCall(), REVERTS);
+  const receipt = await send("finalize", () => crowdfund.finalize(), REVERTS);
   const result: FinalizeResult = { info, hash: receipt.hash, outcome: "Failed", raised: 0n, proceeds: 0n, fee: 0n, tokens: 0n, goalReached: false, deferred: [] };
   for (const log of receipt.logs) {
     if (getAddress(log.address) !== info.address) continue;
@@ -939,8 +715,8 @@ export async function claim(provider: Provider, sender: Signer, crowdfundAddress
   const who = account === undefined ? getAddress(await sender.getAddress()) : addressFlag(account, "account");
   const crowdfund = info.crowdfund.connect(sender);
   const { tokens, bonus } = await info.crowdfund.claimableTokens(who);
-  await simulate("claimTokens", () => crowdfund.claimTokens.staticCall(who));
-  const receipt = await send("claimTokens", () => crowdfund.claimTokens(who));
+  await simulate("claimTokens", () => crowdfund.claimTokens.staticCall(who), REVERTS);
+  const receipt = await send("claimTokens", () => crowdfund.claimTokens(who), REVERTS);
   return { info, account: who, tokens, bonus, hash: receipt.hash, balance: await info.token.balanceOf(who) };
 }
 
@@ -959,22 +735,7 @@ export async function refund(provider: Provider, sender: Signer, crowdfundAddres
   const receiver = to === undefined ? contributor : addressFlag(to, "to");
   const crowdfund = info.crowdfund.connect(sender);
   const amount = await info.crowdfund.contributionOf(contributor);
-  await simulate("refund", () => crowdfund.refund.staticCall(receiver));
-  const receipt = await send("refund", () => crowdfund.refund(receiver));
+  await simulate("refund", () => crowdfund.refund.staticCall(receiver), REVERTS);
+  const receipt = await send("refund", () => crowdfund.refund(receiver), REVERTS);
   return { info, contributor, to: receiver, amount, hash: receipt.hash };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The demo community's file (written by scripts/seed.ts)
-// ---------------------------------------------------------------------------------------------
-
-/** What this CLI reads from deploy/deployments/demo-<chainId>.json. */
-export interface FundingDemoFile extends DemoFile {
-  platform?: { factory?: string; crowdfundFactory?: string };
-  crowdfund?: string;
-}
-
-/** The demo file of a chain, or null when the chain was never seeded. */
-export function readFundingDemoFile(chainId: bigint | number): FundingDemoFile | null {
-  return readDemoFile(chainId) as FundingDemoFile | null;
 }

@@ -12,17 +12,7 @@
  * factory fixes it by the token), so a community is named by its token everywhere here.
  * Units: amounts are decimal amounts of the deposited asset (ETH, or the ERC-20's whole units).
  */
-import {
-  getAddress,
-  id,
-  Interface,
-  isAddress,
-  ZeroAddress,
-  type ContractTransactionReceipt,
-  type ContractTransactionResponse,
-  type Provider,
-  type Signer,
-} from "ethers";
+import { getAddress, id, Interface, ZeroAddress, type Provider, type Signer } from "ethers";
 import {
   ICommunityFactory__factory,
   RevenueShare__factory,
@@ -30,21 +20,11 @@ import {
   SocialToken__factory,
 } from "../../typechain-types/index.ts";
 import type { RevenueShare, RevenueShareFactory, SocialToken } from "../../typechain-types/index.ts";
-import {
-  addressFlag,
-  amountText,
-  callWithAllowance,
-  FundingError,
-  parseAmountFlag,
-  readAsset,
-  send,
-  simulate,
-  type ApprovalProposal,
-  type Asset,
-  type FundingDemoFile,
-  type RevertExplainer,
-} from "./funding-cli.ts";
-import { chainNow, decodeRevert, formatRelative, formatTime } from "./rewards-cli.ts";
+import { addressFlag, chainNow, readAsset, type Asset } from "./chain.ts";
+import { CliError, FundingError } from "./errors.ts";
+import { amountText, formatRelative, formatTime, parseAmount } from "./format.ts";
+import { grantRoleProposal, type ApprovalProposal } from "./proposals.ts";
+import { callWithAllowance, decodeRevert, ERC20_ERRORS, send, simulate, type RevertExplainer } from "./transactions.ts";
 
 export const REVENUE_ROLE = id("REVENUE_ROLE");
 /** Deposits one claim (and the status's `claimable`) covers when `--max` is not given. */
@@ -77,7 +57,7 @@ const DEPOSIT_AMOUNTS = { max: MAX_UINT104, why: "a deposit is below 2^104 units
  * decimals than the asset has, below 2^104 units (the revenue share's limit).
  */
 export function parseDepositAmount(text: string, asset: Pick<Asset, "symbol" | "decimals">, flag = "amount"): bigint {
-  return parseAmountFlag(text, asset, flag, DEPOSIT_AMOUNTS);
+  return parseAmount(text, asset, flag, DEPOSIT_AMOUNTS);
 }
 
 /** `--max`: how many deposits a claim covers, 1 to {@link MAX_MAX_DEPOSITS}. */
@@ -100,16 +80,6 @@ export function parseDepositId(value: string | number | undefined): bigint {
 // ---------------------------------------------------------------------------------------------
 // Decoding reverts
 // ---------------------------------------------------------------------------------------------
-
-/** The OpenZeppelin ERC-20 errors a deposited token's transfer can revert with. */
-const ERC20_ERRORS = new Interface([
-  "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
-  "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
-  "error ERC20InvalidSender(address sender)",
-  "error ERC20InvalidReceiver(address receiver)",
-  "error ERC20InvalidApprover(address approver)",
-  "error ERC20InvalidSpender(address spender)",
-]);
 
 /** The interfaces whose errors a revenue call can revert with: revenue share, its factory, the community factory, the token, ERC-20. */
 export function revenueInterfaces(): Interface[] {
@@ -168,7 +138,7 @@ async function simulateDeposit<T>(symbol: string, call: (blockTag: "latest" | "p
   try {
     return await simulate("deposit", () => call("latest"), explain(symbol));
   } catch (error) {
-    const since = error instanceof FundingError ? error.message.match(/SocialTokenRevenueNotStarted\(since=(\d+)\)/)?.[1] : undefined;
+    const since = error instanceof CliError ? error.revert?.match(/^SocialTokenRevenueNotStarted\(since=(\d+)\)/)?.[1] : undefined;
     if (since === undefined || BigInt(since) === 0n) throw error;
     try {
       return await call("pending");
@@ -209,16 +179,18 @@ export async function openRevenueShare(provider: Provider, opts: { factory: stri
   const { chainId } = await provider.getNetwork();
   const tokenAddress = addressFlag(opts.token, "token");
   const factoryAddress = addressFlag(opts.factory, "revenue-factory");
-  if ((await provider.getCode(tokenAddress)) === "0x") throw new FundingError(`--token ${tokenAddress} is not a contract on chain ${chainId}`);
+  if ((await provider.getCode(tokenAddress)) === "0x") throw new FundingError(`--token ${tokenAddress} is not a contract on chain ${chainId}`, "no-contract", { subject: "token" });
   const token = SocialToken__factory.connect(tokenAddress, provider);
   let tokenAsset: Asset & { name: string };
   try {
     const [name, symbol, decimals] = await Promise.all([token.name(), token.symbol(), token.decimals()]);
     tokenAsset = { address: tokenAddress, name, symbol, decimals: Number(decimals) };
   } catch {
-    throw new FundingError(`--token ${tokenAddress} is not an ERC-20 community token`);
+    throw new FundingError(`--token ${tokenAddress} is not an ERC-20 community token`, "wrong-contract", { subject: "token" });
   }
-  if ((await provider.getCode(factoryAddress)) === "0x") throw new FundingError(`no RevenueShareFactory at ${factoryAddress} on chain ${chainId} (no contract there)`);
+  if ((await provider.getCode(factoryAddress)) === "0x") throw new FundingError(`no RevenueShareFactory at ${factoryAddress} on chain ${chainId} (no contract there)`, "no-contract", {
+      subject: "revenue-factory",
+    });
   const factory = RevenueShareFactory__factory.connect(factoryAddress, provider);
   let communityFactory: string;
   let predicted: string;
@@ -227,8 +199,10 @@ export async function openRevenueShare(provider: Provider, opts: { factory: stri
   } catch (error) {
     // revenueShareOf asks the community factory's registry, which names an unknown token.
     const decoded = decodeRevert(error, revenueInterfaces());
-    if (decoded?.startsWith("FactoryUnknownToken(")) throw new FundingError(`revenueShareOf would revert: ${decoded}${revenueHint(decoded)}`);
-    throw new FundingError(`${factoryAddress} is not a RevenueShareFactory`);
+    if (decoded?.startsWith("FactoryUnknownToken(")) {
+      throw new FundingError(`revenueShareOf would revert: ${decoded}${revenueHint(decoded)}`, "unknown-token", { subject: "token", revert: decoded });
+    }
+    throw new FundingError(`${factoryAddress} is not a RevenueShareFactory`, "wrong-contract", { subject: "revenue-factory" });
   }
   const registry = ICommunityFactory__factory.connect(communityFactory, provider);
   const c = await simulate("revenueShareOf", () => registry.communityByToken(tokenAddress), explain(tokenAsset.symbol));
@@ -262,11 +236,6 @@ function requireExists(info: RevenueInfo): void {
 // revenue-setup: create it, and the DAO proposal that approves it
 // ---------------------------------------------------------------------------------------------
 
-/** Quotes `text` for a POSIX shell. */
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
 /** The DAO proposal that approves a revenue share: the token's `grantRole(REVENUE_ROLE, revenueShare)`, run by the Timelock. */
 export function revenueApprovalProposal(
   revenueShare: string,
@@ -274,25 +243,16 @@ export function revenueApprovalProposal(
   rpcUrl = "$RPC_URL",
 ): ApprovalProposal {
   const { token } = community;
-  const calldata = SocialToken__factory.createInterface().encodeFunctionData("grantRole", [REVENUE_ROLE, revenueShare]);
   const description =
     `Approve revenue sharing for ${token.name === undefined ? token.symbol : `${token.name} (${token.symbol})`}: grant REVENUE_ROLE on ` +
     `${token.symbol} to its revenue share ${revenueShare}, so that revenue deposited there (ETH or ERC-20) is shared among ` +
     `holders pro rata to their balances before each deposit, claimable for 365 days, the rest swept to the treasury. ` +
     `Trade-off: ${tradeOffText(token.symbol)}.`;
-  const rpc = rpcUrl.startsWith("$") ? `"${rpcUrl}"` : shellQuote(rpcUrl);
-  const command = [
-    "cast send",
-    community.governor,
-    shellQuote("propose(address[],uint256[],bytes[],string)"),
-    shellQuote(`[${token.address}]`),
-    shellQuote("[0]"),
-    shellQuote(`[${calldata}]`),
-    shellQuote(description),
-    `--rpc-url ${rpc}`,
-    `--private-key "$PROPOSER_PRIVATE_KEY"`,
-  ].join(" ");
-  return { governor: community.governor, timelock: community.timelock, target: token.address, value: 0n, calldata, description, command };
+  return grantRoleProposal(
+    { governor: community.governor, timelock: community.timelock, token: token.address },
+    { role: REVENUE_ROLE, grantee: revenueShare, description },
+    rpcUrl,
+  );
 }
 
 export interface SetupResult {
@@ -451,7 +411,7 @@ export async function depositRevenue(
         .sendTransaction({ to: asset.address, data: ERC20.encodeFunctionData("approve", [info.address, amount]) })
         .catch((error: unknown) => {
           const decoded = decodeRevert(error, revenueInterfaces());
-          throw decoded !== null ? new FundingError(`approve reverted: ${decoded}`) : error;
+          throw decoded !== null ? new FundingError(`approve reverted: ${decoded}`, "revert", { revert: decoded }) : error;
         });
       const receipt = await response.wait();
       if (receipt === null || receipt.status !== 1) throw new FundingError(`approve ${response.hash} failed`);
@@ -759,14 +719,4 @@ export function formatSweep(r: SweepResult): string {
     `swept ${amountText(r.amount, r.asset)} left of deposit #${r.id} to the treasury ${r.treasury}`,
     `  tx              ${r.hash}`,
   ].join("\n");
-}
-
-// ---------------------------------------------------------------------------------------------
-// The demo community's file (written by scripts/seed.ts)
-// ---------------------------------------------------------------------------------------------
-
-/** What the revenue commands read from deploy/deployments/demo-<chainId>.json. */
-export interface RevenueDemoFile extends FundingDemoFile {
-  platform?: { factory?: string; crowdfundFactory?: string; revenueShareFactory?: string };
-  revenueShare?: string;
 }

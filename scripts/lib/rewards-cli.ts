@@ -9,25 +9,22 @@
  * The pure formats (vouchers, claim links, CSV rows, campaign trees, proofs files) live in
  * ./rewards.ts; this file adds what needs a chain.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import {
-  AbiCoder,
-  formatUnits,
   getAddress,
   isAddress,
   TypedDataEncoder,
   verifyTypedData,
   ZeroAddress,
-  type ContractTransactionReceipt,
-  type ContractTransactionResponse,
   type Interface,
   type Provider,
   type Signer,
 } from "ethers";
 import { RewardVault__factory, SocialToken__factory } from "../../typechain-types/index.ts";
 import type { RewardVault, SocialToken } from "../../typechain-types/index.ts";
-import { DEPLOYMENTS_DIR } from "./deployments.ts";
+import { chainNow } from "./chain.ts";
+import { RewardsError } from "./errors.ts";
+import { displayAmount, formatAmount, formatRelative, formatTime } from "./format.ts";
+import { send, simulate, type RevertExplainer } from "./transactions.ts";
 import {
   buildCampaign,
   campaignProofsFile,
@@ -47,14 +44,6 @@ import {
   type Voucher,
   type VoucherRow,
 } from "./rewards.ts";
-
-/** A failure the CLI reports as one readable line (no stack trace). */
-export class RewardsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RewardsError";
-  }
-}
 
 const DAY = 86_400n;
 /** Where the web app is served in development (Vite's default port). */
@@ -91,10 +80,10 @@ export interface VaultInfo {
 /** Connects to the RewardVault at `address`; throws a readable error when there is none. */
 export async function openVault(provider: Provider, address: string): Promise<VaultInfo> {
   const { chainId } = await provider.getNetwork();
-  if (!isAddress(address)) throw new RewardsError(`vault is not an address: ${address}`);
+  if (!isAddress(address)) throw new RewardsError(`vault is not an address: ${address}`, "input", { subject: "vault" });
   const vaultAddress = getAddress(address);
   if ((await provider.getCode(vaultAddress)) === "0x") {
-    throw new RewardsError(`no contract at ${vaultAddress} on chain ${chainId}`);
+    throw new RewardsError(`no contract at ${vaultAddress} on chain ${chainId}`, "no-contract", { subject: "vault" });
   }
   const vault = RewardVault__factory.connect(vaultAddress, provider);
   let tokenAddress: string;
@@ -102,99 +91,11 @@ export async function openVault(provider: Provider, address: string): Promise<Va
     tokenAddress = await vault.token();
     await vault.attester();
   } catch {
-    throw new RewardsError(`${vaultAddress} on chain ${chainId} is not a RewardVault`);
+    throw new RewardsError(`${vaultAddress} on chain ${chainId} is not a RewardVault`, "wrong-contract", { subject: "vault" });
   }
   const token = SocialToken__factory.connect(tokenAddress, provider);
   const [name, symbol, decimals] = await Promise.all([token.name(), token.symbol(), token.decimals()]);
   return { provider, chainId, address: vaultAddress, vault, token, tokenAddress, name, symbol, decimals: Number(decimals) };
-}
-
-/** The latest block's timestamp: the clock vouchers and campaigns are checked against. */
-export async function chainNow(provider: Provider): Promise<bigint> {
-  const block = await provider.getBlock("latest");
-  if (block === null) throw new RewardsError("the chain returned no latest block");
-  return BigInt(block.timestamp);
-}
-
-/** A token amount in whole tokens, without a trailing ".0" (e.g. "1500", "0.25"). */
-export function formatAmount(value: bigint, decimals: number): string {
-  const text = formatUnits(value, decimals);
-  return text.endsWith(".0") ? text.slice(0, -2) : text;
-}
-
-/** A token amount for people: whole tokens with thousands separators (e.g. "1,000,040.5"). */
-export function displayAmount(value: bigint, decimals: number): string {
-  const [whole, fraction] = formatAmount(value, decimals).split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
-}
-
-/** A timestamp as "2026-01-31 12:00:00 UTC". */
-export function formatTime(seconds: bigint): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
-}
-
-/** "in 2d 3h" / "5m ago" relative to `now`. */
-export function formatRelative(at: bigint, now: bigint): string {
-  const d = at - now;
-  const abs = d < 0n ? -d : d;
-  const days = abs / DAY;
-  const hours = (abs % DAY) / 3600n;
-  const minutes = (abs % 3600n) / 60n;
-  const text = days > 0n ? `${days}d ${hours}h` : hours > 0n ? `${hours}h ${minutes}m` : `${minutes}m ${abs % 60n}s`;
-  return d >= 0n ? `in ${text}` : `${text} ago`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Decoding reverts
-// ---------------------------------------------------------------------------------------------
-
-/** Finds revert data (0x + selector ...) anywhere in an error thrown by ethers or Hardhat. */
-export function revertData(error: unknown): string | null {
-  const seen = new Set<unknown>();
-  const walk = (value: unknown, depth: number): string | null => {
-    if (value === null || value === undefined || depth > 6 || seen.has(value)) return null;
-    if (typeof value === "string") return /^0x[0-9a-fA-F]{8}([0-9a-fA-F]{2})*$/.test(value) ? value : null;
-    if (typeof value !== "object") return null;
-    seen.add(value);
-    const record = value as Record<string, unknown>;
-    for (const key of ["data", "revertData", "error", "info", "cause", "errorData"]) {
-      const found = walk(record[key], depth + 1);
-      if (found !== null) return found;
-    }
-    return null;
-  };
-  return walk(error, 0);
-}
-
-function formatArg(value: unknown): string {
-  if (typeof value === "bigint") return value.toString();
-  if (typeof value === "string" && !/^0x[0-9a-fA-F]*$/.test(value)) return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(formatArg).join(", ")}]`;
-  return String(value);
-}
-
-/**
- * Names a revert: `RewardVaultVoucherAlreadyRedeemed(id=7)` when one of `interfaces` declares the
- * error, `Error("...")` / `Panic(0x11)` for the built-in ones, or null when there is no revert data.
- */
-export function decodeRevert(error: unknown, interfaces: Interface[]): string | null {
-  const data = revertData(error);
-  if (data === null) return null;
-  for (const iface of interfaces) {
-    try {
-      const parsed = iface.parseError(data);
-      if (parsed !== null) {
-        const args = parsed.fragment.inputs.map((input, i) => (input.name ? `${input.name}=` : "") + formatArg(parsed.args[i]));
-        return `${parsed.name}(${args.join(", ")})`;
-      }
-    } catch {
-      // not this interface's error
-    }
-  }
-  const builtin = AbiCoder.getBuiltinCallException("call", {}, data);
-  if (builtin.revert !== null) return `${builtin.revert.name}(${builtin.revert.args.map(formatArg).join(", ")})`;
-  return `unknown error ${data.slice(0, 10)}`;
 }
 
 /** The interfaces whose errors a vault call can revert with (the vault's own, the token's). */
@@ -202,31 +103,8 @@ export function vaultInterfaces(): Interface[] {
   return [RewardVault__factory.createInterface(), SocialToken__factory.createInterface()];
 }
 
-/** Runs a staticCall; a revert becomes a RewardsError naming the decoded custom error. */
-export async function simulate<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const decoded = decodeRevert(error, vaultInterfaces());
-    if (decoded !== null) throw new RewardsError(`${what} would revert: ${decoded}`);
-    throw error;
-  }
-}
-
-/** Sends a transaction and waits for its receipt; a revert becomes a readable error. */
-export async function send(what: string, tx: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionReceipt> {
-  let response: ContractTransactionResponse;
-  try {
-    response = await tx();
-  } catch (error) {
-    const decoded = decodeRevert(error, vaultInterfaces());
-    if (decoded !== null) throw new RewardsError(`${what} reverted: ${decoded}`);
-    throw error;
-  }
-  const receipt = await response.wait();
-  if (receipt === null) throw new RewardsError(`${what}: transaction ${response.hash} was not mined`);
-  return receipt;
-}
+/** How a vault call's revert is decoded: by the vault's and the token's errors. */
+const VAULT_REVERTS: RevertExplainer = { interfaces: vaultInterfaces() };
 
 // ---------------------------------------------------------------------------------------------
 // sign: vouchers from a CSV
@@ -440,7 +318,7 @@ export async function openCampaign(v: VaultInfo, operator: Signer | null, plan: 
   const { root, total } = plan.built;
   if (operator === null) {
     const from = await v.vault.operator();
-    await simulate("openCampaign", () => v.vault.openCampaign.staticCall(root, total, plan.end, { from }));
+    await simulate("openCampaign", () => v.vault.openCampaign.staticCall(root, total, plan.end, { from }), VAULT_REVERTS);
     return { campaignId: null, hash: null, proofs: campaignProofsFile(plan.built, { chainId: v.chainId, vault: v.address, campaignId: null, end: plan.end }) };
   }
   const who = getAddress(await operator.getAddress());
@@ -449,8 +327,8 @@ export async function openCampaign(v: VaultInfo, operator: Signer | null, plan: 
     throw new RewardsError(`the operator key is for ${who}, but the vault's operator is ${op} (or its Timelock ${timelock})`);
   }
   const vault = v.vault.connect(operator);
-  await simulate("openCampaign", () => vault.openCampaign.staticCall(root, total, plan.end));
-  const receipt = await send("openCampaign", () => vault.openCampaign(root, total, plan.end));
+  await simulate("openCampaign", () => vault.openCampaign.staticCall(root, total, plan.end), VAULT_REVERTS);
+  const receipt = await send("openCampaign", () => vault.openCampaign(root, total, plan.end), VAULT_REVERTS);
   let campaignId: bigint | null = null;
   for (const log of receipt.logs) {
     if (getAddress(log.address) !== v.address) continue;
@@ -688,8 +566,8 @@ export async function redeemClaimLink(provider: Provider, sender: Signer, link: 
   }
 
   const vault = info.vault.connect(sender);
-  await simulate("redeem", () => vault.redeem.staticCall(voucher, signature));
-  const receipt = await send("redeem", () => vault.redeem(voucher, signature));
+  await simulate("redeem", () => vault.redeem.staticCall(voucher, signature), VAULT_REVERTS);
+  const receipt = await send("redeem", () => vault.redeem(voucher, signature), VAULT_REVERTS);
   let referralBonus = 0n;
   let referrer = ZeroAddress;
   for (const log of receipt.logs) {
@@ -771,32 +649,7 @@ export async function claimFromProofs(
   const index = BigInt(leaf.index);
   const amount = BigInt(leaf.amount);
   const vault = info.vault.connect(sender);
-  await simulate("claimCampaign", () => vault.claimCampaign.staticCall(campaignId, index, who, amount, leaf.proof));
-  const receipt = await send("claimCampaign", () => vault.claimCampaign(campaignId, index, who, amount, leaf.proof));
+  await simulate("claimCampaign", () => vault.claimCampaign.staticCall(campaignId, index, who, amount, leaf.proof), VAULT_REVERTS);
+  const receipt = await send("claimCampaign", () => vault.claimCampaign(campaignId, index, who, amount, leaf.proof), VAULT_REVERTS);
   return { campaignId, account: who, amount, hash: receipt.hash, balance: await info.token.balanceOf(who), info };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The demo community's file (written by scripts/seed.ts)
-// ---------------------------------------------------------------------------------------------
-
-/** What the CLI reads from deploy/deployments/demo-<chainId>.json. */
-export interface DemoFile {
-  chainId: number;
-  platform?: { factory?: string };
-  rewardVault?: string;
-  community?: { rewardVault?: string; token?: string };
-  holders?: { creator?: string; fans?: string[] };
-}
-
-/** The demo file's path for a chain (COTERIE_DEMO_OUT overrides it, as in the seed). */
-export function demoFilePath(chainId: bigint | number): string {
-  return process.env.COTERIE_DEMO_OUT ?? join(DEPLOYMENTS_DIR, `demo-${chainId}.json`);
-}
-
-/** The demo file of a chain, or null when the chain was never seeded. */
-export function readDemoFile(chainId: bigint | number): DemoFile | null {
-  const file = demoFilePath(chainId);
-  if (!existsSync(file)) return null;
-  return JSON.parse(readFileSync(file, "utf8")) as DemoFile;
 }
