@@ -24,23 +24,25 @@ import { FundingError } from "./errors.ts";
 import { amountText, displayAmount, formatRelative, formatTime, parseAmount, type AmountLimit } from "./format.ts";
 import { grantRoleProposal, type ApprovalProposal } from "./proposals.ts";
 import { callWithAllowance, decodeRevert, ERC20_ERRORS, send, simulate, type RevertExplainer } from "./transactions.ts";
+import {
+  crowdfundStateName,
+  exactPrice,
+  MAX_UINT128,
+  mintedFor,
+  pricePerWholeUnit,
+  tokensFor,
+  type CrowdfundState,
+} from "../../shared/funding.ts";
 
 const DAY = 86_400n;
 const MAX_UINT48 = (1n << 48n) - 1n;
-const MAX_UINT128 = (1n << 128n) - 1n;
 const MAX_UINT256 = (1n << 256n) - 1n;
-/** The contract's price scale: `tokens = paid * price / PRICE_SCALE`. */
-export const PRICE_SCALE = 10n ** 18n;
 /** Referral bonus when `--referral-bps` is not given: 5% of the tokens a referred contribution buys. */
 export const DEFAULT_REFERRAL_BPS = 500;
 export const MINTER_ROLE = id("MINTER_ROLE");
 
-/** `ICrowdfund.State`, by the number `state()` returns. */
-export const STATE_NAMES = ["Active", "Ended", "Succeeded", "Failed"] as const;
-export type StateName = (typeof STATE_NAMES)[number];
-
-function stateName(value: bigint): StateName {
-  const name = STATE_NAMES[Number(value)];
+function stateName(value: bigint): CrowdfundState {
+  const name = crowdfundStateName(value);
   if (name === undefined) throw new FundingError(`the crowdfund reports an unknown state ${value}`);
   return name;
 }
@@ -74,45 +76,25 @@ export function priceFromHuman(text: string, token: Pick<Asset, "symbol" | "deci
   const t = text.trim();
   const per = `${token.symbol} per ${payment.symbol}`;
   if (!/^\d+(\.\d+)?$/.test(t)) throw new FundingError(`--price must be a decimal number of ${per} such as 1000 or 0.5, got "${text}"`);
-  const [whole, rawFraction = ""] = t.split(".");
-  const fraction = rawFraction.replace(/0+$/, "");
-  const digits = BigInt(whole + fraction); // the price is digits / 10^fraction.length
-  if (digits === 0n) throw new FundingError(`--price must be positive, got ${t}`);
-  // price = digits * 10^(token.decimals + 18 - payment.decimals - fraction.length), when that is whole.
-  const exponent = token.decimals + 18 - payment.decimals - fraction.length;
-  let price: bigint;
-  if (exponent >= 0) {
-    price = digits * 10n ** BigInt(exponent);
-  } else {
-    const divisor = 10n ** BigInt(-exponent);
-    if (digits % divisor !== 0n) {
-      const most = token.decimals + 18 - payment.decimals;
-      throw new FundingError(
-        `--price ${t} ${per} cannot be represented exactly: the crowdfund's price counts ${token.symbol}'s smallest unit per 10^18 of ` +
-          `${payment.symbol}'s smallest unit, so a price in ${per} ` +
-          (most >= 0 ? `can have at most ${most} decimal places` : `must be a whole multiple of ${10n ** BigInt(-most)}`),
-      );
-    }
-    price = digits / divisor;
+  const converted = exactPrice(t, token.decimals, payment.decimals);
+  if (!converted.ok && converted.reason === "too-precise") {
+    const most = converted.maxDecimals;
+    throw new FundingError(
+      `--price ${t} ${per} cannot be represented exactly: the crowdfund's price counts ${token.symbol}'s smallest unit per 10^18 of ` +
+        `${payment.symbol}'s smallest unit, so a price in ${per} ` +
+        (most >= 0 ? `can have at most ${most} decimal places` : `must be a whole multiple of ${10n ** BigInt(-most)}`),
+    );
   }
+  if (!converted.ok) throw new FundingError(`--price must be positive, got ${t}`); // the regex above leaves only zero
+  const price = converted.price;
   if (price > MAX_UINT256) throw new FundingError(`--price ${t} ${per} is too large`);
   return price;
 }
 
 /** The contract's `price` as community tokens per 1 whole payment unit, exactly ("1,000 AUR per ETH"). */
 export function formatPrice(price: bigint, token: Pick<Asset, "symbol" | "decimals">, payment: Pick<Asset, "symbol" | "decimals">): string {
-  // tokens per whole payment unit = price * 10^payment.decimals / 10^18 / 10^token.decimals
-  return `${displayAmount(price * 10n ** BigInt(payment.decimals), 18 + token.decimals)} ${token.symbol} per ${payment.symbol}`;
-}
-
-/** Community tokens (smallest unit) `paid` buys at `price`, rounded down as the contract does. */
-export function tokensFor(paid: bigint, price: bigint): bigint {
-  return (paid * price) / PRICE_SCALE;
-}
-
-/** The referral bonus on `referredPaid` at `price` and `bps`, rounded down as the contract does. */
-export function bonusFor(referredPaid: bigint, price: bigint, bps: bigint): bigint {
-  return (tokensFor(referredPaid, price) * bps) / 10_000n;
+  const { value, decimals } = pricePerWholeUnit(price, token.decimals, payment.decimals);
+  return `${displayAmount(value, decimals)} ${token.symbol} per ${payment.symbol}`;
 }
 
 function parseReferralBps(value: string | number | undefined): number {
@@ -162,7 +144,7 @@ function hint(decoded: string): string {
     );
   }
   const state = decoded.match(/^CrowdfundWrongState\(current=(\d)\)/);
-  if (state !== null) return ` (the crowdfund is ${STATE_NAMES[Number(state[1])] ?? state[1]})`;
+  if (state !== null) return ` (the crowdfund is ${crowdfundStateName(Number(state[1])) ?? state[1]})`;
   if (decoded.startsWith("CrowdfundFactoryNotCreator(")) return ": only the community's creator or its Timelock may start its crowdfunds";
   if (decoded.startsWith("CrowdfundFactorySaltUsed(")) return ": this creator already started a crowdfund with this --salt for this token; pick another";
   if (decoded.startsWith("CrowdfundTransferShortfall(")) return ": the payment token delivered less than the amount (fee-on-transfer tokens are refused)";
@@ -329,7 +311,7 @@ export async function planStart(provider: Provider, opts: StartOptions): Promise
   const [supply, tokenCap] = await Promise.all([token.totalSupply(), token.cap().catch(() => MAX_UINT256)]);
   const room = tokenCap - supply;
   const atGoal = tokensFor(goal, price);
-  const ceiling = cap === 0n ? null : tokensFor(cap, price) + bonusFor(cap, price, BigInt(referralBps));
+  const ceiling = cap === 0n ? null : mintedFor(cap, cap, price, BigInt(referralBps));
   const tok = (x: bigint) => amountText(x, tokenAsset);
   if (atGoal > room) {
     throw new FundingError(
@@ -464,7 +446,7 @@ export interface CrowdfundAccountStatus {
 export interface CrowdfundStatus {
   info: CrowdfundInfo;
   now: bigint;
-  state: StateName;
+  state: CrowdfundState;
   raised: bigint;
   fee: { recipient: string; bps: bigint };
   approved: boolean;

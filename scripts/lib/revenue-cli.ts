@@ -25,18 +25,17 @@ import { CliError, FundingError } from "./errors.ts";
 import { amountText, formatRelative, formatTime, parseAmount } from "./format.ts";
 import { grantRoleProposal, type ApprovalProposal } from "./proposals.ts";
 import { callWithAllowance, decodeRevert, ERC20_ERRORS, send, simulate, type RevertExplainer } from "./transactions.ts";
+import { CLAIM_MAX_DEPOSITS, MAX_DEPOSIT } from "../../shared/funding.ts";
 
 export const REVENUE_ROLE = id("REVENUE_ROLE");
 /** Deposits one claim (and the status's `claimable`) covers when `--max` is not given. */
-export const DEFAULT_MAX_DEPOSITS = 50;
+export const DEFAULT_MAX_DEPOSITS = Number(CLAIM_MAX_DEPOSITS);
 /** The most `--max` accepts: a claim costs about 10,000 gas per deposit it covers. */
 export const MAX_MAX_DEPOSITS = 1_000;
 /** Deposits `revenue` lists (the most recent ones). */
 export const DEPOSITS_SHOWN = 50;
 /** `RevenueShare.CLAIM_WINDOW`, used before the revenue share exists. */
 export const CLAIM_WINDOW = 365n * 86_400n;
-/** The revenue share keeps amounts in 104 bits. */
-const MAX_UINT104 = (1n << 104n) - 1n;
 
 /** One line on the cost of turning revenue sharing on, for `revenue-setup` and the proposal. */
 export function tradeOffText(symbol: string): string {
@@ -50,7 +49,7 @@ export function tradeOffText(symbol: string): string {
 // Flags
 // ---------------------------------------------------------------------------------------------
 
-const DEPOSIT_AMOUNTS = { max: MAX_UINT104, why: "a deposit is below 2^104 units", example: "5 or 0.5" };
+const DEPOSIT_AMOUNTS = { max: MAX_DEPOSIT, why: "a deposit is below 2^104 units", example: "5 or 0.5" };
 
 /**
  * Parses a decimal amount given for `--<flag>` in `asset`'s whole units ("0.5"): positive, no more

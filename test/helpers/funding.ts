@@ -1,6 +1,6 @@
 /**
- * Test helpers for the Crowdfund tests: the crowdfund's token arithmetic (the reference the tests
- * compare the contract with), its `State` enum, and the reverts executed inside a transaction that
+ * Test helpers for the Crowdfund tests: the crowdfund's token arithmetic (shared/funding.ts, the
+ * reference the tests compare the contract with), its `State` enum, and the reverts executed inside a transaction that
  * did not revert (read from its struct-log trace). Pure functions apart from `revertsIn`, which only
  * reads a trace; the module has no side effects (mocha loads every file under test/).
  */
@@ -14,30 +14,11 @@ export const CrowdfundState = {
   Failed: 3n,
 } as const;
 
-/** `Crowdfund.PRICE_SCALE`: `tokens = paid * price / PRICE_SCALE`. */
-export const PRICE_SCALE = 10n ** 18n;
-/** Basis points in a whole. */
-export const MAX_BPS = 10_000n;
-
-/** Tokens bought by `paid` payment units at `price` (rounded down). */
-export function tokensFor(paid: bigint, price: bigint): bigint {
-  return (paid * price) / PRICE_SCALE;
-}
-
-/** The referral bonus on contributions of `referredPaid` naming one referrer (rounded down twice, as the contract does). */
-export function bonusFor(referredPaid: bigint, price: bigint, referralBps: bigint): bigint {
-  return (tokensFor(referredPaid, price) * referralBps) / MAX_BPS;
-}
-
-/** What `finalize` mints: the tokens for everything raised plus the bonus on everything referred. */
-export function mintedFor(raised: bigint, referred: bigint, price: bigint, referralBps: bigint): bigint {
-  return tokensFor(raised, price) + bonusFor(referred, price, referralBps);
-}
-
-/** The platform fee on `raised` at `feeBps` (rounded down); the treasury gets the rest. */
-export function feeFor(raised: bigint, feeBps: bigint): bigint {
-  return (raised * feeBps) / MAX_BPS;
-}
+/**
+ * The crowdfund's token arithmetic is shared/funding.ts, the one the CLI and the app use
+ * (test/funding-maths.test.ts checks it against a deployed Crowdfund); re-exported for these tests.
+ */
+export { bonusFor, feeFor, mintedFor, PRICE_SCALE, tokensFor } from "../../shared/funding.ts";
 
 /** One step of a `debug_traceTransaction` struct-log trace (the fields these helpers read). */
 interface StructLog {

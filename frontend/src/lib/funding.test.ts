@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { keccak256, parseEther, parseUnits, toHex, zeroAddress } from "viem";
 import {
-  bonusFor,
   checkContribution,
   checkDeposit,
   checkPrice,
@@ -14,7 +13,6 @@ import {
   MAX_DEPOSIT,
   MINTER_ROLE,
   planCrowdfund,
-  remainingUnderCap,
   REVENUE_ROLE,
   toDatetimeLocal,
   tokensFor,
@@ -67,21 +65,6 @@ describe("funding", () => {
       expect(formatPrice(1000n * 10n ** 18n, AUR, ETH_ASSET)).toBe("1,000 AUR per ETH");
       expect(formatPrice(10n ** 30n, AUR, USDC)).toBe("1 AUR per USDC");
       expect(formatPrice(5n * 10n ** 17n, AUR, ETH_ASSET)).toBe("0.5 AUR per ETH");
-    });
-  });
-
-  describe("token math", () => {
-    it("rounds the bought tokens and the referral bonus down as the contract does", () => {
-      const price = 1000n * 10n ** 18n;
-      expect(tokensFor(1n, 3n)).toBe(0n);
-      expect(tokensFor(parseEther("1.5"), price)).toBe(parseEther("1500"));
-      expect(bonusFor(parseEther("1"), price, 500n)).toBe(parseEther("50"));
-      expect(bonusFor(1n, 1n, 500n)).toBe(0n);
-    });
-    it("counts the room under the cap, and the contract's bound when there is no cap", () => {
-      expect(remainingUnderCap(parseEther("10"), parseEther("2.5"))).toBe(parseEther("7.5"));
-      expect(remainingUnderCap(parseEther("10"), parseEther("10"))).toBe(0n);
-      expect(remainingUnderCap(0n, 0n)).toBe((1n << 128n) - 1n);
     });
   });
 

@@ -1,33 +1,46 @@
 /**
- * The funding rules the web app needs, browser-safe and pure: the crowdfund's price scale and token
- * math (rounded down as the contract does), what a crowdfund lets a fan do now (its phase), and the
- * validation of every funding form (contribute, start a crowdfund, deposit revenue). See
- * docs/funding.md; the CLI (scripts/lib/funding-cli.ts, revenue-cli.ts) applies the same rules.
+ * The funding rules the web app needs, browser-safe and pure: what a crowdfund lets a fan do now
+ * (its phase), the validation of every funding form (contribute, start a crowdfund, deposit
+ * revenue) and the price as the app shows it. The arithmetic (price scale, states, tokens and bonus,
+ * exact price conversion, limits) is shared/funding.ts, the CLI's too; it is re-exported here for
+ * the pages. See docs/funding.md.
  */
 import { keccak256, toHex, zeroAddress, type Address } from "viem";
+import {
+  crowdfundStateName,
+  exactPrice,
+  MAX_CROWDFUND_SECONDS,
+  MAX_DEPOSIT,
+  MAX_UINT128,
+  mintedFor,
+  MINT_GRACE_SECONDS,
+  pricePerWholeUnit,
+  tokensFor,
+  type CrowdfundState,
+} from "../../../shared/funding.ts";
 import { formatAmount } from "./format.ts";
 import { checkAddress, checkAmount, checkDeadline, type Checked } from "./validate.ts";
 
-/** `tokens = paid * price / PRICE_SCALE`: the price counts token units per 10^18 payment units. */
-export const PRICE_SCALE = 10n ** 18n;
-/** A crowdfund that reached its goal but cannot mint fails this long after its deadline. */
-export const MINT_GRACE_SECONDS = 30n * 86_400n;
-/** A crowdfund's deadline is at most this far after its creation. */
-export const MAX_CROWDFUND_SECONDS = 365 * 86_400;
-export const MAX_UINT128 = (1n << 128n) - 1n;
-/** The revenue share keeps amounts in 104 bits. */
-export const MAX_DEPOSIT = (1n << 104n) - 1n;
-/** Deposits one revenue claim covers (about 10,000 gas each); a longer backlog takes several claims. */
-export const CLAIM_MAX_DEPOSITS = 50n;
+export {
+  bonusFor,
+  CLAIM_MAX_DEPOSITS,
+  CROWDFUND_STATES,
+  MAX_CROWDFUND_SECONDS,
+  MAX_DEPOSIT,
+  MAX_UINT128,
+  MINT_GRACE_SECONDS,
+  PRICE_SCALE,
+  remainingUnderCap,
+  tokensFor,
+  type CrowdfundState,
+} from "../../../shared/funding.ts";
+
 export const MINTER_ROLE = keccak256(toHex("MINTER_ROLE"));
 export const REVENUE_ROLE = keccak256(toHex("REVENUE_ROLE"));
 
-/** `ICrowdfund.State`, by the number `state()` returns. */
-export const CROWDFUND_STATES = ["Active", "Ended", "Succeeded", "Failed"] as const;
-export type CrowdfundState = (typeof CROWDFUND_STATES)[number];
-
+/** The state `state()` returned (an unknown number reads as Active). */
 export function crowdfundState(value: number): CrowdfundState {
-  return CROWDFUND_STATES[value] ?? "Active";
+  return crowdfundStateName(value) ?? "Active";
 }
 
 /** ETH (address null) or an ERC-20: what amounts are counted in. */
@@ -42,20 +55,10 @@ export const ETH_ASSET: AssetInfo = { address: null, symbol: "ETH", decimals: 18
 /** The asset's address as the contracts name it: the zero address for ETH. */
 export const assetAddress = (asset: AssetInfo): Address => asset.address ?? zeroAddress;
 
-/** Community tokens (smallest unit) that `paid` buys at `price`, rounded down as the contract does. */
-export function tokensFor(paid: bigint, price: bigint): bigint {
-  return (paid * price) / PRICE_SCALE;
-}
-
-/** The referrer's bonus on `referredPaid`, rounded down twice as the contract does. */
-export function bonusFor(referredPaid: bigint, price: bigint, bps: bigint): bigint {
-  return (tokensFor(referredPaid, price) * bps) / 10_000n;
-}
-
 /** The contract's price as tokens per 1 whole payment unit: "1,000 AUR per ETH". */
 export function formatPrice(price: bigint, token: { symbol: string; decimals: number }, payment: { symbol: string; decimals: number }): string {
-  // tokens per whole payment unit = price * 10^payment.decimals / 10^18 / 10^token.decimals
-  return `${formatAmount(price * 10n ** BigInt(payment.decimals), 18 + token.decimals, undefined, 6)} ${token.symbol} per ${payment.symbol}`;
+  const { value, decimals } = pricePerWholeUnit(price, token.decimals, payment.decimals);
+  return `${formatAmount(value, decimals, undefined, 6)} ${token.symbol} per ${payment.symbol}`;
 }
 
 /**
@@ -67,23 +70,14 @@ export function checkPrice(text: string, tokenDecimals: number, paymentDecimals:
   const t = text.trim().replace(/_/g, "").replace(/,/g, "");
   if (t === "") return { ok: false, error: "Enter how many tokens 1 unit buys." };
   if (t.startsWith("-")) return { ok: false, error: "The price cannot be negative." };
-  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(t)) return { ok: false, error: "Enter a number, like 1000 or 0.5." };
-  const [whole, rawFraction = ""] = t.split(".");
-  const fraction = rawFraction.replace(/0+$/, "");
-  const digits = BigInt((whole || "0") + fraction);
-  if (digits === 0n) return { ok: false, error: "The price must be more than zero." };
-  const exponent = tokenDecimals + 18 - paymentDecimals - fraction.length;
-  let price: bigint;
-  if (exponent >= 0) {
-    price = digits * 10n ** BigInt(exponent);
-  } else {
-    const divisor = 10n ** BigInt(-exponent);
-    if (digits % divisor !== 0n) {
-      const most = tokenDecimals + 18 - paymentDecimals;
-      return { ok: false, error: most >= 0 ? `At most ${most} decimal places.` : "This price is too precise for the contract." };
-    }
-    price = digits / divisor;
+  const converted = exactPrice(t, tokenDecimals, paymentDecimals);
+  if (!converted.ok) {
+    if (converted.reason === "not-decimal") return { ok: false, error: "Enter a number, like 1000 or 0.5." };
+    if (converted.reason === "zero") return { ok: false, error: "The price must be more than zero." };
+    const most = converted.maxDecimals;
+    return { ok: false, error: most >= 0 ? `At most ${most} decimal places.` : "This price is too precise for the contract." };
   }
+  const price = converted.price;
   if (price > MAX_UINT128) return { ok: false, error: "This price is too large." };
   return { ok: true, value: price };
 }
@@ -181,12 +175,6 @@ export function crowdfundPhase(
   }
 }
 
-/** The room left under a crowdfund's cap (the contract's own bound when it has none). */
-export function remainingUnderCap(cap: bigint, raised: bigint): bigint {
-  const limit = cap === 0n ? MAX_UINT128 : cap;
-  return limit > raised ? limit - raised : 0n;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Starting a crowdfund
 // ---------------------------------------------------------------------------------------------
@@ -258,7 +246,7 @@ export function planCrowdfund(
     } else if (tokensAtGoal > room) {
       errors.price = `At the goal this would mint ${formatAmount(tokensAtGoal, token.decimals, token.symbol)}, more than the ${formatAmount(room, token.decimals, token.symbol)} left under the token's cap: it could never succeed.`;
     } else if (cap !== 0n && referral.ok) {
-      tokensAtCap = tokensFor(cap, price.value) + bonusFor(cap, price.value, BigInt(referral.value));
+      tokensAtCap = mintedFor(cap, cap, price.value, BigInt(referral.value));
       if (tokensAtCap > room) {
         warning = `At the cap, with every contribution referred, it would mint ${formatAmount(tokensAtCap, token.decimals, token.symbol)}, more than the ${formatAmount(room, token.decimals, token.symbol)} left under the token's cap; finalize would then fail.`;
       }
