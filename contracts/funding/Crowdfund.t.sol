@@ -11,12 +11,10 @@ pragma solidity 0.8.30;
 // - test_stateful_fixedSeedsExerciseEveryBranch: 24 fixed seeds x 60 steps, a coverage check (the
 //   invariants are checked at the end of each sequence only, which keeps it light: EDR re-executes
 //   a failing test with tracing, and a failing 24 x 60 run with per-step checks needed ~19 GB);
-// - CrowdfundInvariantTest (forge-style `invariant_*` on the same handler): 64 runs x depth 50.
+// - CrowdfundInvariantTest (forge-style `invariant_*` on the same handler) lives in
+//   CrowdfundInvariant.t.sol: 64 runs x depth 50.
 // The whole file runs in about 11 s on 2 cores (`--no-compile`; a full compile takes ~60 s), peak
 // ~0.6 GB.
-// Note: the invariant contract needs CrowdfundHandler's artifact. `npx hardhat test solidity`
-// (no file argument) compiles it; when passing this file as an argument on a fresh checkout, run
-// `npx hardhat compile` first, or EDR reports "address does not have an associated contract".
 // Three tests were written as findings against an earlier Crowdfund and now guard the fixes:
 // test_success_unclaimableDustWithinDocumentedBound (the documented rounding bound),
 // testFuzz_finalize_anyPriceSettlesAfterGrace (prices are capped below 2^128 at creation, so
@@ -1144,7 +1142,7 @@ contract CrowdfundTest is CrowdfundFixture {
             CrowdfundHandler h = _deployStateful(seed);
             for (uint256 i; i < 60; ++i) h.step(uint256(keccak256(abi.encode(seed, i))));
             _assertAllInvariants(h);
-            for (uint256 a; a < h.ACTION_COUNT(); ++a) ok[a] += h.successes(CrowdfundHandler.Action(a));
+            for (uint256 a; a < h.ACTION_COUNT(); ++a) ok[a] += h.successes(a);
             for (uint256 k; k < selectors.length; ++k) hits[k] += h.revertsBySelector(selectors[k]);
             outcomes[0] += h.finalizedSucceeded();
             outcomes[1] += h.finalizedFailedGoal();
@@ -1171,92 +1169,5 @@ contract CrowdfundTest is CrowdfundFixture {
         for (uint256 k; k < outcomes.length; ++k) {
             assertTrue(outcomes[k] != 0, string.concat("outcome never seen: ", Strings.toString(k), summary));
         }
-    }
-}
-
-/**
- * @title Crowdfund invariant tests
- * @notice The same invariants as the seeded stateful test, checked by EDR's invariant fuzzer
- * calling the handler's `act*` functions in random order with random seeds, on one fixed crowdfund
- * (goal 10 ETH, cap 25 ETH, 5 days, an odd price, 25% referral bonus, 5% fee).
- */
-contract CrowdfundInvariantTest is CrowdfundFixture {
-    /// @dev Forge-style target selection.
-    struct FuzzSelector {
-        address addr;
-        bytes4[] selectors;
-    }
-
-    CrowdfundHandler private handler;
-
-    function setUp() public {
-        _deployImplementations();
-        Setup memory s = _setup();
-        s.goal = 10 ether;
-        s.cap = 25 ether;
-        s.duration = 5 days;
-        s.price = 3e17 + 7;
-        s.referralBps = 2_500;
-        s.feeBps = 500;
-        handler = _deployWithHandler(s, 3 ether, true, true);
-    }
-
-    /// @dev Only the handler is called...
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
-    }
-
-    /// @dev ...and only through its actions.
-    function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](9);
-        selectors[0] = CrowdfundHandler.actContribute.selector;
-        selectors[1] = CrowdfundHandler.actWarp.selector;
-        selectors[2] = CrowdfundHandler.actFinalize.selector;
-        selectors[3] = CrowdfundHandler.actClaimTokens.selector;
-        selectors[4] = CrowdfundHandler.actRefund.selector;
-        selectors[5] = CrowdfundHandler.actWithdrawPayout.selector;
-        selectors[6] = CrowdfundHandler.actForceSend.selector;
-        selectors[7] = CrowdfundHandler.actTogglePayee.selector;
-        selectors[8] = CrowdfundHandler.actToggleMinter.selector;
-        targets = new FuzzSelector[](1);
-        targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_outcomesAndViewsMatchModel() public view {
-        _assertOutcomesMatchModel(handler);
-        _assertViewsMatchModel(handler);
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_moneyConserved() public view {
-        _assertMoneyConserved(handler);
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_failedCrowdfundRefundsEveryoneInFull() public view {
-        _assertRefundsCovered(handler);
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_mintedMatchesContributions() public view {
-        _assertMintedMatchesContributions(handler);
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_noBalanceAboveOwedUnlessSweepable() public view {
-        _assertSurplusSweepable(handler);
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_nobodyRefundedOrClaimsTwice() public view {
-        _assertNoDoubleRefundOrClaim(handler);
     }
 }

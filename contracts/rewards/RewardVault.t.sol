@@ -8,11 +8,9 @@ pragma solidity 0.8.30;
 // - testFuzz_stateful_invariantsHoldAfterEveryStep: 256 runs x 30-60 handler steps (depth), all
 //   invariants checked after every step;
 // - test_stateful_fixedSeedsExerciseEveryBranch: 8 fixed seeds x 60 steps, a coverage check;
-// - RewardVaultInvariantTest (forge-style `invariant_*` on the same handler): 64 runs x depth 50.
+// - RewardVaultInvariantTest (forge-style `invariant_*` on the same handler) lives in
+//   RewardVaultInvariant.t.sol: 64 runs x depth 50.
 // The whole file runs in about 9 s on 2 cores (`--no-compile`; compiling it adds ~15 s).
-// Note: the invariant contract needs RewardVaultHandler's artifact. `npx hardhat test solidity`
-// (no file argument) compiles it; when passing this file as an argument on a fresh checkout, run
-// `npx hardhat compile` first, or EDR reports "address does not have an associated contract".
 
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
@@ -1022,7 +1020,7 @@ contract RewardVaultTest is RewardVaultFixture {
                 h.step(uint256(keccak256(abi.encode("fixed seed", s, i))));
                 _assertAllInvariants(h);
             }
-            for (uint256 a; a < ACTIONS; ++a) ok[a] += h.successes(RewardVaultHandler.Action(a));
+            for (uint256 a; a < ACTIONS; ++a) ok[a] += h.successes(a);
             for (uint256 k; k < selectors.length; ++k) hits[k] += h.revertsBySelector(selectors[k]);
             returning += h.closesReturning();
             lapsed += h.closesLapsed();
@@ -1043,84 +1041,5 @@ contract RewardVaultTest is RewardVaultFixture {
         }
         assertTrue(returning != 0, "no close returned budget");
         assertTrue(lapsed != 0, "no close let its reservation lapse");
-    }
-}
-
-/**
- * @title RewardVault invariant tests
- * @notice The same invariants as the seeded stateful test, checked by EDR's invariant fuzzer
- * calling the handler's `act*` functions in random order with random seeds.
- */
-contract RewardVaultInvariantTest is RewardVaultFixture {
-    /// @dev Forge-style target selection.
-    struct FuzzSelector {
-        address addr;
-        bytes4[] selectors;
-    }
-
-    RewardVaultHandler private handler;
-
-    function setUp() public {
-        _deployImplementations();
-        handler = _deployStateful();
-    }
-
-    /// @dev Only the handler is called...
-    function targetContracts() public view returns (address[] memory targets) {
-        targets = new address[](1);
-        targets[0] = address(handler);
-    }
-
-    /// @dev ...and only through its actions.
-    function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](10);
-        selectors[0] = RewardVaultHandler.actRedeem.selector;
-        selectors[1] = RewardVaultHandler.actRedeemBatch.selector;
-        selectors[2] = RewardVaultHandler.actWarp.selector;
-        selectors[3] = RewardVaultHandler.actOpenCampaign.selector;
-        selectors[4] = RewardVaultHandler.actClaimCampaign.selector;
-        selectors[5] = RewardVaultHandler.actCloseCampaign.selector;
-        selectors[6] = RewardVaultHandler.actClaimReferral.selector;
-        selectors[7] = RewardVaultHandler.actSetBudget.selector;
-        selectors[8] = RewardVaultHandler.actSetReferralBps.selector;
-        selectors[9] = RewardVaultHandler.actPause.selector;
-        targets = new FuzzSelector[](1);
-        targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_outcomesMatchModel() public view {
-        _assertOutcomesMatchModel(handler);
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_noVoucherIdOrLeafPaysTwice() public view {
-        _assertNothingPaysTwice(handler);
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_epochChargesWithinBudget() public view {
-        _assertEpochChargesWithinBudget(handler);
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_supplyWithinCap() public view {
-        _assertSupplyWithinCap(handler);
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_vaultMintsAccountedFor() public view {
-        _assertMintsAccountedFor(handler);
-    }
-
-    /// forge-config: default.invariant.runs = 64
-    /// forge-config: default.invariant.depth = 50
-    function invariant_referralBonusOnlyToRecordedReferrer() public view {
-        _assertReferralBonusesOnlyToRecordedReferrer(handler);
     }
 }

@@ -6,7 +6,7 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {ICrowdfund} from "../interfaces/ICrowdfund.sol";
 import {Crowdfund} from "../funding/Crowdfund.sol";
 import {SocialToken} from "../token/SocialToken.sol";
-import {Vm, hexOf} from "./SolidityTestBase.sol";
+import {ModelHandler} from "./ModelHandler.sol";
 
 /**
  * @title CrowdfundPayee
@@ -40,8 +40,9 @@ contract CrowdfundPayee {
 /**
  * @title CrowdfundHandler
  * @notice TEST ONLY. Drives an ETH {Crowdfund} through pseudo-random actions for the stateful tests
- * in `contracts/funding/Crowdfund.t.sol`, and keeps an independent model of what it should do.
- * Never deploy it outside tests.
+ * in `contracts/funding/Crowdfund.t.sol` and the invariant tests in
+ * `contracts/funding/CrowdfundInvariant.t.sol`, and keeps an independent model of what it should do
+ * ({ModelHandler} holds the outcome bookkeeping). Never deploy it outside tests.
  *
  * Every action derives its choices (actor, amount, referrer, refund target, ...) from a `seed`,
  * predicts the exact outcome from the model (success, or the exact revert data the crowdfund must
@@ -63,12 +64,12 @@ contract CrowdfundPayee {
  * DEFAULT_ADMIN_ROLE (the handler pranks it to grant or revoke MINTER_ROLE). Contributors get their
  * ETH from `vm.deal` just before they pay.
  */
-contract CrowdfundHandler {
+contract CrowdfundHandler is ModelHandler {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice The actions the handler performs; indexes {successes} and {failures}.
+    /// @notice The actions the handler performs; indexes {successes} and {expectedReverts}.
     enum Action {
         Contribute,
         Warp,
@@ -94,7 +95,6 @@ contract CrowdfundHandler {
     /// @notice A referrer that never contributes (and a refund target / claim caller).
     address public constant OUTSIDER = address(0x0B5E55ED);
 
-    Vm private constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
     uint256 private constant MAX_BPS = 10_000;
     uint256 private constant PRICE_SCALE = 1e18;
     uint256 private constant MINT_GRACE = 30 days;
@@ -190,10 +190,6 @@ contract CrowdfundHandler {
     /// @notice Successful claims per account.
     mapping(address account => uint256) public claimCount;
 
-    /// @notice Calls that succeeded as predicted, per {Action}.
-    mapping(Action => uint256) public successes;
-    /// @notice Calls that reverted as predicted, per {Action}.
-    mapping(Action => uint256) public failures;
     /// @notice Predicted reverts seen, per error selector.
     mapping(bytes4 selector => uint256) public revertsBySelector;
     /// @notice Finalisations that succeeded, failed for the goal, and failed for minting.
@@ -204,11 +200,6 @@ contract CrowdfundHandler {
     uint256 public refundsRecordingFailure;
     /// @notice Payouts deferred at finalisation.
     uint256 public payoutsDeferred;
-
-    /// @notice Outcomes that differed from the model's prediction.
-    uint256 public violations;
-    /// @notice The first such outcome, described.
-    string public firstViolation;
 
     /*//////////////////////////////////////////////////////////////
                                CONSTRUCTOR
@@ -315,7 +306,7 @@ contract CrowdfundHandler {
         else target = deadline + MINT_GRACE + 1;
         if (target <= now_) target = now_ + 1;
         vm.warp(target);
-        successes[Action.Warp] += 1;
+        successes[uint256(Action.Warp)] += 1;
     }
 
     /// @notice Anyone finalises: succeeds (mints, pays the treasury and the fee, deferring what a
@@ -485,14 +476,14 @@ contract CrowdfundHandler {
         uint256 amount = 1 + (_rand(seed, "force") % unit);
         vm.deal(address(crowdfund), address(crowdfund).balance + amount);
         forceSent += amount;
-        successes[Action.ForceSend] += 1;
+        successes[uint256(Action.ForceSend)] += 1;
     }
 
     /// @notice The treasury or the fee recipient starts or stops taking ETH.
     function actTogglePayee(uint256 seed) public {
         CrowdfundPayee payee = _rand(seed, "payee") % 2 == 0 ? treasury : feeRecipient;
         payee.setAccepting(!payee.accepting());
-        successes[Action.TogglePayee] += 1;
+        successes[uint256(Action.TogglePayee)] += 1;
     }
 
     /// @notice The DAO grants the crowdfund MINTER_ROLE or, now and then, revokes it again.
@@ -506,7 +497,7 @@ contract CrowdfundHandler {
             token.revokeRole(MINTER_ROLE, address(crowdfund));
             minterGranted = false;
         }
-        successes[Action.ToggleMinter] += 1;
+        successes[uint256(Action.ToggleMinter)] += 1;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -677,56 +668,25 @@ contract CrowdfundHandler {
                                 RECORDING
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev Compares an outcome with the prediction; returns true when the call succeeded as predicted.
+    /// @dev {ModelHandler-_outcome} for an {Action}, also counting predicted reverts per error
+    /// selector. Returns true when the call succeeded as predicted.
     function _outcome(
         Action action,
         bytes memory expected,
         bool succeeded,
         bytes memory reason
     ) private returns (bool) {
-        if (succeeded) {
-            if (expected.length != 0) {
-                _violation(string.concat(_name(action), ": succeeded, expected revert ", hexOf(expected)));
-                return false;
-            }
-            successes[action] += 1;
-            return true;
-        }
-        if (keccak256(reason) != keccak256(expected)) {
-            _violation(
-                string.concat(
-                    _name(action),
-                    ": reverted with ",
-                    hexOf(reason),
-                    ", expected ",
-                    expected.length == 0 ? "success" : hexOf(expected)
-                )
-            );
-        } else {
-            failures[action] += 1;
-            revertsBySelector[bytes4(reason)] += 1;
-        }
-        return false;
-    }
-
-    function _check(bool condition, string memory what) private {
-        if (!condition) _violation(what);
-    }
-
-    function _violation(string memory what) private {
-        if (violations == 0) firstViolation = what;
-        violations += 1;
+        bool asPredicted = _outcome(uint256(action), expected, succeeded, reason);
+        if (!succeeded && keccak256(reason) == keccak256(expected)) revertsBySelector[bytes4(reason)] += 1;
+        return asPredicted;
     }
 
     /*//////////////////////////////////////////////////////////////
                                  HELPERS
     //////////////////////////////////////////////////////////////*/
 
-    function _rand(uint256 seed, string memory salt) private pure returns (uint256) {
-        return uint256(keccak256(abi.encode(seed, salt)));
-    }
-
-    function _name(Action action) private pure returns (string memory) {
+    /// @dev The action's name and index, for failure messages.
+    function _actionName(uint256 action) internal pure override returns (string memory) {
         string[ACTION_COUNT] memory names = [
             "contribute",
             "warp",
@@ -738,6 +698,6 @@ contract CrowdfundHandler {
             "togglePayee",
             "toggleMinter"
         ];
-        return string.concat(names[uint256(action)], " (action ", Strings.toString(uint256(action)), ")");
+        return string.concat(names[action], " (action ", Strings.toString(action), ")");
     }
 }

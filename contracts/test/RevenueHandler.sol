@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {IRevenueShare} from "../interfaces/IRevenueShare.sol";
 import {ISocialToken} from "../interfaces/ISocialToken.sol";
 import {RevenueShare} from "../funding/RevenueShare.sol";
 import {SocialToken} from "../token/SocialToken.sol";
 import {MockERC20} from "./MockERC20.sol";
-import {Vm} from "./SolidityTestBase.sol";
+import {ModelHandler} from "./ModelHandler.sol";
+import {hexOf} from "./SolidityTestBase.sol";
 
 /**
  * @title ReentrantClaimer
@@ -48,8 +50,10 @@ contract ReentrantClaimer {
 /**
  * @title RevenueHandler
  * @notice TEST ONLY. Drives a {SocialToken} with revenue recording on and its {RevenueShare} through
- * pseudo-random actions for the stateful tests in `contracts/funding/RevenueShare.t.sol`, and keeps
- * an independent model of what both should do. Never deploy it outside tests.
+ * pseudo-random actions for the stateful tests in `contracts/funding/RevenueShare.t.sol` and the
+ * invariant tests in `contracts/funding/RevenueShareInvariant.t.sol`, and keeps an independent model
+ * of what both should do ({ModelHandler} holds the outcome bookkeeping). Never deploy it outside
+ * tests.
  *
  * Actions: transfers (to anyone, self included, zero and whole balances included), mints, burns,
  * warps (mostly short, several actions share each timestamp as they would share a block; rarely
@@ -69,7 +73,7 @@ contract ReentrantClaimer {
  * pranking the Timelock, which must be the token's admin); the revenue share must be a clone of
  * (`token`, `timelock`). Actors are plain addresses without code, so ETH payments to them succeed.
  */
-contract RevenueHandler {
+contract RevenueHandler is ModelHandler {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
     //////////////////////////////////////////////////////////////*/
@@ -105,8 +109,6 @@ contract RevenueHandler {
     address public constant ETH = address(0);
     /// @notice An address that never holds tokens: it must read 0 at every snapshot.
     address public constant NEVER_HOLDER = address(0xBEEF00);
-
-    Vm private constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
 
     /*//////////////////////////////////////////////////////////////
                                  SET-UP
@@ -152,11 +154,6 @@ contract RevenueHandler {
     /*//////////////////////////////////////////////////////////////
                                  GHOSTS
     //////////////////////////////////////////////////////////////*/
-
-    uint256[ACTIONS] private _successes;
-    uint256[ACTIONS] private _expectedReverts;
-    uint256 public violations;
-    string public firstViolation;
 
     /// @notice Coverage counters: an actor's balance changed in a timestamp after a snapshot at that
     /// timestamp; a snapshot taken in a timestamp where an actor had already changed; a holder changed
@@ -466,14 +463,6 @@ contract RevenueHandler {
         return _next[a][account];
     }
 
-    function successes(Action action) external view returns (uint256) {
-        return _successes[uint256(action)];
-    }
-
-    function expectedReverts(Action action) external view returns (uint256) {
-        return _expectedReverts[uint256(action)];
-    }
-
     /// @dev Receives the ETH it deposits (dealt) and nothing else of note.
     receive() external payable {}
 
@@ -501,7 +490,7 @@ contract RevenueHandler {
         }
         if (abi.decode(ret, (uint256)) != id) _violation("deposit id", "");
         _recordDeposit(a, id, amount);
-        _successes[uint256(action)]++;
+        successes[uint256(action)]++;
     }
 
     /// @dev The snapshot a deposit now uses: the latest one (any, the handler's own included) when it
@@ -597,7 +586,7 @@ contract RevenueHandler {
     }
 
     function _ok(Action action) private {
-        _successes[uint256(action)]++;
+        successes[uint256(action)]++;
     }
 
     function _expectRevert(Action action, bytes memory expected, address target, bytes memory call) private {
@@ -612,40 +601,27 @@ contract RevenueHandler {
         uint256 value
     ) private {
         (bool ok, bytes memory ret) = target.call{value: value}(call);
-        if (ok) {
-            _violation("expected a revert, call succeeded", expected);
-        } else if (keccak256(ret) != keccak256(expected)) {
-            _violation("unexpected revert data", ret);
-        } else {
-            _expectedReverts[uint256(action)]++;
-        }
+        _outcome(uint256(action), expected, ok, ret);
     }
 
+    /// @dev {ModelHandler-_violation} with the data involved (revert data, or none).
     function _violation(string memory what, bytes memory data) private {
-        if (violations == 0) {
-            firstViolation = string.concat(what, " at t=", _toString(block.timestamp), " data=", _toHex(data));
-        }
-        ++violations;
+        _violation(data.length == 0 ? what : string.concat(what, " data=", hexOf(data)));
     }
 
-    function _toString(uint256 v) private pure returns (string memory s) {
-        if (v == 0) return "0";
-        uint256 len;
-        for (uint256 t = v; t != 0; t /= 10) ++len;
-        bytes memory b = new bytes(len);
-        for (; v != 0; v /= 10) b[--len] = bytes1(uint8(48 + (v % 10)));
-        s = string(b);
-    }
-
-    function _toHex(bytes memory data) private pure returns (string memory) {
-        bytes memory hexChars = "0123456789abcdef";
-        bytes memory out = new bytes(2 + data.length * 2);
-        out[0] = "0";
-        out[1] = "x";
-        for (uint256 i; i < data.length; ++i) {
-            out[2 + 2 * i] = hexChars[uint8(data[i]) >> 4];
-            out[3 + 2 * i] = hexChars[uint8(data[i]) & 0x0f];
-        }
-        return string(out);
+    /// @dev The action's name and index, for failure messages.
+    function _actionName(uint256 action) internal pure override returns (string memory) {
+        string[ACTIONS] memory names = [
+            "transfer",
+            "mint",
+            "burn",
+            "warp",
+            "snapshot",
+            "depositETH",
+            "depositToken",
+            "claim",
+            "sweep"
+        ];
+        return string.concat(names[action], " (action ", Strings.toString(action), ")");
     }
 }

@@ -5,13 +5,14 @@ import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {IRewardVault} from "../interfaces/IRewardVault.sol";
 import {RewardVault} from "../rewards/RewardVault.sol";
 import {SocialToken} from "../token/SocialToken.sol";
-import {Vm, hexOf} from "./SolidityTestBase.sol";
+import {ModelHandler} from "./ModelHandler.sol";
 
 /**
  * @title RewardVaultHandler
  * @notice TEST ONLY. Drives a {RewardVault} through pseudo-random actions for the stateful tests in
- * `contracts/rewards/RewardVault.t.sol`, and keeps an independent model of what the vault should do.
- * Never deploy it outside tests.
+ * `contracts/rewards/RewardVault.t.sol` and the invariant tests in
+ * `contracts/rewards/RewardVaultInvariant.t.sol`, and keeps an independent model of what the vault
+ * should do ({ModelHandler} holds the outcome bookkeeping). Never deploy it outside tests.
  *
  * Every action derives its choices (actor, amounts, ids, signer, ...) from a `seed`, predicts the
  * exact outcome from the model (success, or the exact revert data the vault must return, checking
@@ -31,12 +32,12 @@ import {Vm, hexOf} from "./SolidityTestBase.sol";
  * with those two addresses. It signs vouchers with `attesterKey` (the vault's attester) and, to
  * exercise the signature check, with an unrelated key. Amounts scale with the budget at setup.
  */
-contract RewardVaultHandler {
+contract RewardVaultHandler is ModelHandler {
     /*//////////////////////////////////////////////////////////////
                                   TYPES
     //////////////////////////////////////////////////////////////*/
 
-    /// @notice The actions the handler performs; indexes {successes} and {failures}.
+    /// @notice The actions the handler performs; indexes {successes} and {expectedReverts}.
     enum Action {
         Redeem,
         RedeemBatch,
@@ -84,7 +85,6 @@ contract RewardVaultHandler {
     /// @notice Number of fans / referrers / relayers the handler plays.
     uint256 public constant ACTOR_COUNT = 4;
 
-    Vm private constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
     uint256 private constant MAX_BPS = 10_000;
     /// @dev Signs vouchers the vault must refuse.
     uint256 private constant STRANGER_KEY = 0x5757_5757;
@@ -169,21 +169,12 @@ contract RewardVaultHandler {
     uint256[] public epochs;
     mapping(uint256 epoch => bool) private _epochSeen;
 
-    /// @notice Calls that succeeded as predicted, per {Action}.
-    mapping(Action => uint256) public successes;
-    /// @notice Calls that reverted as predicted, per {Action}.
-    mapping(Action => uint256) public failures;
     /// @notice Predicted reverts seen, per error selector.
     mapping(bytes4 selector => uint256) public revertsBySelector;
     /// @notice Campaign closes that returned unclaimed tokens to the current epoch's budget.
     uint256 public closesReturning;
     /// @notice Campaign closes whose reservation lapsed (opening epoch over, or nothing unclaimed).
     uint256 public closesLapsed;
-
-    /// @notice Outcomes that differed from the model's prediction.
-    uint256 public violations;
-    /// @notice The first such outcome, described.
-    string public firstViolation;
 
     uint256 private _nextSmallId;
 
@@ -332,7 +323,7 @@ contract RewardVaultHandler {
         else if (mode < 7) target = nextEpochStart;
         else target = now_ + epochLength * (2 + ((r >> 8) % 3));
         vm.warp(target);
-        successes[Action.Warp] += 1;
+        successes[uint256(Action.Warp)] += 1;
         _touchEpoch();
     }
 
@@ -818,45 +809,17 @@ contract RewardVaultHandler {
         _check(vault.epochSpent() <= vault.epochBudget(), string.concat(what, ": epochSpent above epochBudget"));
     }
 
-    /// @dev Compares an outcome with the prediction; returns true when the call succeeded as predicted.
+    /// @dev {ModelHandler-_outcome} for an {Action}, also counting predicted reverts per error
+    /// selector. Returns true when the call succeeded as predicted.
     function _outcome(
         Action action,
         bytes memory expected,
         bool succeeded,
         bytes memory reason
     ) private returns (bool) {
-        if (succeeded) {
-            if (expected.length != 0) {
-                _violation(string.concat(_name(action), ": succeeded, expected revert ", hexOf(expected)));
-                return false;
-            }
-            successes[action] += 1;
-            return true;
-        }
-        if (keccak256(reason) != keccak256(expected)) {
-            _violation(
-                string.concat(
-                    _name(action),
-                    ": reverted with ",
-                    hexOf(reason),
-                    ", expected ",
-                    expected.length == 0 ? "success" : hexOf(expected)
-                )
-            );
-        } else {
-            failures[action] += 1;
-            revertsBySelector[bytes4(reason)] += 1;
-        }
-        return false;
-    }
-
-    function _check(bool condition, string memory what) private {
-        if (!condition) _violation(what);
-    }
-
-    function _violation(string memory what) private {
-        if (violations == 0) firstViolation = what;
-        violations += 1;
+        bool asPredicted = _outcome(uint256(action), expected, succeeded, reason);
+        if (!succeeded && keccak256(reason) == keccak256(expected)) revertsBySelector[bytes4(reason)] += 1;
+        return asPredicted;
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -881,14 +844,6 @@ contract RewardVaultHandler {
         return actors[r % ACTOR_COUNT];
     }
 
-    function _rand(uint256 seed, uint256 salt) private pure returns (uint256) {
-        return uint256(keccak256(abi.encode(seed, salt)));
-    }
-
-    function _rand(uint256 seed, string memory salt) private pure returns (uint256) {
-        return uint256(keccak256(abi.encode(seed, salt)));
-    }
-
     /// @dev OpenZeppelin StandardMerkleTree leaf of `(uint256 index, address account, uint256 amount)`.
     function _leaf(uint256 index, address account, uint256 amount) private pure returns (bytes32) {
         return keccak256(bytes.concat(keccak256(abi.encode(index, account, amount))));
@@ -903,7 +858,8 @@ contract RewardVaultHandler {
         return abi.encodeWithSelector(selector);
     }
 
-    function _name(Action action) private pure returns (string memory) {
+    /// @dev The action's name and index, for failure messages.
+    function _actionName(uint256 action) internal pure override returns (string memory) {
         string[ACTION_COUNT] memory names = [
             "redeem",
             "redeemBatch",
@@ -916,6 +872,6 @@ contract RewardVaultHandler {
             "setReferralBps",
             "pause/unpause"
         ];
-        return string.concat(names[uint256(action)], " (action ", Strings.toString(uint256(action)), ")");
+        return string.concat(names[action], " (action ", Strings.toString(action), ")");
     }
 }

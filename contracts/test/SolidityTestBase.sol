@@ -69,12 +69,18 @@ abstract contract Assertions {
         if (a > b) revert(string.concat(what, ": ", Strings.toString(a), " > ", Strings.toString(b)));
     }
 
-    /// @dev `x` mapped into [min, max] (inclusive), uniformly enough for fuzzing.
+    /// @dev `x` mapped into [min, max] (inclusive). A value already in range is returned unchanged,
+    /// so the boundary values the fuzzer's dictionary picks (`min`, `max`, their neighbours) reach the
+    /// test as they are. A value below the range counts up from `min` (0 -> min, 1 -> min + 1, ...)
+    /// and a value above it counts down from `max` (type(uint256).max -> max, ... - 1 -> max - 1),
+    /// both wrapping modulo the range's size, so the extremes of uint256 land on the bounds too.
     function bound(uint256 x, uint256 min, uint256 max) internal pure returns (uint256) {
         if (min > max) revert("bound: min > max");
-        uint256 size = max - min;
-        if (size == type(uint256).max) return x;
-        return min + (x % (size + 1));
+        if (x >= min && x <= max) return x;
+        // Here the range is not all of uint256 (every x would be in it), so size + 1 cannot overflow.
+        uint256 size = max - min + 1;
+        if (x < min) return min + (x % size);
+        return max - ((type(uint256).max - x) % size);
     }
 }
 
