@@ -9,18 +9,15 @@
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
-import { getAbiItem, zeroAddress, type Address, type ContractFunctionParameters, type Hex, type PublicClient } from "viem";
+import { getAbiItem, zeroAddress, type Address, type ContractFunctionParameters, type Hex, type MulticallResponse, type MulticallResults, type PublicClient } from "viem";
 import { useActiveChain } from "../config/context.tsx";
 import { communityFactoryAbi, communityGovernorAbi, communityTimelockAbi, socialTokenAbi } from "../generated/abis.ts";
 import { pageIds, quorumOf, tallyFrom, type VoteTally } from "../lib/governance.ts";
 import type { RegistryEntry } from "../lib/governance-templates.ts";
+import { resultsAt, valueOf } from "../reads/multicall.ts";
 
 /** The part of viem's public client these reads use (a fake one in tests). */
 export type ReadClient = Pick<PublicClient, "multicall" | "getLogs">;
-
-/** A multicall result with allowFailure: the value, or undefined when that call reverted. */
-type Outcome = { status: "success"; result: unknown } | { status: "failure"; error: unknown };
-const valueOf = <T,>(o: Outcome | undefined): T | undefined => (o?.status === "success" ? (o.result as T) : undefined);
 
 // ------------------------------------------------------------------------------------ settings
 
@@ -56,31 +53,33 @@ function settingsCalls(governor: Address, timelock: Address) {
     { address: timelock, abi: communityTimelockAbi, functionName: "getMinDelay" },
   ] as const;
 }
-const SETTINGS_CALLS = 10;
+type SettingsResults = MulticallResults<ReturnType<typeof settingsCalls>>;
 
-function parseSettings(results: Outcome[]): GovernorSettings {
-  const failed = results.slice(0, SETTINGS_CALLS).findIndex((r) => r.status !== "success");
-  if (failed >= 0) {
-    const error = (results[failed] as { error: unknown }).error;
-    throw error instanceof Error ? error : new Error("Could not read the governor's settings.");
-  }
-  const v = results.map((r) => (r as { result: unknown }).result);
+/** The value of a settings read; the settings are read whole or not at all (the first failure is thrown). */
+function required<T>(outcome: MulticallResponse<T>): T {
+  if (outcome.status === "failure") throw outcome.error instanceof Error ? outcome.error : new Error("Could not read the governor's settings.");
+  return outcome.result;
+}
+
+function parseSettings(results: SettingsResults): GovernorSettings {
+  const [proposalCount, latestProposalId, proposalThreshold, votingDelay, votingPeriod, quorumBps, lateQuorumExtension, guardian, clock, timelockDelay] =
+    results;
   return {
-    proposalCount: v[0] as bigint,
-    latestProposalId: v[1] as bigint,
-    proposalThreshold: v[2] as bigint,
-    votingDelay: BigInt(v[3] as bigint),
-    votingPeriod: BigInt(v[4] as bigint),
-    quorumBps: v[5] as bigint,
-    lateQuorumExtension: BigInt(v[6] as number),
-    guardian: v[7] as Address,
-    clock: BigInt(v[8] as number),
-    timelockDelay: v[9] as bigint,
+    proposalCount: required(proposalCount),
+    latestProposalId: required(latestProposalId),
+    proposalThreshold: required(proposalThreshold),
+    votingDelay: BigInt(required(votingDelay)),
+    votingPeriod: BigInt(required(votingPeriod)),
+    quorumBps: required(quorumBps),
+    lateQuorumExtension: BigInt(required(lateQuorumExtension)),
+    guardian: required(guardian),
+    clock: BigInt(required(clock)),
+    timelockDelay: required(timelockDelay),
   };
 }
 
 export async function fetchGovernorSettings(client: ReadClient, governor: Address, timelock: Address): Promise<GovernorSettings> {
-  const results = (await client.multicall({ deployless: true, allowFailure: true, contracts: [...settingsCalls(governor, timelock)] })) as Outcome[];
+  const results = await client.multicall({ deployless: true, allowFailure: true, contracts: settingsCalls(governor, timelock) });
   return parseSettings(results);
 }
 
@@ -200,7 +199,18 @@ export interface ProposalSummary {
   quorumEstimated: boolean;
 }
 
-const PER_PROPOSAL = 6;
+/** The reads of one proposal in a page (state, votes, times, proposer). */
+function proposalCalls(governor: Address, id: bigint) {
+  const g = { address: governor, abi: communityGovernorAbi } as const;
+  return [
+    { ...g, functionName: "state", args: [id] },
+    { ...g, functionName: "proposalVotes", args: [id] },
+    { ...g, functionName: "proposalSnapshot", args: [id] },
+    { ...g, functionName: "proposalDeadline", args: [id] },
+    { ...g, functionName: "proposalEta", args: [id] },
+    { ...g, functionName: "proposalProposer", args: [id] },
+  ] as const;
+}
 
 /**
  * The calls that read proposals `ids` (state, votes, times, proposer), their quorum when the logs
@@ -209,39 +219,31 @@ const PER_PROPOSAL = 6;
  */
 function summaryCalls(governor: Address, token: Address, ids: bigint[], created: Map<string, ProposalCreatedInfo> | undefined) {
   const g = { address: governor, abi: communityGovernorAbi } as const;
-  const contracts = [];
-  for (const id of ids) {
-    contracts.push(
-      { ...g, functionName: "state", args: [id] } as const,
-      { ...g, functionName: "proposalVotes", args: [id] } as const,
-      { ...g, functionName: "proposalSnapshot", args: [id] } as const,
-      { ...g, functionName: "proposalDeadline", args: [id] } as const,
-      { ...g, functionName: "proposalEta", args: [id] } as const,
-      { ...g, functionName: "proposalProposer", args: [id] } as const,
-    );
-  }
+  const perProposal = ids.map((id) => proposalCalls(governor, id));
   // Quorum at the snapshot the logs give (ProposalCreated's voteStart); it reverts while that is in
   // the future, and the quorum is then estimated from today's supply.
   const quorumAt = ids.map((id) => created?.get(id.toString())?.voteStart ?? null);
   const quorumCalls = quorumAt.flatMap((at) => (at === null ? [] : [{ ...g, functionName: "quorum", args: [at] } as const]));
-  const supplyCall = { address: token, abi: socialTokenAbi, functionName: "totalSupply" } as const;
-  const all = [...contracts, ...quorumCalls, supplyCall];
-  const parse = (results: Outcome[], offset: number, quorumBps: bigint): ProposalSummary[] => {
-    const r = results.slice(offset, offset + all.length);
-    const supply = valueOf<bigint>(r[r.length - 1]) ?? 0n;
+  const supplyCall = [{ address: token, abi: socialTokenAbi, functionName: "totalSupply" }] as const;
+  const all: ContractFunctionParameters[] = [...perProposal.flat(), ...quorumCalls, ...supplyCall];
+  const parse = (results: readonly MulticallResponse<unknown>[], offset: number, quorumBps: bigint): ProposalSummary[] => {
+    const quorumOffset = offset + perProposal.flat().length;
+    const quorums = resultsAt(quorumCalls, results, quorumOffset);
+    const [supplyResult] = resultsAt(supplyCall, results, quorumOffset + quorumCalls.length);
+    const supply = valueOf(supplyResult) ?? 0n;
     const estimated = quorumOf(supply, quorumBps);
-    let q = ids.length * PER_PROPOSAL;
+    let q = 0;
     return ids.map((id, i) => {
-      const own = r.slice(i * PER_PROPOSAL, (i + 1) * PER_PROPOSAL);
-      const quorum = quorumAt[i] === null ? undefined : valueOf<bigint>(r[q++]);
+      const [state, votes, snapshot, deadline, eta, proposer] = resultsAt(perProposal[i], results, offset + i * perProposal[i].length);
+      const quorum = quorumAt[i] === null ? undefined : valueOf(quorums[q++]);
       return {
         id,
-        state: valueOf<number>(own[0]) ?? -1,
-        tally: tallyFrom(valueOf<readonly [bigint, bigint, bigint]>(own[1]) ?? [0n, 0n, 0n]),
-        snapshot: valueOf<bigint>(own[2]) ?? 0n,
-        deadline: valueOf<bigint>(own[3]) ?? 0n,
-        eta: valueOf<bigint>(own[4]) ?? 0n,
-        proposer: valueOf<Address>(own[5]) ?? zeroAddress,
+        state: valueOf(state) ?? -1,
+        tally: tallyFrom(valueOf(votes) ?? [0n, 0n, 0n]),
+        snapshot: valueOf(snapshot) ?? 0n,
+        deadline: valueOf(deadline) ?? 0n,
+        eta: valueOf(eta) ?? 0n,
+        proposer: valueOf(proposer) ?? zeroAddress,
         quorum: quorum ?? estimated,
         quorumEstimated: quorum === undefined,
       };
@@ -254,13 +256,13 @@ function summaryCalls(governor: Address, token: Address, ids: bigint[], created:
 async function fillMissingQuorums(client: ReadClient, governor: Address, summaries: ProposalSummary[], clock: bigint): Promise<void> {
   const missing = summaries.filter((s) => s.quorumEstimated && s.snapshot > 0n && s.snapshot < clock);
   if (missing.length === 0) return;
-  const results = (await client.multicall({
+  const results = await client.multicall({
     deployless: true,
     allowFailure: true,
     contracts: missing.map((s) => ({ address: governor, abi: communityGovernorAbi, functionName: "quorum", args: [s.snapshot] }) as const),
-  })) as Outcome[];
+  });
   missing.forEach((s, i) => {
-    const value = valueOf<bigint>(results[i]);
+    const value = valueOf(results[i]);
     if (value !== undefined) {
       s.quorum = value;
       s.quorumEstimated = false;
@@ -292,15 +294,15 @@ export async function fetchProposalPage(
   const calls: ContractFunctionParameters[] = [...settingsContracts, ...(fromLogs.length > 0 ? guess.contracts : [])];
   // batchSize 0: one eth_call for the whole page. viem otherwise splits a multicall whose calldata
   // passes 1,024 bytes, which a page of four or more proposals does.
-  const first = (await client.multicall({ deployless: true, allowFailure: true, batchSize: 0, contracts: calls })) as Outcome[];
-  const settings = parseSettings(first);
+  const first = await client.multicall({ deployless: true, allowFailure: true, batchSize: 0, contracts: calls });
+  const settings = parseSettings(resultsAt(settingsContracts, first, 0));
   const ids = pageIds(settings.latestProposalId, page, pageSize);
   let summaries: ProposalSummary[];
   if (ids.length === 0) summaries = [];
-  else if (ids.join() === fromLogs.join()) summaries = guess.parse(first, SETTINGS_CALLS, settings.quorumBps);
+  else if (ids.join() === fromLogs.join()) summaries = guess.parse(first, settingsContracts.length, settings.quorumBps);
   else {
     const exact = summaryCalls(governor, token, ids, created);
-    summaries = exact.parse((await client.multicall({ deployless: true, allowFailure: true, batchSize: 0, contracts: exact.contracts })) as Outcome[], 0, settings.quorumBps);
+    summaries = exact.parse(await client.multicall({ deployless: true, allowFailure: true, batchSize: 0, contracts: exact.contracts }), 0, settings.quorumBps);
   }
   await fillMissingQuorums(client, governor, summaries, settings.clock);
   return { settings, summaries };
@@ -344,21 +346,21 @@ export async function fetchRegistry(client: ReadClient, factory: Address): Promi
     allowFailure: false,
     contracts: [{ address: factory, abi: communityFactoryAbi, functionName: "communities", args: [0n, count] }],
   });
-  const names = (await client.multicall({
+  const names = await client.multicall({
     deployless: true,
     allowFailure: true,
     contracts: page.flatMap((c) => [
       { address: c.token, abi: socialTokenAbi, functionName: "name" } as const,
       { address: c.token, abi: socialTokenAbi, functionName: "symbol" } as const,
     ]),
-  })) as Outcome[];
+  });
   return page.map((c, i) => ({
     id: c.id,
     token: c.token,
     creator: c.creator,
     verified: c.verified,
-    name: valueOf<string>(names[2 * i]) ?? `Community #${c.id}`,
-    symbol: valueOf<string>(names[2 * i + 1]) ?? "?",
+    name: valueOf(names[2 * i]) ?? `Community #${c.id}`,
+    symbol: valueOf(names[2 * i + 1]) ?? "?",
   }));
 }
 

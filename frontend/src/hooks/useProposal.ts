@@ -11,9 +11,8 @@ import { useActiveChain } from "../config/context.tsx";
 import { communityGovernorAbi, socialTokenAbi } from "../generated/abis.ts";
 import { quorumOf, tallyFrom, type VoteTally } from "../lib/governance.ts";
 import type { ReadClient } from "./useGovernor.ts";
+import { valueOf } from "../reads/multicall.ts";
 
-type Outcome = { status: "success"; result: unknown } | { status: "failure"; error: unknown };
-const valueOf = <T,>(o: Outcome | undefined): T | undefined => (o?.status === "success" ? (o.result as T) : undefined);
 
 export interface ProposalDetail {
   id: bigint;
@@ -46,7 +45,7 @@ export async function fetchProposal(
 ): Promise<ProposalDetail | null> {
   const { governor, token, id, account } = options;
   const g = { address: governor, abi: communityGovernorAbi } as const;
-  const first = (await client.multicall({
+  const first = await client.multicall({
     deployless: true,
     allowFailure: true,
     contracts: [
@@ -64,31 +63,31 @@ export async function fetchProposal(
       { ...g, functionName: "hasVoted", args: [id, account ?? zeroAddress] },
       { address: token, abi: socialTokenAbi, functionName: "totalSupply" },
     ],
-  })) as Outcome[];
-  const details = valueOf<readonly [readonly Address[], readonly bigint[], readonly Hex[], Hex]>(first[0]);
+  });
+  const details = valueOf(first[0]);
   if (!details) {
     // A missing proposal reverts (GovernorNonexistentProposal); anything else failing is an error to show.
     if (first[1]?.status === "failure") return null;
     throw new Error("Could not read this proposal from the governor.");
   }
-  const snapshot = valueOf<bigint>(first[3]) ?? 0n;
-  const clock = BigInt(valueOf<number>(first[9]) ?? 0);
-  const quorumBps = valueOf<bigint>(first[10]) ?? 0n;
-  const supply = valueOf<bigint>(first[12]) ?? 0n;
+  const snapshot = valueOf(first[3]) ?? 0n;
+  const clock = BigInt(valueOf(first[9]) ?? 0);
+  const quorumBps = valueOf(first[10]) ?? 0n;
+  const supply = valueOf(first[12]) ?? 0n;
 
   let quorum: bigint | undefined;
   let weight: bigint | null = null;
   if (snapshot < clock) {
-    const second = (await client.multicall({
+    const second = await client.multicall({
       deployless: true,
       allowFailure: true,
       contracts: [
         { ...g, functionName: "quorum", args: [snapshot] },
         { ...g, functionName: "getVotes", args: [account ?? zeroAddress, snapshot] },
       ],
-    })) as Outcome[];
-    quorum = valueOf<bigint>(second[0]);
-    if (account) weight = valueOf<bigint>(second[1]) ?? null;
+    });
+    quorum = valueOf(second[0]);
+    if (account) weight = valueOf(second[1]) ?? null;
   }
   return {
     id,
@@ -96,19 +95,19 @@ export async function fetchProposal(
     values: details[1],
     calldatas: details[2],
     descriptionHash: details[3],
-    state: valueOf<number>(first[1]) ?? -1,
-    tally: tallyFrom(valueOf<readonly [bigint, bigint, bigint]>(first[2]) ?? [0n, 0n, 0n]),
+    state: valueOf(first[1]) ?? -1,
+    tally: tallyFrom(valueOf(first[2]) ?? [0n, 0n, 0n]),
     snapshot,
-    deadline: valueOf<bigint>(first[4]) ?? 0n,
-    eta: valueOf<bigint>(first[5]) ?? 0n,
-    proposer: valueOf<Address>(first[6]) ?? zeroAddress,
-    guardian: valueOf<Address>(first[7]) ?? zeroAddress,
-    needsQueuing: valueOf<boolean>(first[8]) ?? true,
+    deadline: valueOf(first[4]) ?? 0n,
+    eta: valueOf(first[5]) ?? 0n,
+    proposer: valueOf(first[6]) ?? zeroAddress,
+    guardian: valueOf(first[7]) ?? zeroAddress,
+    needsQueuing: valueOf(first[8]) ?? true,
     clock,
     quorum: quorum ?? quorumOf(supply, quorumBps),
     quorumEstimated: quorum === undefined,
     account,
-    hasVoted: account ? (valueOf<boolean>(first[11]) ?? false) : false,
+    hasVoted: account ? (valueOf(first[11]) ?? false) : false,
     weight,
   };
 }

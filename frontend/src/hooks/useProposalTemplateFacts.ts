@@ -13,9 +13,8 @@ import { communityFactoryAbi, crowdfundAbi, revenueShareAbi, rewardVaultAbi, soc
 import { ROLES } from "../lib/governance-actions.ts";
 import type { TargetFacts, TemplateId } from "../lib/governance-templates.ts";
 import { useGovernorRegistry, type ReadClient } from "./useGovernor.ts";
+import { valueOf } from "../reads/multicall.ts";
 
-type Outcome = { status: "success"; result: unknown } | { status: "failure"; error: unknown };
-const valueOf = <T,>(o: Outcome | undefined): T | undefined => (o?.status === "success" ? (o.result as T) : undefined);
 
 export async function fetchVaultSettings(client: ReadClient, vault: Address) {
   const [epochBudget, epochLength, referralBps] = await client.multicall({
@@ -39,19 +38,19 @@ export async function fetchTargetFacts(
   const roleId = role === "minter" ? ROLES.MINTER_ROLE : ROLES.REVENUE_ROLE;
   const hasRoleCall = { address: token, abi: socialTokenAbi, functionName: "hasRole", args: [roleId, target] } as const;
   if (role === "revenue") {
-    const r = (await client.multicall({
+    const r = await client.multicall({
       deployless: true,
       allowFailure: true,
       contracts: [hasRoleCall, { address: target, abi: revenueShareAbi, functionName: "token" }],
-    })) as Outcome[];
-    const shareToken = valueOf<Address>(r[1]);
+    });
+    const shareToken = valueOf(r[1]);
     return {
       address: target,
-      hasRole: valueOf<boolean>(r[0]) ?? false,
+      hasRole: valueOf(r[0]) ?? false,
       revenueShareOfThisToken: shareToken !== undefined && shareToken.toLowerCase() === token.toLowerCase(),
     };
   }
-  const r = (await client.multicall({
+  const r = await client.multicall({
     deployless: true,
     allowFailure: true,
     contracts: [
@@ -59,22 +58,22 @@ export async function fetchTargetFacts(
       { address: target, abi: crowdfundAbi, functionName: "token" },
       { address: target, abi: crowdfundAbi, functionName: "params" },
     ],
-  })) as Outcome[];
-  const hasRole = valueOf<boolean>(r[0]) ?? false;
-  const fundToken = valueOf<Address>(r[1]);
-  const params = valueOf<{ paymentToken: Address; goal: bigint; cap: bigint; deadline: bigint; price: bigint; referralBps: number }>(r[2]);
+  });
+  const hasRole = valueOf(r[0]) ?? false;
+  const fundToken = valueOf(r[1]);
+  const params = valueOf(r[2]);
   if (!fundToken || !params) return { address: target, hasRole, crowdfund: null };
   let payment = { symbol: "ETH", decimals: 18 };
   if (params.paymentToken !== zeroAddress) {
-    const p = (await client.multicall({
+    const p = await client.multicall({
       deployless: true,
       allowFailure: true,
       contracts: [
         { address: params.paymentToken, abi: erc20Abi, functionName: "symbol" },
         { address: params.paymentToken, abi: erc20Abi, functionName: "decimals" },
       ],
-    })) as Outcome[];
-    payment = { symbol: valueOf<string>(p[0]) ?? "tokens", decimals: valueOf<number>(p[1]) ?? 18 };
+    });
+    payment = { symbol: valueOf(p[0]) ?? "tokens", decimals: valueOf(p[1]) ?? 18 };
   }
   return {
     address: target,
