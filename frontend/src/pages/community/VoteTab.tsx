@@ -7,7 +7,8 @@
 import { useEffect, useMemo, useState } from "react";
 import { Amount, Button, Card, Empty, Notice, Skeleton, Stat } from "../../components/ui.tsx";
 import { useChainNow, type CommunityData } from "../../hooks/useCommunity.ts";
-import { useGovernorLogs, useProposalPage, type GovernorSettings, type ProposalSummary } from "../../hooks/useGovernor.ts";
+import { useGovernorLogs, useProposalPage } from "../../hooks/useGovernor.ts";
+import type { GovernorSettings, ProposalSummary } from "../../reads/governance.ts";
 import { explainError } from "../../lib/errors.ts";
 import { formatBps, votesUnit } from "../../lib/format.ts";
 import { formatPeriod, pageCount, proposalTitle, proposeBlocker, timePhase } from "../../lib/governance.ts";

@@ -27,8 +27,8 @@ import {
   type RpcLog,
 } from "viem";
 import { crowdfundAbi, crowdfundFactoryAbi, revenueShareAbi, socialTokenAbi } from "../generated/abis.ts";
-import { CLAIM_MAX_DEPOSITS, crowdfundState, ETH_ASSET, MINTER_ROLE, REVENUE_ROLE, type AssetInfo, type CrowdfundState } from "./funding.ts";
-import { shortAddress } from "./format.ts";
+import { CLAIM_MAX_DEPOSITS, crowdfundState, ETH_ASSET, MINTER_ROLE, REVENUE_ROLE, type AssetInfo, type CrowdfundState } from "../lib/funding.ts";
+import { shortAddress } from "../lib/format.ts";
 
 /** Deposits listed per asset (the most recent). */
 export const DEPOSITS_SHOWN = 20;
