@@ -5,6 +5,7 @@ import { EXPLORE_PAGE_SIZE, filterCommunities, flattenPages, useCommunities, typ
 import { explainError } from "../lib/errors.ts";
 import { formatAmount, formatDate } from "../lib/format.ts";
 import { Link } from "../lib/router.tsx";
+import { communityPath, launchPath } from "../lib/routes.ts";
 
 export function ExplorePage() {
   const query = useCommunities();
@@ -51,7 +52,7 @@ export function ExplorePage() {
       ) : all.length === 0 ? (
         <Card>
           <Empty title="No communities yet">
-            <Link href="/launch">Launch the first one</Link>
+            <Link href={launchPath}>Launch the first one</Link>
           </Empty>
         </Card>
       ) : shown.length === 0 ? (
@@ -90,7 +91,7 @@ export function ExplorePage() {
 function CommunityCard({ community: c }: { community: CommunityListing }) {
   const symbol = c.symbol ?? "?";
   return (
-    <Link href={`/c/${c.token}`} className="card explore-card" data-testid="community-card" data-token={c.token}>
+    <Link href={communityPath(c.token)} className="card explore-card" data-testid="community-card" data-token={c.token}>
       <div className="explore-card-head">
         <span className="token-avatar explore-avatar" aria-hidden>
           {symbol.slice(0, 2)}

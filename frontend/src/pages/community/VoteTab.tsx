@@ -14,6 +14,7 @@ import { formatBps, votesUnit } from "../../lib/format.ts";
 import { formatPeriod, pageCount, proposalTitle, proposeBlocker, timePhase } from "../../lib/governance.ts";
 import { Link } from "../../lib/router.tsx";
 import { DelegateLine, Milestone, QuorumMeter, StateBadge, VoteBars } from "../proposals/parts.tsx";
+import { communityPath, proposalPath, proposePath } from "../../lib/routes.ts";
 
 const PAGE_SIZE = 5;
 
@@ -54,7 +55,7 @@ function PowerCard({ data, settings }: { data: CommunityData; settings: Governor
       New proposal
     </Button>
   ) : (
-    <Link href={`/c/${community.token}/propose`} className="btn btn-primary" data-testid="new-proposal">
+    <Link href={proposePath(community.token)} className="btn btn-primary" data-testid="new-proposal">
       New proposal
     </Link>
   );
@@ -89,7 +90,7 @@ function PowerCard({ data, settings }: { data: CommunityData; settings: Governor
           <span>
             Your balance: <Amount value={holder.balance} {...unit} />, <DelegateLine self={holder.account} delegate={holder.delegate} />.
           </span>{" "}
-          <Link href={`/c/${community.token}`}>Change delegation on the Hold tab →</Link>
+          <Link href={communityPath(community.token)}>Change delegation on the Hold tab →</Link>
         </p>
       )}
     </Card>
@@ -163,7 +164,7 @@ function titleOf(s: ProposalSummary, description: string | undefined): string {
 function ProposalRow({ summary: s, data, title, now }: { summary: ProposalSummary; data: CommunityData; title: string; now: bigint | undefined }) {
   const { community } = data;
   const votes = votesUnit(community.decimals);
-  const href = `/c/${community.token}/proposals/${s.id}`;
+  const href = proposalPath(community.token, s.id);
   return (
     <li className="proposal-item" data-testid={`proposal-${s.id}`} data-state={s.state}>
       <div className="proposal-item-head">

@@ -30,6 +30,7 @@ import { formatAmount, formatBps, formatDate, formatDuration, shortAddress } fro
 import { campaignIdFromLogs, downloadText, formatEpochLength, voucherDeadline, vouchersCsv, type SignedVoucher } from "../../lib/rewards.ts";
 import { Link } from "../../lib/router.tsx";
 import { checkAddress, checkAmount, checkDeadline, checkInteger, type Checked } from "../../lib/validate.ts";
+import { proposePath } from "../../lib/routes.ts";
 
 interface Unit {
   decimals: number;
@@ -110,11 +111,11 @@ function VaultSettings({ vault, token, unit }: { vault: VaultStatus; token: Addr
       </div>
       <p className="muted small">
         The budget and the referral rate are the community's to change: they go through a DAO proposal.{" "}
-        <Link href={`/c/${token}/propose?template=reward-budget`} data-testid="propose-reward-budget">
+        <Link href={proposePath(token, "reward-budget")} data-testid="propose-reward-budget">
           Propose a new budget
         </Link>{" "}
         ·{" "}
-        <Link href={`/c/${token}/propose?template=referral-rate`} data-testid="propose-referral-rate">
+        <Link href={proposePath(token, "referral-rate")} data-testid="propose-referral-rate">
           Propose a new referral rate
         </Link>
       </p>

@@ -33,6 +33,7 @@ import { decodeActions, knownContracts } from "../../lib/governance-actions.ts";
 import { checkText } from "../../lib/validate.ts";
 import { Link } from "../../lib/router.tsx";
 import { ActionList, Milestone, NoVotesNotice, QuorumMeter, StateBadge, VoteBars } from "./parts.tsx";
+import { communityPath } from "../../lib/routes.ts";
 
 const MAX_REASON = 1_000;
 const SET_VERIFIED = toFunctionSelector("setVerified(uint256,bool)");
@@ -84,7 +85,7 @@ function ProposalView({ data, id }: { data: CommunityData; id: bigint }) {
   }, [detail, registry.data, community, chain.contracts]);
 
   const back = (
-    <Link href={`/c/${community.token}/vote`} className="back-link" data-testid="back-to-proposals">
+    <Link href={communityPath(community.token, "vote")} className="back-link" data-testid="back-to-proposals">
       ← {community.name} proposals
     </Link>
   );
@@ -111,7 +112,7 @@ function ProposalView({ data, id }: { data: CommunityData; id: bigint }) {
       <div className="stack">
         {back}
         <Empty title={`There is no proposal #${id} in ${community.name}`}>
-          <Link href={`/c/${community.token}/vote`}>See all proposals</Link>
+          <Link href={communityPath(community.token, "vote")}>See all proposals</Link>
         </Empty>
       </div>
     );
@@ -273,7 +274,7 @@ function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: Prop
     content = (
       <p className="muted">
         Voting has not opened yet. Votes are weighed at the snapshot ({formatDate(detail.snapshot)}): your voting power now is{" "}
-        <Amount value={holder.votes} {...unit} />; delegate before then on the <Link href={`/c/${community.token}`}>Hold tab</Link> if needed.
+        <Amount value={holder.votes} {...unit} />; delegate before then on the <Link href={communityPath(community.token)}>Hold tab</Link> if needed.
       </p>
     );
   } else if (detail.state === ProposalState.Canceled) {

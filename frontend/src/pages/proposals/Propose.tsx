@@ -34,6 +34,7 @@ import {
 import { Link, navigate, useLocation } from "../../lib/router.tsx";
 import { checkText } from "../../lib/validate.ts";
 import { ActionList } from "./parts.tsx";
+import { communityPath, proposalPath, proposePath } from "../../lib/routes.ts";
 
 const MAX_TITLE = 200;
 const MAX_BODY = 10_000;
@@ -83,7 +84,7 @@ function Propose({ data }: { data: CommunityData }) {
 
   return (
     <div className="stack propose-page" data-testid="propose-page">
-      <Link href={`/c/${community.token}/vote`} className="back-link">
+      <Link href={communityPath(community.token, "vote")} className="back-link">
         ← {community.name} proposals
       </Link>
       <h1>
@@ -98,7 +99,7 @@ function Propose({ data }: { data: CommunityData }) {
               role="listitem"
               className={`template-option ${template?.id === t.id ? "template-on" : ""}`}
               aria-pressed={template?.id === t.id}
-              onClick={() => navigate(`/c/${community.token}/propose?template=${t.id}`, { replace: true })}
+              onClick={() => navigate(proposePath(community.token, t.id), { replace: true })}
               data-testid={`template-${t.id}`}
             >
               <strong>{t.label}</strong>
@@ -215,7 +216,7 @@ function TemplateForm({ data, template, base, query }: { data: CommunityData; te
     });
     if (!receipt) return;
     const [created] = parseEventLogs({ abi: communityGovernorAbi, eventName: "ProposalCreated", logs: receipt.logs });
-    if (created) navigate(`/c/${community.token}/proposals/${created.args.proposalId}`);
+    if (created) navigate(proposalPath(community.token, created.args.proposalId));
   };
 
   return (
