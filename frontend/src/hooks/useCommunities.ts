@@ -9,6 +9,7 @@ import { usePublicClient } from "wagmi";
 import type { Address, PublicClient } from "viem";
 import { useActiveChain } from "../config/context.tsx";
 import { communityFactoryAbi, socialTokenAbi } from "../generated/abis.ts";
+import { resultsAt, valueOf } from "../reads/multicall.ts";
 
 export const EXPLORE_PAGE_SIZE = 24;
 
@@ -90,7 +91,7 @@ export async function readPage(client: PublicClient, factory: Address, next: Nex
   if (limit === 0n) return { count, platformId, start: offset, items: [] };
 
   const entries = await client.readContract({ ...registry, functionName: "communities", args: [offset, limit] });
-  const tokenReads = entries.flatMap((e) => {
+  const perToken = entries.map((e) => {
     const token = { address: e.token, abi: socialTokenAbi } as const;
     return [
       { ...token, functionName: "name" },
@@ -100,23 +101,22 @@ export async function readPage(client: PublicClient, factory: Address, next: Nex
     ] as const;
   });
   // One broken token must not hide the others: each read may fail on its own.
-  const facts = await client.multicall({ deployless: true, allowFailure: true, contracts: tokenReads });
-  const value = <T,>(i: number): T | null => {
-    const r = facts[i];
-    return r && r.status === "success" ? (r.result as T) : null;
-  };
-  const items = entries.map((e, i): CommunityListing => ({
-    id: e.id,
-    creator: e.creator,
-    token: e.token,
-    verified: e.verified,
-    createdAt: Number(e.createdAt),
-    name: value<string>(i * 4),
-    symbol: value<string>(i * 4 + 1),
-    decimals: value<number>(i * 4 + 2) ?? 18,
-    totalSupply: value<bigint>(i * 4 + 3),
-    isPlatform: platformId !== null && e.id === platformId,
-  }));
+  const facts = await client.multicall({ deployless: true, allowFailure: true, contracts: perToken.flat() });
+  const items = entries.map((e, i): CommunityListing => {
+    const [name, symbol, decimals, totalSupply] = resultsAt(perToken[i], facts, i * perToken[i].length);
+    return {
+      id: e.id,
+      creator: e.creator,
+      token: e.token,
+      verified: e.verified,
+      createdAt: Number(e.createdAt),
+      name: valueOf(name) ?? null,
+      symbol: valueOf(symbol) ?? null,
+      decimals: valueOf(decimals) ?? 18,
+      totalSupply: valueOf(totalSupply) ?? null,
+      isPlatform: platformId !== null && e.id === platformId,
+    };
+  });
   return { count, platformId, start: offset, items: items.reverse() };
 }
 
