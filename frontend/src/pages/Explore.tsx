@@ -1,7 +1,8 @@
 /** Explore: every community in the platform's registry, newest first, with a search and a way to launch one. */
 import { useState } from "react";
 import { Badge, Button, Card, Empty, Field, Skeleton, VerifiedBadge } from "../components/ui.tsx";
-import { EXPLORE_PAGE_SIZE, filterCommunities, flattenPages, useCommunities, type CommunityListing } from "../hooks/useCommunities.ts";
+import { filterCommunities, flattenPages, useCommunities } from "../hooks/useCommunities.ts";
+import { EXPLORE_PAGE_SIZE, type CommunityListing } from "../reads/community.ts";
 import { explainError } from "../lib/errors.ts";
 import { formatAmount, formatDate } from "../lib/format.ts";
 import { Link } from "../lib/router.tsx";
