@@ -2,9 +2,10 @@
  * The reads behind every community page: the registry entry, the token's facts, the treasury and the
  * connected account's holding, in two multicalls and one ETH balance read (see docs/web-app.md for the
  * request budget); and the Explore page's registry pages (`readPage`). hooks/useCommunity.ts and
- * hooks/useCommunities.ts run them as queries.
+ * hooks/useCommunities.ts run them as queries; and the launch page's factory facts and predicted
+ * addresses (hooks/useLaunchCommunity.ts).
  */
-import { zeroAddress, type Address, type PublicClient } from "viem";
+import { zeroAddress, type Address, type Hex, type PublicClient } from "viem";
 import { communityFactoryAbi, revenueShareFactoryAbi, socialTokenAbi } from "../generated/abis.ts";
 import { resultsAt, valueOf } from "./multicall.ts";
 
@@ -215,4 +216,58 @@ export async function readPage(client: PublicClient, factory: Address, next: Nex
     };
   });
   return { count, platformId, start: offset, items: items.reverse() };
+}
+
+// ------------------------------------------------------------------------------------ the launch page
+
+export interface FactoryFacts {
+  /** Wei to send with `createCommunity`. */
+  fee: bigint;
+  /** The platform DAO paused creation. */
+  paused: boolean;
+  /** New communities get a reward vault (the platform registered a vault implementation). */
+  vaultAvailable: boolean;
+}
+
+/** Creation fee, pause flag and vault availability of a factory (one eth_call). */
+export async function fetchFactoryFacts(client: Pick<PublicClient, "multicall">, factory: Address): Promise<FactoryFacts> {
+  const read = { address: factory, abi: communityFactoryAbi } as const;
+  const [fee, paused, [, implementations]] = await client.multicall({
+    deployless: true,
+    allowFailure: false,
+    contracts: [
+      { ...read, functionName: "creationFee" },
+      { ...read, functionName: "paused" },
+      { ...read, functionName: "currentImplementations" },
+    ],
+  });
+  return { fee, paused, vaultAvailable: implementations.rewardVault !== zeroAddress };
+}
+
+export interface PredictedCommunity {
+  token: Address;
+  governor: Address;
+  timelock: Address;
+  rewardVault: Address | null;
+  /** The token address already holds a contract: this creator launched with this salt before. */
+  taken: boolean;
+}
+
+/** The addresses `creator` gets from `factory` with `salt`, and whether the token address is taken. */
+export async function fetchPredictedCommunity(
+  client: Pick<PublicClient, "readContract" | "getCode">,
+  factory: Address,
+  creator: Address,
+  salt: Hex,
+): Promise<PredictedCommunity> {
+  const a = await client.readContract({ address: factory, abi: communityFactoryAbi, functionName: "predictAddresses", args: [creator, salt] });
+  // Same test as the factory's FactorySaltUsed: code at the predicted token address.
+  const code = await client.getCode({ address: a.token });
+  return {
+    token: a.token,
+    governor: a.governor,
+    timelock: a.timelock,
+    rewardVault: a.rewardVault === zeroAddress ? null : a.rewardVault,
+    taken: code !== undefined && code !== "0x",
+  };
 }
