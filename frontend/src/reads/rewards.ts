@@ -1,8 +1,10 @@
 /**
  * The reward vault's reads: its status for the Earn tab and the creator console (one multicall,
  * with chain time from the token's ERC-6372 `clock()`), a campaign leaf's on-chain side, and the
- * settings a reward proposal template starts from, and what the claim page reads about a claim link.
- * hooks/useVault.ts, hooks/useCampaignClaim.ts and hooks/useClaimLink.ts run them as queries.
+ * settings a reward proposal template starts from, what the claim page reads about a claim link, and
+ * the checks the voucher signer makes before signing.
+ * hooks/useVault.ts, hooks/useCampaignClaim.ts, hooks/useClaimLink.ts and hooks/useSignVoucher.ts
+ * use them.
  */
 import { getAddress, zeroAddress, type Address, type Hex, type PublicClient } from "viem";
 import type { ClaimPayload } from "../../../shared/rewards.ts";
@@ -283,4 +285,45 @@ export async function fetchClaimLink(client: ClaimClient, factory: Address, payl
           }
         : null,
   };
+}
+
+// ------------------------------------------------------------------------------------ signing vouchers
+
+/** Whether each of `ids` is redeemed at `vault` (one multicall). */
+export async function readRedeemed(client: Pick<PublicClient, "multicall">, vault: Address, ids: readonly bigint[]): Promise<readonly boolean[]> {
+  return client.multicall({
+    deployless: true,
+    allowFailure: false,
+    contracts: ids.map((id) => ({ address: vault, abi: rewardVaultAbi, functionName: "isRedeemed", args: [id] }) as const),
+  });
+}
+
+/**
+ * The vault's budget per period and referral rate (one multicall) and the referrers recorded for
+ * `fans` (a second multicall in parallel, skipped when there are none).
+ */
+export async function readBudgetFacts(
+  client: Pick<PublicClient, "multicall">,
+  vault: Address,
+  fans: readonly Address[],
+): Promise<{ budget: bigint; referralBps: bigint; referrers: readonly Address[] }> {
+  const v = { address: vault, abi: rewardVaultAbi } as const;
+  const [[budget, referralBps], referrers] = await Promise.all([
+    client.multicall({
+      deployless: true,
+      allowFailure: false,
+      contracts: [
+        { ...v, functionName: "epochBudget" },
+        { ...v, functionName: "referralBps" },
+      ],
+    }),
+    fans.length === 0
+      ? Promise.resolve([] as Address[])
+      : client.multicall({
+          deployless: true,
+          allowFailure: false,
+          contracts: fans.map((fan) => ({ ...v, functionName: "referrerOf", args: [fan] }) as const),
+        }),
+  ]);
+  return { budget, referralBps, referrers };
 }
