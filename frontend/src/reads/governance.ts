@@ -495,3 +495,17 @@ export async function fetchCreationFee(client: ReadClient, factory: Address): Pr
   });
   return value;
 }
+
+/** The id of the proposal with these actions and description; reverts when there is none. */
+export async function fetchProposalId(
+  client: Pick<PublicClient, "readContract">,
+  governor: Address,
+  proposal: { targets: readonly Address[]; values: readonly bigint[]; calldatas: readonly Hex[]; description: string },
+): Promise<bigint> {
+  return client.readContract({
+    address: governor,
+    abi: communityGovernorAbi,
+    functionName: "getProposalId",
+    args: [proposal.targets, proposal.values, proposal.calldatas, keccak256(toHex(proposal.description))],
+  });
+}

@@ -9,7 +9,7 @@
  * `?template=reward-budget`, `?template=referral-rate`, `?template=creation-fee`.
  */
 import { useMemo, useState } from "react";
-import { isAddress, keccak256, parseEventLogs, toHex, type PublicClient } from "viem";
+import { isAddress, parseEventLogs, type PublicClient } from "viem";
 import { usePublicClient } from "wagmi";
 import { Button, Card, Empty, Field, Notice, Skeleton, TxStatus } from "../../components/ui.tsx";
 import { useActiveChain } from "../../config/context.tsx";
@@ -34,6 +34,7 @@ import {
 import { Link, navigate, useLocation } from "../../lib/router.tsx";
 import { checkText } from "../../lib/validate.ts";
 import { ActionList } from "./parts.tsx";
+import { fetchProposalId } from "../../reads/governance.ts";
 import { communityPath, proposalPath, proposePath } from "../../lib/routes.ts";
 
 const MAX_TITLE = 200;
@@ -197,12 +198,7 @@ function TemplateForm({ data, template, base, query }: { data: CommunityData; te
     // say so plainly instead of the generic state error.
     if (client) {
       try {
-        const existing = await client.readContract({
-          address: community.governor,
-          abi: communityGovernorAbi,
-          functionName: "getProposalId",
-          args: [targets, callValues, calldatas, keccak256(toHex(description))],
-        });
+        const existing = await fetchProposalId(client, community.governor, { targets, values: callValues, calldatas, description });
         return tx.fail(`An identical proposal (#${existing}) already exists. Change the title or description to propose it again.`);
       } catch {
         // Not found: the usual case.
