@@ -6,6 +6,7 @@ import { useActiveChain } from "./config/context.tsx";
 import { Link, matchRoute, useLocation } from "./lib/router.tsx";
 import { CommunityPage } from "./pages/Community.tsx";
 import { ExplorePage } from "./pages/Explore.tsx";
+import { explorePath, launchPath } from "./lib/routes.ts";
 
 const ClaimPage = lazy(() => import("./pages/Claim.tsx"));
 const LaunchPage = lazy(() => import("./pages/creator/Launch.tsx"));
@@ -20,15 +21,15 @@ export function App() {
   return (
     <div className="app">
       <header className="topbar">
-        <Link href="/" className="brand" aria-label="Coterie home">
+        <Link href={explorePath} className="brand" aria-label="Coterie home">
           <span className="brand-mark" aria-hidden />
           Coterie
         </Link>
         <nav className="topnav" aria-label="Main">
-          <Link href="/" className={route.name === "explore" ? "active" : ""}>
+          <Link href={explorePath} className={route.name === "explore" ? "active" : ""}>
             Explore
           </Link>
-          <Link href="/launch" className={route.name === "launch" ? "active" : ""} data-testid="nav-launch">
+          <Link href={launchPath} className={route.name === "launch" ? "active" : ""} data-testid="nav-launch">
             Launch
           </Link>
         </nav>
@@ -48,7 +49,7 @@ export function App() {
           {route.name === "propose" && <ProposePage token={route.token} />}
           {route.name === "notFound" && (
             <Empty title="Page not found">
-              <Link href="/">Back to all communities</Link>
+              <Link href={explorePath}>Back to all communities</Link>
             </Empty>
           )}
         </Suspense>

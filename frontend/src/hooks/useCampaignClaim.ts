@@ -1,26 +1,16 @@
 /**
- * The on-chain side of a fan's campaign leaf: does the campaign exist with the proofs file's root,
- * when does it end, is it closed, and was this leaf claimed already. One multicall.
+ * The on-chain side of a fan's campaign leaf, the query over `fetchCampaignLeaf` (reads/rewards.ts):
+ * does the campaign exist with the proofs file's root, when does it end, is it closed, and was this
+ * leaf claimed already. One multicall.
  */
 import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
-import type { Address, Hex } from "viem";
+import type { Address } from "viem";
 import { useActiveChain } from "../config/context.tsx";
-import { rewardVaultAbi } from "../generated/abis.ts";
 import type { CampaignLeaf } from "../lib/rewards.ts";
+import { fetchCampaignLeaf, type CampaignLeafStatus } from "../reads/rewards.ts";
 
-export interface CampaignLeafStatus {
-  /** False when the vault has no campaign with this id. */
-  exists: boolean;
-  /** The campaign's root on chain (null when it does not exist). */
-  root: Hex | null;
-  end: bigint;
-  closed: boolean;
-  reserved: bigint;
-  claimedTotal: bigint;
-  /** Whether this leaf was claimed already. */
-  claimed: boolean;
-}
+export type { CampaignLeafStatus } from "../reads/rewards.ts";
 
 export function useCampaignClaim(vault: Address | null, leaf: CampaignLeaf | null) {
   const { chain } = useActiveChain();
@@ -31,27 +21,7 @@ export function useCampaignClaim(vault: Address | null, leaf: CampaignLeaf | nul
     retry: false,
     queryFn: async (): Promise<CampaignLeafStatus> => {
       if (!client || !vault || !leaf) throw new Error("nothing to read");
-      const v = { address: vault, abi: rewardVaultAbi } as const;
-      const [campaign, claimed] = await client.multicall({
-        deployless: true,
-        allowFailure: true,
-        contracts: [
-          { ...v, functionName: "campaign", args: [leaf.campaignId] },
-          { ...v, functionName: "isCampaignClaimed", args: [leaf.campaignId, leaf.index] },
-        ],
-      });
-      if (campaign.status !== "success") {
-        return { exists: false, root: null, end: 0n, closed: false, reserved: 0n, claimedTotal: 0n, claimed: false };
-      }
-      return {
-        exists: true,
-        root: campaign.result.root,
-        end: BigInt(campaign.result.end),
-        closed: campaign.result.closed,
-        reserved: campaign.result.reserved,
-        claimedTotal: campaign.result.claimed,
-        claimed: claimed.status === "success" && claimed.result,
-      };
+      return fetchCampaignLeaf(client, vault, leaf);
     },
   });
 }

@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { InfiniteData } from "@tanstack/react-query";
 import type { Address, PublicClient } from "viem";
-import {
-  EXPLORE_PAGE_SIZE,
-  filterCommunities,
-  flattenPages,
-  pageBefore,
-  readPage,
-  type CommunityListing,
-  type CommunityPage,
-} from "./useCommunities.ts";
+import { filterCommunities, flattenPages } from "./useCommunities.ts";
+import { EXPLORE_PAGE_SIZE, pageBefore, readPage, type CommunityListing, type CommunityPage } from "../reads/community.ts";
 
 const listing = (id: number, name: string | null, symbol: string | null): CommunityListing => ({
   id: BigInt(id),

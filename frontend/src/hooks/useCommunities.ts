@@ -1,51 +1,13 @@
 /**
- * The Explore page's reads: the factory registry, newest first, one page of 24 at a time, each entry
+ * The Explore page's query over `readPage` (reads/community.ts): the factory registry, newest first, one page of 24 at a time, each entry
  * with its token's name, symbol and supply. A page costs two `eth_call`s (the registry page, then
  * every token of the page in one multicall); the first page adds one for the count and the platform
  * id, which later pages carry over in their page parameter.
  */
 import { useInfiniteQuery, type InfiniteData } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
-import type { Address, PublicClient } from "viem";
 import { useActiveChain } from "../config/context.tsx";
-import { communityFactoryAbi, socialTokenAbi } from "../generated/abis.ts";
-
-export const EXPLORE_PAGE_SIZE = 24;
-
-/** One registry entry as Explore shows it. Token facts are null when the token could not be read. */
-export interface CommunityListing {
-  id: bigint;
-  creator: Address;
-  token: Address;
-  verified: boolean;
-  /** Unix seconds. */
-  createdAt: number;
-  name: string | null;
-  symbol: string | null;
-  decimals: number;
-  totalSupply: bigint | null;
-  isPlatform: boolean;
-}
-
-export interface CommunityPage {
-  /** Registry size when the first page was read. */
-  count: bigint;
-  /** The platform community's id (null before the platform is launched). */
-  platformId: bigint | null;
-  /** The id of the page's oldest entry; the next page ends just below it. */
-  start: bigint;
-  items: CommunityListing[];
-}
-
-/**
- * The registry slice of a newest-first page ending (exclusively) at id `end`: the `size` ids just
- * below it, or fewer at the start of the registry.
- */
-export function pageBefore(end: bigint, size: number): { offset: bigint; limit: bigint } {
-  const want = BigInt(size);
-  const offset = end > want ? end - want : 0n;
-  return { offset, limit: end - offset };
-}
+import { readPage, type CommunityListing, type CommunityPage, type NextPage } from "../reads/community.ts";
 
 /** The communities whose name or symbol contains `query` (case-insensitive); all of them for an empty query. */
 export function filterCommunities<T extends { name: string | null; symbol: string | null }>(list: readonly T[], query: string): T[] {
@@ -57,67 +19,6 @@ export function filterCommunities<T extends { name: string | null; symbol: strin
 /** The loaded pages as one newest-first list. */
 export function flattenPages(data: InfiniteData<CommunityPage, unknown> | undefined): CommunityListing[] {
   return data ? data.pages.flatMap((p) => p.items) : [];
-}
-
-/** Where a later page ends, and what the first page learnt. */
-export interface NextPage {
-  end: bigint;
-  count: bigint;
-  platformId: bigint | null;
-}
-
-async function readRegistryHead(client: PublicClient, factory: Address): Promise<NextPage> {
-  const registry = { address: factory, abi: communityFactoryAbi } as const;
-  const [countResult, platformResult] = await client.multicall({
-    deployless: true,
-    allowFailure: true,
-    contracts: [
-      { ...registry, functionName: "communityCount" },
-      // Reverts before the platform is launched: then no entry is the platform's.
-      { ...registry, functionName: "platformCommunityId" },
-    ],
-  });
-  if (countResult.status === "failure") throw countResult.error;
-  const count = countResult.result;
-  return { end: count, count, platformId: platformResult.status === "success" ? platformResult.result : null };
-}
-
-/** Reads one newest-first page of the registry (`next` null: the first page). */
-export async function readPage(client: PublicClient, factory: Address, next: NextPage | null): Promise<CommunityPage> {
-  const registry = { address: factory, abi: communityFactoryAbi } as const;
-  const { end, count, platformId } = next ?? (await readRegistryHead(client, factory));
-  const { offset, limit } = pageBefore(end, EXPLORE_PAGE_SIZE);
-  if (limit === 0n) return { count, platformId, start: offset, items: [] };
-
-  const entries = await client.readContract({ ...registry, functionName: "communities", args: [offset, limit] });
-  const tokenReads = entries.flatMap((e) => {
-    const token = { address: e.token, abi: socialTokenAbi } as const;
-    return [
-      { ...token, functionName: "name" },
-      { ...token, functionName: "symbol" },
-      { ...token, functionName: "decimals" },
-      { ...token, functionName: "totalSupply" },
-    ] as const;
-  });
-  // One broken token must not hide the others: each read may fail on its own.
-  const facts = await client.multicall({ deployless: true, allowFailure: true, contracts: tokenReads });
-  const value = <T,>(i: number): T | null => {
-    const r = facts[i];
-    return r && r.status === "success" ? (r.result as T) : null;
-  };
-  const items = entries.map((e, i): CommunityListing => ({
-    id: e.id,
-    creator: e.creator,
-    token: e.token,
-    verified: e.verified,
-    createdAt: Number(e.createdAt),
-    name: value<string>(i * 4),
-    symbol: value<string>(i * 4 + 1),
-    decimals: value<number>(i * 4 + 2) ?? 18,
-    totalSupply: value<bigint>(i * 4 + 3),
-    isPlatform: platformId !== null && e.id === platformId,
-  }));
-  return { count, platformId, start: offset, items: items.reverse() };
 }
 
 /** The registry, newest first, page by page ("Load more" calls `fetchNextPage`). */

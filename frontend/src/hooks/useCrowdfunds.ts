@@ -1,13 +1,13 @@
 /**
  * The funding domain layer between the Fund tab / funding console and the generated ABIs: one shared
- * query for the community's crowdfunds and revenue share (lib/fundingReads.ts), read once and
+ * query for the community's crowdfunds and revenue share (reads/funding.ts), read once and
  * selected by each hook, and a small query for an ERC-20 a form names.
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { isAddress, getAddress, type Address } from "viem";
 import { usePublicClient } from "wagmi";
 import { useActiveChain } from "../config/context.tsx";
-import { readErc20, readFunding, type FundingOverview } from "../lib/fundingReads.ts";
+import { readErc20, readFunding, type FundingOverview } from "../reads/funding.ts";
 import type { CommunityData } from "./useCommunity.ts";
 
 function useFundingQuery<T>(data: CommunityData, select: (overview: FundingOverview) => T) {

@@ -1,88 +1,13 @@
 /**
- * The governance reads of a community (the platform DAO is one too): the governor's settings, its
- * ProposalCreated and VoteCast logs (descriptions are not stored on chain; one eth_getLogs), a page
- * of proposals (one multicall), and the factory's registry (for the verify template and to name
- * communities in decoded actions).
- *
- * The `fetch*` functions take the viem client and are tested on their own; the hooks wrap them in
- * TanStack queries keyed by chain and address, so the Vote tab and a proposal page share the logs.
+ * The governance queries (reads/governance.ts holds the reads): the governor's settings, its logs, a
+ * page of proposals and the factory's registry, keyed by chain and address, so the Vote tab and a
+ * proposal page share the logs.
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
-import { getAbiItem, zeroAddress, type Address, type ContractFunctionParameters, type Hex, type PublicClient } from "viem";
+import type { Address, PublicClient } from "viem";
 import { useActiveChain } from "../config/context.tsx";
-import { communityFactoryAbi, communityGovernorAbi, communityTimelockAbi, socialTokenAbi } from "../generated/abis.ts";
-import { pageIds, quorumOf, tallyFrom, type VoteTally } from "../lib/governance.ts";
-import type { RegistryEntry } from "../lib/governance-templates.ts";
-
-/** The part of viem's public client these reads use (a fake one in tests). */
-export type ReadClient = Pick<PublicClient, "multicall" | "getLogs">;
-
-/** A multicall result with allowFailure: the value, or undefined when that call reverted. */
-type Outcome = { status: "success"; result: unknown } | { status: "failure"; error: unknown };
-const valueOf = <T,>(o: Outcome | undefined): T | undefined => (o?.status === "success" ? (o.result as T) : undefined);
-
-// ------------------------------------------------------------------------------------ settings
-
-export interface GovernorSettings {
-  proposalCount: bigint;
-  /** The newest proposal's id (ids are sequential from 1); 0 when there is none. */
-  latestProposalId: bigint;
-  proposalThreshold: bigint;
-  votingDelay: bigint;
-  votingPeriod: bigint;
-  /** Quorum in basis points of the supply at a proposal's snapshot. */
-  quorumBps: bigint;
-  lateQuorumExtension: bigint;
-  guardian: Address;
-  timelockDelay: bigint;
-  /** The governor's clock (chain time of the block read). */
-  clock: bigint;
-}
-
-/** The governor's (and its timelock's) settings as multicall calls; `parseSettings` reads their results back. */
-function settingsCalls(governor: Address, timelock: Address) {
-  const g = { address: governor, abi: communityGovernorAbi } as const;
-  return [
-    { ...g, functionName: "proposalCount" },
-    { ...g, functionName: "latestProposalId" },
-    { ...g, functionName: "proposalThreshold" },
-    { ...g, functionName: "votingDelay" },
-    { ...g, functionName: "votingPeriod" },
-    { ...g, functionName: "quorumNumerator" },
-    { ...g, functionName: "lateQuorumVoteExtension" },
-    { ...g, functionName: "proposalGuardian" },
-    { ...g, functionName: "clock" },
-    { address: timelock, abi: communityTimelockAbi, functionName: "getMinDelay" },
-  ] as const;
-}
-const SETTINGS_CALLS = 10;
-
-function parseSettings(results: Outcome[]): GovernorSettings {
-  const failed = results.slice(0, SETTINGS_CALLS).findIndex((r) => r.status !== "success");
-  if (failed >= 0) {
-    const error = (results[failed] as { error: unknown }).error;
-    throw error instanceof Error ? error : new Error("Could not read the governor's settings.");
-  }
-  const v = results.map((r) => (r as { result: unknown }).result);
-  return {
-    proposalCount: v[0] as bigint,
-    latestProposalId: v[1] as bigint,
-    proposalThreshold: v[2] as bigint,
-    votingDelay: BigInt(v[3] as bigint),
-    votingPeriod: BigInt(v[4] as bigint),
-    quorumBps: v[5] as bigint,
-    lateQuorumExtension: BigInt(v[6] as number),
-    guardian: v[7] as Address,
-    clock: BigInt(v[8] as number),
-    timelockDelay: v[9] as bigint,
-  };
-}
-
-export async function fetchGovernorSettings(client: ReadClient, governor: Address, timelock: Address): Promise<GovernorSettings> {
-  const results = (await client.multicall({ deployless: true, allowFailure: true, contracts: [...settingsCalls(governor, timelock)] })) as Outcome[];
-  return parseSettings(results);
-}
+import { fetchGovernorLogs, fetchGovernorSettings, fetchProposalPage, fetchRegistry, type GovernorLogs } from "../reads/governance.ts";
 
 export function useGovernorSettings(governor: Address, timelock: Address) {
   const { chain } = useActiveChain();
@@ -95,85 +20,6 @@ export function useGovernorSettings(governor: Address, timelock: Address) {
   });
 }
 
-// ------------------------------------------------------------------------------------ logs
-
-export interface ProposalCreatedInfo {
-  id: bigint;
-  proposer: Address;
-  targets: readonly Address[];
-  values: readonly bigint[];
-  calldatas: readonly Hex[];
-  voteStart: bigint;
-  voteEnd: bigint;
-  description: string;
-  blockNumber: bigint | null;
-  transactionHash: Hex | null;
-}
-
-export interface VoteRecord {
-  proposalId: bigint;
-  voter: Address;
-  support: number;
-  weight: bigint;
-  reason: string;
-  blockNumber: bigint | null;
-  transactionHash: Hex | null;
-}
-
-export interface GovernorLogs {
-  /** By proposal id (decimal string). */
-  created: Map<string, ProposalCreatedInfo>;
-  /** Every vote, oldest first. */
-  votes: VoteRecord[];
-}
-
-const PROPOSAL_CREATED = getAbiItem({ abi: communityGovernorAbi, name: "ProposalCreated" });
-const VOTE_CAST = getAbiItem({ abi: communityGovernorAbi, name: "VoteCast" });
-const VOTE_CAST_WITH_PARAMS = getAbiItem({ abi: communityGovernorAbi, name: "VoteCastWithParams" });
-
-/** All ProposalCreated and VoteCast(WithParams) events of a governor, in one eth_getLogs. */
-export async function fetchGovernorLogs(client: ReadClient, governor: Address): Promise<GovernorLogs> {
-  const logs = await client.getLogs({
-    address: governor,
-    events: [PROPOSAL_CREATED, VOTE_CAST, VOTE_CAST_WITH_PARAMS],
-    fromBlock: 0n,
-    toBlock: "latest",
-  });
-  const created = new Map<string, ProposalCreatedInfo>();
-  const votes: VoteRecord[] = [];
-  for (const log of logs) {
-    if (log.eventName === "ProposalCreated") {
-      const a = log.args;
-      if (a.proposalId === undefined) continue;
-      created.set(a.proposalId.toString(), {
-        id: a.proposalId,
-        proposer: a.proposer as Address,
-        targets: a.targets ?? [],
-        values: a.values ?? [],
-        calldatas: a.calldatas ?? [],
-        voteStart: a.voteStart ?? 0n,
-        voteEnd: a.voteEnd ?? 0n,
-        description: a.description ?? "",
-        blockNumber: log.blockNumber,
-        transactionHash: log.transactionHash,
-      });
-    } else {
-      const a = log.args;
-      if (a.proposalId === undefined || a.voter === undefined) continue;
-      votes.push({
-        proposalId: a.proposalId,
-        voter: a.voter,
-        support: Number(a.support ?? 0),
-        weight: a.weight ?? 0n,
-        reason: a.reason ?? "",
-        blockNumber: log.blockNumber,
-        transactionHash: log.transactionHash,
-      });
-    }
-  }
-  return { created, votes };
-}
-
 export function useGovernorLogs(governor: Address) {
   const { chain } = useActiveChain();
   const client = usePublicClient({ chainId: chain.id });
@@ -183,127 +29,6 @@ export function useGovernorLogs(governor: Address) {
     retry: false,
     queryFn: () => fetchGovernorLogs(client as PublicClient, governor),
   });
-}
-
-// ------------------------------------------------------------------------------------ a page of proposals
-
-export interface ProposalSummary {
-  id: bigint;
-  state: number;
-  tally: VoteTally;
-  snapshot: bigint;
-  deadline: bigint;
-  eta: bigint;
-  proposer: Address;
-  /** Votes needed (For + Abstain); estimated from today's supply while the snapshot is in the future. */
-  quorum: bigint;
-  quorumEstimated: boolean;
-}
-
-const PER_PROPOSAL = 6;
-
-/**
- * The calls that read proposals `ids` (state, votes, times, proposer), their quorum when the logs
- * give the snapshot, and the supply (for an estimated quorum); `parse` reads the results back from
- * `offset` in a multicall's results.
- */
-function summaryCalls(governor: Address, token: Address, ids: bigint[], created: Map<string, ProposalCreatedInfo> | undefined) {
-  const g = { address: governor, abi: communityGovernorAbi } as const;
-  const contracts = [];
-  for (const id of ids) {
-    contracts.push(
-      { ...g, functionName: "state", args: [id] } as const,
-      { ...g, functionName: "proposalVotes", args: [id] } as const,
-      { ...g, functionName: "proposalSnapshot", args: [id] } as const,
-      { ...g, functionName: "proposalDeadline", args: [id] } as const,
-      { ...g, functionName: "proposalEta", args: [id] } as const,
-      { ...g, functionName: "proposalProposer", args: [id] } as const,
-    );
-  }
-  // Quorum at the snapshot the logs give (ProposalCreated's voteStart); it reverts while that is in
-  // the future, and the quorum is then estimated from today's supply.
-  const quorumAt = ids.map((id) => created?.get(id.toString())?.voteStart ?? null);
-  const quorumCalls = quorumAt.flatMap((at) => (at === null ? [] : [{ ...g, functionName: "quorum", args: [at] } as const]));
-  const supplyCall = { address: token, abi: socialTokenAbi, functionName: "totalSupply" } as const;
-  const all = [...contracts, ...quorumCalls, supplyCall];
-  const parse = (results: Outcome[], offset: number, quorumBps: bigint): ProposalSummary[] => {
-    const r = results.slice(offset, offset + all.length);
-    const supply = valueOf<bigint>(r[r.length - 1]) ?? 0n;
-    const estimated = quorumOf(supply, quorumBps);
-    let q = ids.length * PER_PROPOSAL;
-    return ids.map((id, i) => {
-      const own = r.slice(i * PER_PROPOSAL, (i + 1) * PER_PROPOSAL);
-      const quorum = quorumAt[i] === null ? undefined : valueOf<bigint>(r[q++]);
-      return {
-        id,
-        state: valueOf<number>(own[0]) ?? -1,
-        tally: tallyFrom(valueOf<readonly [bigint, bigint, bigint]>(own[1]) ?? [0n, 0n, 0n]),
-        snapshot: valueOf<bigint>(own[2]) ?? 0n,
-        deadline: valueOf<bigint>(own[3]) ?? 0n,
-        eta: valueOf<bigint>(own[4]) ?? 0n,
-        proposer: valueOf<Address>(own[5]) ?? zeroAddress,
-        quorum: quorum ?? estimated,
-        quorumEstimated: quorum === undefined,
-      };
-    });
-  };
-  return { contracts: all, parse };
-}
-
-/** Exact quorums for summaries whose snapshot is past but whose quorum was not read (not in the logs): one more call. */
-async function fillMissingQuorums(client: ReadClient, governor: Address, summaries: ProposalSummary[], clock: bigint): Promise<void> {
-  const missing = summaries.filter((s) => s.quorumEstimated && s.snapshot > 0n && s.snapshot < clock);
-  if (missing.length === 0) return;
-  const results = (await client.multicall({
-    deployless: true,
-    allowFailure: true,
-    contracts: missing.map((s) => ({ address: governor, abi: communityGovernorAbi, functionName: "quorum", args: [s.snapshot] }) as const),
-  })) as Outcome[];
-  missing.forEach((s, i) => {
-    const value = valueOf<bigint>(results[i]);
-    if (value !== undefined) {
-      s.quorum = value;
-      s.quorumEstimated = false;
-    }
-  });
-}
-
-export interface ProposalPage {
-  settings: GovernorSettings;
-  /** Newest first. */
-  summaries: ProposalSummary[];
-}
-
-/**
- * The governor's settings and page `page` (0 = newest) of its proposals. With the logs, the page's
- * ids are known up front and everything is one multicall; the settings then confirm them (ids are
- * sequential, 1..latestProposalId) and a proposal the logs missed costs a second call. Without the
- * logs: settings first, then the page.
- */
-export async function fetchProposalPage(
-  client: ReadClient,
-  options: { governor: Address; timelock: Address; token: Address; page: number; pageSize: number; created: Map<string, ProposalCreatedInfo> | undefined },
-): Promise<ProposalPage> {
-  const { governor, timelock, token, page, pageSize, created } = options;
-  const settingsContracts = settingsCalls(governor, timelock);
-  const fromLogs = created ? pageIds(BigInt(Math.max(0, ...[...created.keys()].map(Number))), page, pageSize) : [];
-  const guess = summaryCalls(governor, token, fromLogs, created);
-  // Mixed calls of several ABIs: typed loosely here, each result is read back by position.
-  const calls: ContractFunctionParameters[] = [...settingsContracts, ...(fromLogs.length > 0 ? guess.contracts : [])];
-  // batchSize 0: one eth_call for the whole page. viem otherwise splits a multicall whose calldata
-  // passes 1,024 bytes, which a page of four or more proposals does.
-  const first = (await client.multicall({ deployless: true, allowFailure: true, batchSize: 0, contracts: calls })) as Outcome[];
-  const settings = parseSettings(first);
-  const ids = pageIds(settings.latestProposalId, page, pageSize);
-  let summaries: ProposalSummary[];
-  if (ids.length === 0) summaries = [];
-  else if (ids.join() === fromLogs.join()) summaries = guess.parse(first, SETTINGS_CALLS, settings.quorumBps);
-  else {
-    const exact = summaryCalls(governor, token, ids, created);
-    summaries = exact.parse((await client.multicall({ deployless: true, allowFailure: true, batchSize: 0, contracts: exact.contracts })) as Outcome[], 0, settings.quorumBps);
-  }
-  await fillMissingQuorums(client, governor, summaries, settings.clock);
-  return { settings, summaries };
 }
 
 export function useProposalPage(options: {
@@ -327,39 +52,6 @@ export function useProposalPage(options: {
     placeholderData: keepPreviousData,
     queryFn: () => fetchProposalPage(client as PublicClient, { governor, timelock, token, page, pageSize, created: logs?.created }),
   });
-}
-
-// ------------------------------------------------------------------------------------ the registry
-
-/** Every community of the factory with its token's name and symbol (two multicalls after the count). */
-export async function fetchRegistry(client: ReadClient, factory: Address): Promise<RegistryEntry[]> {
-  const [count] = await client.multicall({
-    deployless: true,
-    allowFailure: false,
-    contracts: [{ address: factory, abi: communityFactoryAbi, functionName: "communityCount" }],
-  });
-  if (count === 0n) return [];
-  const [page] = await client.multicall({
-    deployless: true,
-    allowFailure: false,
-    contracts: [{ address: factory, abi: communityFactoryAbi, functionName: "communities", args: [0n, count] }],
-  });
-  const names = (await client.multicall({
-    deployless: true,
-    allowFailure: true,
-    contracts: page.flatMap((c) => [
-      { address: c.token, abi: socialTokenAbi, functionName: "name" } as const,
-      { address: c.token, abi: socialTokenAbi, functionName: "symbol" } as const,
-    ]),
-  })) as Outcome[];
-  return page.map((c, i) => ({
-    id: c.id,
-    token: c.token,
-    creator: c.creator,
-    verified: c.verified,
-    name: valueOf<string>(names[2 * i]) ?? `Community #${c.id}`,
-    symbol: valueOf<string>(names[2 * i + 1]) ?? "?",
-  }));
 }
 
 export function useGovernorRegistry(enabled: boolean) {

@@ -1,25 +1,20 @@
 /**
- * The launch page's chain layer: the factory's facts (creation fee, paused, whether new communities
- * get a reward vault) in one multicall, the addresses a launch will get (`predictAddresses`, and
- * whether they are taken already), and the `createCommunity` write through the app's transaction flow.
+ * The launch page's chain layer: queries over the factory's facts (creation fee, paused, whether new
+ * communities get a reward vault; one multicall) and the addresses a launch will get
+ * (`predictAddresses`, and whether they are taken already), both in reads/community.ts, and the
+ * `createCommunity` write through the app's transaction flow.
  */
 import { useCallback } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
-import { zeroAddress, type Address, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 import { useActiveChain } from "../config/context.tsx";
 import { communityFactoryAbi } from "../generated/abis.ts";
 import { findCommunityCreated, type CreatedCommunity, type LaunchParams } from "../lib/launch.ts";
+import { fetchFactoryFacts, fetchPredictedCommunity, type FactoryFacts, type PredictedCommunity } from "../reads/community.ts";
 import { useTransaction, type Transaction } from "./useTransaction.ts";
 
-export interface FactoryFacts {
-  /** Wei to send with `createCommunity`. */
-  fee: bigint;
-  /** The platform DAO paused creation. */
-  paused: boolean;
-  /** New communities get a reward vault (the platform registered a vault implementation). */
-  vaultAvailable: boolean;
-}
+export type { FactoryFacts, PredictedCommunity } from "../reads/community.ts";
 
 /** Creation fee, pause flag and vault availability of the active chain's factory (one eth_call). */
 export function useReadFactoryFacts() {
@@ -32,28 +27,9 @@ export function useReadFactoryFacts() {
     retry: false,
     queryFn: async (): Promise<FactoryFacts> => {
       if (!client) throw new Error("no client for the active chain");
-      const read = { address: factory, abi: communityFactoryAbi } as const;
-      const [fee, paused, [, implementations]] = await client.multicall({
-        deployless: true,
-        allowFailure: false,
-        contracts: [
-          { ...read, functionName: "creationFee" },
-          { ...read, functionName: "paused" },
-          { ...read, functionName: "currentImplementations" },
-        ],
-      });
-      return { fee, paused, vaultAvailable: implementations.rewardVault !== zeroAddress };
+      return fetchFactoryFacts(client, factory);
     },
   });
-}
-
-export interface PredictedCommunity {
-  token: Address;
-  governor: Address;
-  timelock: Address;
-  rewardVault: Address | null;
-  /** The token address already holds a contract: this creator launched with this salt before. */
-  taken: boolean;
 }
 
 /** The addresses `creator` gets with `salt` (null salt: nothing to predict yet). */
@@ -67,16 +43,7 @@ export function usePredictCommunity(creator: Address | undefined, salt: Hex | nu
     retry: false,
     queryFn: async (): Promise<PredictedCommunity> => {
       if (!client || !creator || !salt) throw new Error("nothing to predict");
-      const a = await client.readContract({ address: factory, abi: communityFactoryAbi, functionName: "predictAddresses", args: [creator, salt] });
-      // Same test as the factory's FactorySaltUsed: code at the predicted token address.
-      const code = await client.getCode({ address: a.token });
-      return {
-        token: a.token,
-        governor: a.governor,
-        timelock: a.timelock,
-        rewardVault: a.rewardVault === zeroAddress ? null : a.rewardVault,
-        taken: code !== undefined && code !== "0x",
-      };
+      return fetchPredictedCommunity(client, factory, creator, salt);
     },
   });
 }

@@ -6,112 +6,10 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { useConnection, usePublicClient } from "wagmi";
-import { keccak256, toHex, zeroAddress, type Address, type Hex, type PublicClient } from "viem";
+import type { Address, PublicClient } from "viem";
 import { useActiveChain } from "../config/context.tsx";
-import { communityGovernorAbi, socialTokenAbi } from "../generated/abis.ts";
-import { quorumOf, tallyFrom, type VoteTally } from "../lib/governance.ts";
-import type { ReadClient } from "./useGovernor.ts";
+import { fetchProposal } from "../reads/governance.ts";
 
-type Outcome = { status: "success"; result: unknown } | { status: "failure"; error: unknown };
-const valueOf = <T,>(o: Outcome | undefined): T | undefined => (o?.status === "success" ? (o.result as T) : undefined);
-
-export interface ProposalDetail {
-  id: bigint;
-  targets: readonly Address[];
-  values: readonly bigint[];
-  calldatas: readonly Hex[];
-  descriptionHash: Hex;
-  state: number;
-  tally: VoteTally;
-  snapshot: bigint;
-  deadline: bigint;
-  eta: bigint;
-  proposer: Address;
-  guardian: Address;
-  needsQueuing: boolean;
-  /** Chain time of the block read. */
-  clock: bigint;
-  quorum: bigint;
-  quorumEstimated: boolean;
-  /** The connected account: whether it voted, and its weight at the snapshot (null before the snapshot). */
-  account: Address | null;
-  hasVoted: boolean;
-  weight: bigint | null;
-}
-
-/** Null when the governor has no proposal with this id. */
-export async function fetchProposal(
-  client: ReadClient,
-  options: { governor: Address; token: Address; id: bigint; account: Address | null },
-): Promise<ProposalDetail | null> {
-  const { governor, token, id, account } = options;
-  const g = { address: governor, abi: communityGovernorAbi } as const;
-  const first = (await client.multicall({
-    deployless: true,
-    allowFailure: true,
-    contracts: [
-      { ...g, functionName: "proposalDetails", args: [id] },
-      { ...g, functionName: "state", args: [id] },
-      { ...g, functionName: "proposalVotes", args: [id] },
-      { ...g, functionName: "proposalSnapshot", args: [id] },
-      { ...g, functionName: "proposalDeadline", args: [id] },
-      { ...g, functionName: "proposalEta", args: [id] },
-      { ...g, functionName: "proposalProposer", args: [id] },
-      { ...g, functionName: "proposalGuardian" },
-      { ...g, functionName: "proposalNeedsQueuing", args: [id] },
-      { ...g, functionName: "clock" },
-      { ...g, functionName: "quorumNumerator" },
-      { ...g, functionName: "hasVoted", args: [id, account ?? zeroAddress] },
-      { address: token, abi: socialTokenAbi, functionName: "totalSupply" },
-    ],
-  })) as Outcome[];
-  const details = valueOf<readonly [readonly Address[], readonly bigint[], readonly Hex[], Hex]>(first[0]);
-  if (!details) {
-    // A missing proposal reverts (GovernorNonexistentProposal); anything else failing is an error to show.
-    if (first[1]?.status === "failure") return null;
-    throw new Error("Could not read this proposal from the governor.");
-  }
-  const snapshot = valueOf<bigint>(first[3]) ?? 0n;
-  const clock = BigInt(valueOf<number>(first[9]) ?? 0);
-  const quorumBps = valueOf<bigint>(first[10]) ?? 0n;
-  const supply = valueOf<bigint>(first[12]) ?? 0n;
-
-  let quorum: bigint | undefined;
-  let weight: bigint | null = null;
-  if (snapshot < clock) {
-    const second = (await client.multicall({
-      deployless: true,
-      allowFailure: true,
-      contracts: [
-        { ...g, functionName: "quorum", args: [snapshot] },
-        { ...g, functionName: "getVotes", args: [account ?? zeroAddress, snapshot] },
-      ],
-    })) as Outcome[];
-    quorum = valueOf<bigint>(second[0]);
-    if (account) weight = valueOf<bigint>(second[1]) ?? null;
-  }
-  return {
-    id,
-    targets: details[0],
-    values: details[1],
-    calldatas: details[2],
-    descriptionHash: details[3],
-    state: valueOf<number>(first[1]) ?? -1,
-    tally: tallyFrom(valueOf<readonly [bigint, bigint, bigint]>(first[2]) ?? [0n, 0n, 0n]),
-    snapshot,
-    deadline: valueOf<bigint>(first[4]) ?? 0n,
-    eta: valueOf<bigint>(first[5]) ?? 0n,
-    proposer: valueOf<Address>(first[6]) ?? zeroAddress,
-    guardian: valueOf<Address>(first[7]) ?? zeroAddress,
-    needsQueuing: valueOf<boolean>(first[8]) ?? true,
-    clock,
-    quorum: quorum ?? quorumOf(supply, quorumBps),
-    quorumEstimated: quorum === undefined,
-    account,
-    hasVoted: account ? (valueOf<boolean>(first[11]) ?? false) : false,
-    weight,
-  };
-}
 
 export function useProposal(governor: Address, token: Address, id: bigint | null) {
   const { chain } = useActiveChain();
@@ -125,9 +23,4 @@ export function useProposal(governor: Address, token: Address, id: bigint | null
     placeholderData: (previous) => (previous?.id === id ? previous : undefined),
     queryFn: () => fetchProposal(client as PublicClient, { governor, token, id: id ?? 0n, account: address ?? null }),
   });
-}
-
-/** Whether a description read from the logs is the one the governor stored (its keccak256). */
-export function descriptionMatches(description: string, descriptionHash: Hex): boolean {
-  return keccak256(toHex(description)).toLowerCase() === descriptionHash.toLowerCase();
 }

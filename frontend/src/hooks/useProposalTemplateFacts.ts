@@ -6,90 +6,14 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
-import { erc20Abi, getAddress, isAddress, zeroAddress, type Address, type PublicClient } from "viem";
+import { getAddress, isAddress, type Address, type PublicClient } from "viem";
 import { useActiveChain } from "../config/context.tsx";
 import type { CommunityInfo } from "./useCommunity.ts";
-import { communityFactoryAbi, crowdfundAbi, revenueShareAbi, rewardVaultAbi, socialTokenAbi } from "../generated/abis.ts";
-import { ROLES } from "../lib/governance-actions.ts";
-import type { TargetFacts, TemplateId } from "../lib/governance-templates.ts";
-import { useGovernorRegistry, type ReadClient } from "./useGovernor.ts";
+import type { TemplateId } from "../lib/governance-templates.ts";
+import { useGovernorRegistry } from "./useGovernor.ts";
+import { fetchCreationFee, fetchTargetFacts } from "../reads/governance.ts";
+import { fetchVaultSettings } from "../reads/rewards.ts";
 
-type Outcome = { status: "success"; result: unknown } | { status: "failure"; error: unknown };
-const valueOf = <T,>(o: Outcome | undefined): T | undefined => (o?.status === "success" ? (o.result as T) : undefined);
-
-export async function fetchVaultSettings(client: ReadClient, vault: Address) {
-  const [epochBudget, epochLength, referralBps] = await client.multicall({
-    deployless: true,
-    allowFailure: false,
-    contracts: [
-      { address: vault, abi: rewardVaultAbi, functionName: "epochBudget" },
-      { address: vault, abi: rewardVaultAbi, functionName: "epochLength" },
-      { address: vault, abi: rewardVaultAbi, functionName: "referralBps" },
-    ],
-  });
-  return { epochBudget: BigInt(epochBudget), epochLength: BigInt(epochLength), referralBps: BigInt(referralBps) };
-}
-
-/** Facts about the address of a grant template (see TargetFacts). */
-export async function fetchTargetFacts(
-  client: ReadClient,
-  options: { token: Address; target: Address; role: "minter" | "revenue" },
-): Promise<TargetFacts> {
-  const { token, target, role } = options;
-  const roleId = role === "minter" ? ROLES.MINTER_ROLE : ROLES.REVENUE_ROLE;
-  const hasRoleCall = { address: token, abi: socialTokenAbi, functionName: "hasRole", args: [roleId, target] } as const;
-  if (role === "revenue") {
-    const r = (await client.multicall({
-      deployless: true,
-      allowFailure: true,
-      contracts: [hasRoleCall, { address: target, abi: revenueShareAbi, functionName: "token" }],
-    })) as Outcome[];
-    const shareToken = valueOf<Address>(r[1]);
-    return {
-      address: target,
-      hasRole: valueOf<boolean>(r[0]) ?? false,
-      revenueShareOfThisToken: shareToken !== undefined && shareToken.toLowerCase() === token.toLowerCase(),
-    };
-  }
-  const r = (await client.multicall({
-    deployless: true,
-    allowFailure: true,
-    contracts: [
-      hasRoleCall,
-      { address: target, abi: crowdfundAbi, functionName: "token" },
-      { address: target, abi: crowdfundAbi, functionName: "params" },
-    ],
-  })) as Outcome[];
-  const hasRole = valueOf<boolean>(r[0]) ?? false;
-  const fundToken = valueOf<Address>(r[1]);
-  const params = valueOf<{ paymentToken: Address; goal: bigint; cap: bigint; deadline: bigint; price: bigint; referralBps: number }>(r[2]);
-  if (!fundToken || !params) return { address: target, hasRole, crowdfund: null };
-  let payment = { symbol: "ETH", decimals: 18 };
-  if (params.paymentToken !== zeroAddress) {
-    const p = (await client.multicall({
-      deployless: true,
-      allowFailure: true,
-      contracts: [
-        { address: params.paymentToken, abi: erc20Abi, functionName: "symbol" },
-        { address: params.paymentToken, abi: erc20Abi, functionName: "decimals" },
-      ],
-    })) as Outcome[];
-    payment = { symbol: valueOf<string>(p[0]) ?? "tokens", decimals: valueOf<number>(p[1]) ?? 18 };
-  }
-  return {
-    address: target,
-    hasRole,
-    crowdfund: {
-      ofThisToken: fundToken.toLowerCase() === token.toLowerCase(),
-      goal: params.goal,
-      cap: params.cap,
-      deadline: params.deadline,
-      price: params.price,
-      referralBps: BigInt(params.referralBps),
-      payment,
-    },
-  };
-}
 
 /** Everything a template reads, loaded only for the template `template`. */
 export function useProposalTemplateFacts(community: CommunityInfo, template: TemplateId | null, targetText: string) {
@@ -110,14 +34,7 @@ export function useProposalTemplateFacts(community: CommunityInfo, template: Tem
     queryKey: ["creation-fee", chain.id, chain.contracts.factory],
     enabled: needsPlatform && client !== undefined,
     retry: false,
-    queryFn: async () => {
-      const [value] = await (client as PublicClient).multicall({
-        deployless: true,
-        allowFailure: false,
-        contracts: [{ address: chain.contracts.factory, abi: communityFactoryAbi, functionName: "creationFee" }],
-      });
-      return value;
-    },
+    queryFn: () => fetchCreationFee(client as PublicClient, chain.contracts.factory),
   });
   const registry = useGovernorRegistry(needsPlatform && template === "verify");
   const facts = useQuery({

@@ -16,8 +16,8 @@ import { useConnection, usePublicClient, useSignTypedData } from "wagmi";
 import { getAddress, recoverTypedDataAddress, zeroAddress, type Address, type Hex } from "viem";
 import { claimLink, vouchersOverPeriodBudget, type CsvProblem, type Voucher } from "../../../shared/rewards.ts";
 import { useActiveChain, useRuntime } from "../config/context.tsx";
-import { rewardVaultAbi } from "../generated/abis.ts";
 import { explainError } from "../lib/errors.ts";
+import { readBudgetFacts, readRedeemed } from "../reads/rewards.ts";
 import { formatAmount } from "../lib/format.ts";
 import { pickVoucherIds, randomVoucherId, voucherTypedData, type SignedVoucher } from "../lib/rewards.ts";
 
@@ -58,11 +58,7 @@ export function useSignVouchers(vault: Address | null, unit: { decimals: number;
         const taken = new Set<bigint>();
         for (let i = 0; i < ids.length; i += ID_CHECK_CHUNK) {
           const chunk = ids.slice(i, i + ID_CHECK_CHUNK);
-          const redeemed = await client.multicall({
-            deployless: true,
-            allowFailure: false,
-            contracts: chunk.map((id) => ({ address: vault, abi: rewardVaultAbi, functionName: "isRedeemed", args: [id] }) as const),
-          });
+          const redeemed = await readRedeemed(client, vault, chunk);
           chunk.forEach((id, j) => redeemed[j] && taken.add(id));
         }
         if (taken.size === 0) return ids;
@@ -85,25 +81,8 @@ export function useSignVouchers(vault: Address | null, unit: { decimals: number;
   const overBudget = useCallback(
     async (requests: VoucherRequest[]): Promise<CsvProblem[]> => {
       if (!client || !vault) throw new Error("no vault to check the budget against");
-      const v = { address: vault, abi: rewardVaultAbi } as const;
       const fans = [...new Set(requests.filter((r) => getAddress(r.referrer) === zeroAddress).map((r) => getAddress(r.recipient)))];
-      const [[budget, referralBps], referrers] = await Promise.all([
-        client.multicall({
-          deployless: true,
-          allowFailure: false,
-          contracts: [
-            { ...v, functionName: "epochBudget" },
-            { ...v, functionName: "referralBps" },
-          ],
-        }),
-        fans.length === 0
-          ? Promise.resolve([] as Address[])
-          : client.multicall({
-              deployless: true,
-              allowFailure: false,
-              contracts: fans.map((fan) => ({ ...v, functionName: "referrerOf", args: [fan] }) as const),
-            }),
-      ]);
+      const { budget, referralBps, referrers } = await readBudgetFacts(client, vault, fans);
       const recorded = new Set(fans.filter((_, i) => referrers[i] !== zeroAddress));
       return vouchersOverPeriodBudget(
         requests,

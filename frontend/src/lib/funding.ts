@@ -19,6 +19,7 @@ import {
   type CrowdfundState,
 } from "../../../shared/funding.ts";
 import { formatAmount } from "./format.ts";
+import { proposePath } from "./routes.ts";
 import { checkAddress, checkAmount, checkDeadline, type Checked } from "./validate.ts";
 
 export {
@@ -285,5 +286,5 @@ export function randomSalt(): `0x${string}` {
 
 /** Where the DAO proposal that grants a role to `target` is drafted (the Vote engineer's templates). */
 export function grantProposalHref(token: Address, template: "grant-minter" | "grant-revenue", target: Address): string {
-  return `/c/${token}/propose?template=${template}&target=${target}`;
+  return proposePath(token, template, target);
 }

@@ -5,6 +5,7 @@
  * contributions). A fan never counts as their own referrer.
  */
 import { getAddress, isAddress, zeroAddress, type Address } from "viem";
+import { communityPath } from "./routes.ts";
 
 const key = (token: string) => `coterie.ref.${token.toLowerCase()}`;
 
@@ -24,5 +25,5 @@ export function rememberedReferrer(token: string, self?: Address): Address | nul
 
 /** The link a fan shares to refer others to a community. */
 export function referralLink(appUrl: string, token: string, referrer: Address): string {
-  return `${appUrl.replace(/\/+$/, "")}/c/${getAddress(token)}?ref=${getAddress(referrer)}`;
+  return `${appUrl.replace(/\/+$/, "")}${communityPath(getAddress(token))}?ref=${getAddress(referrer)}`;
 }

@@ -24,6 +24,7 @@ import { formatDate, formatRelative } from "../lib/format.ts";
 import { rememberReferrer } from "../lib/referral.ts";
 import { claimVerdict, type ClaimVerdict } from "../lib/rewards.ts";
 import { Link, useLocation } from "../lib/router.tsx";
+import { communityPath } from "../lib/routes.ts";
 
 function parse(search: string): { payload: ClaimPayload } | { error: string } {
   try {
@@ -289,10 +290,10 @@ export function RedeemedView({ payload, data, refreshing }: { payload: ClaimPayl
       </div>
       {community && (
         <div className="row">
-          <Link href={`/c/${community.token}`} className="btn btn-secondary" data-testid="claim-community-link">
+          <Link href={communityPath(community.token)} className="btn btn-secondary" data-testid="claim-community-link">
             Open {community.name}
           </Link>
-          <Link href={`/c/${community.token}/earn`} className="btn btn-ghost">
+          <Link href={communityPath(community.token, "earn")} className="btn btn-ghost">
             Earn more: your referral link
           </Link>
         </div>

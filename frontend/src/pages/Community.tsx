@@ -11,6 +11,7 @@ import { Link, useLocation, type CommunityTab } from "../lib/router.tsx";
 import { HoldTab } from "./community/HoldTab.tsx";
 import { LaunchedPanel } from "./community/LaunchedPanel.tsx";
 import { useRuntime } from "../config/context.tsx";
+import { communityPath } from "../lib/routes.ts";
 
 // Tabs other than the first load on demand, keeping the first page's JavaScript small.
 const EarnTab = lazy(() => import("./community/EarnTab.tsx"));
@@ -74,7 +75,7 @@ export function CommunityPage({ token, tab }: { token: string; tab: CommunityTab
       {search.get("launched") === "1" && isCreator && <LaunchedPanel community={community} appUrl={runtime.appUrl} />}
       <nav className="tabs" aria-label="Community sections">
         {tabs.map((t) => (
-          <Link key={t} href={t === "hold" ? `/c/${community.token}` : `/c/${community.token}/${t}`} className={`tab ${t === tab ? "tab-active" : ""}`} aria-current={t === tab ? "page" : undefined} data-testid={`tab-${t}`}>
+          <Link key={t} href={communityPath(community.token, t)} className={`tab ${t === tab ? "tab-active" : ""}`} aria-current={t === tab ? "page" : undefined} data-testid={`tab-${t}`}>
             {TAB_LABELS[t]}
           </Link>
         ))}

@@ -1,10 +1,12 @@
 /** Explore: every community in the platform's registry, newest first, with a search and a way to launch one. */
 import { useState } from "react";
 import { Badge, Button, Card, Empty, Field, Skeleton, VerifiedBadge } from "../components/ui.tsx";
-import { EXPLORE_PAGE_SIZE, filterCommunities, flattenPages, useCommunities, type CommunityListing } from "../hooks/useCommunities.ts";
+import { filterCommunities, flattenPages, useCommunities } from "../hooks/useCommunities.ts";
+import { EXPLORE_PAGE_SIZE, type CommunityListing } from "../reads/community.ts";
 import { explainError } from "../lib/errors.ts";
 import { formatAmount, formatDate } from "../lib/format.ts";
 import { Link } from "../lib/router.tsx";
+import { communityPath, launchPath } from "../lib/routes.ts";
 
 export function ExplorePage() {
   const query = useCommunities();
@@ -51,7 +53,7 @@ export function ExplorePage() {
       ) : all.length === 0 ? (
         <Card>
           <Empty title="No communities yet">
-            <Link href="/launch">Launch the first one</Link>
+            <Link href={launchPath}>Launch the first one</Link>
           </Empty>
         </Card>
       ) : shown.length === 0 ? (
@@ -90,7 +92,7 @@ export function ExplorePage() {
 function CommunityCard({ community: c }: { community: CommunityListing }) {
   const symbol = c.symbol ?? "?";
   return (
-    <Link href={`/c/${c.token}`} className="card explore-card" data-testid="community-card" data-token={c.token}>
+    <Link href={communityPath(c.token)} className="card explore-card" data-testid="community-card" data-token={c.token}>
       <div className="explore-card-head">
         <span className="token-avatar explore-avatar" aria-hidden>
           {symbol.slice(0, 2)}

@@ -5,10 +5,10 @@
 import { Card, CopyButton, Notice } from "../../components/ui.tsx";
 import type { CommunityInfo } from "../../hooks/useCommunity.ts";
 import { Link } from "../../lib/router.tsx";
+import { communityPath } from "../../lib/routes.ts";
 
 export function LaunchedPanel({ community, appUrl }: { community: Pick<CommunityInfo, "name" | "symbol" | "token" | "rewardVault">; appUrl: string }) {
-  const link = `${appUrl.replace(/\/+$/, "")}/c/${community.token}`;
-  const base = `/c/${community.token}`;
+  const link = `${appUrl.replace(/\/+$/, "")}${communityPath(community.token)}`;
   return (
     <Card className="launched" testId="launched-panel" title="Community launched">
       <Notice tone="good">
@@ -29,15 +29,15 @@ export function LaunchedPanel({ community, appUrl }: { community: Pick<Community
         <ol className="launched-steps" data-testid="launched-steps">
           {community.rewardVault && (
             <li>
-              <Link href={`${base}/creator`}>Sign claim links</Link> in the creator console to reward your first fans with {community.symbol}.
+              <Link href={communityPath(community.token, "creator")}>Sign claim links</Link> in the creator console to reward your first fans with {community.symbol}.
             </li>
           )}
           <li>
-            <Link href={`${base}/creator`}>Start a crowdfund or set up the revenue share</Link> in the creator console (each needs a DAO
+            <Link href={communityPath(community.token, "creator")}>Start a crowdfund or set up the revenue share</Link> in the creator console (each needs a DAO
             proposal to take effect).
           </li>
           <li>
-            <Link href={`${base}/vote`}>Make the first proposal</Link> on the Vote tab.
+            <Link href={communityPath(community.token, "vote")}>Make the first proposal</Link> on the Vote tab.
           </li>
         </ol>
       </div>

@@ -7,12 +7,14 @@
 import { useEffect, useMemo, useState } from "react";
 import { Amount, Button, Card, Empty, Notice, Skeleton, Stat } from "../../components/ui.tsx";
 import { useChainNow, type CommunityData } from "../../hooks/useCommunity.ts";
-import { useGovernorLogs, useProposalPage, type GovernorSettings, type ProposalSummary } from "../../hooks/useGovernor.ts";
+import { useGovernorLogs, useProposalPage } from "../../hooks/useGovernor.ts";
+import type { GovernorSettings, ProposalSummary } from "../../reads/governance.ts";
 import { explainError } from "../../lib/errors.ts";
 import { formatBps, votesUnit } from "../../lib/format.ts";
 import { formatPeriod, pageCount, proposalTitle, proposeBlocker, timePhase } from "../../lib/governance.ts";
 import { Link } from "../../lib/router.tsx";
 import { DelegateLine, Milestone, QuorumMeter, StateBadge, VoteBars } from "../proposals/parts.tsx";
+import { communityPath, proposalPath, proposePath } from "../../lib/routes.ts";
 
 const PAGE_SIZE = 5;
 
@@ -53,7 +55,7 @@ function PowerCard({ data, settings }: { data: CommunityData; settings: Governor
       New proposal
     </Button>
   ) : (
-    <Link href={`/c/${community.token}/propose`} className="btn btn-primary" data-testid="new-proposal">
+    <Link href={proposePath(community.token)} className="btn btn-primary" data-testid="new-proposal">
       New proposal
     </Link>
   );
@@ -88,7 +90,7 @@ function PowerCard({ data, settings }: { data: CommunityData; settings: Governor
           <span>
             Your balance: <Amount value={holder.balance} {...unit} />, <DelegateLine self={holder.account} delegate={holder.delegate} />.
           </span>{" "}
-          <Link href={`/c/${community.token}`}>Change delegation on the Hold tab →</Link>
+          <Link href={communityPath(community.token)}>Change delegation on the Hold tab →</Link>
         </p>
       )}
     </Card>
@@ -162,7 +164,7 @@ function titleOf(s: ProposalSummary, description: string | undefined): string {
 function ProposalRow({ summary: s, data, title, now }: { summary: ProposalSummary; data: CommunityData; title: string; now: bigint | undefined }) {
   const { community } = data;
   const votes = votesUnit(community.decimals);
-  const href = `/c/${community.token}/proposals/${s.id}`;
+  const href = proposalPath(community.token, s.id);
   return (
     <li className="proposal-item" data-testid={`proposal-${s.id}`} data-state={s.state}>
       <div className="proposal-item-head">

@@ -8,7 +8,7 @@ import { useFundingOverview } from "../../hooks/useCrowdfunds.ts";
 import { explainError } from "../../lib/errors.ts";
 import { formatAmount, formatDate, shortAddress } from "../../lib/format.ts";
 import { grantProposalHref } from "../../lib/funding.ts";
-import type { CrowdfundView } from "../../lib/fundingReads.ts";
+import type { CrowdfundView } from "../../reads/funding.ts";
 import { Link } from "../../lib/router.tsx";
 import { RevenueConsole } from "./funding/RevenueConsole.tsx";
 import { StartCrowdfundForm } from "./funding/StartCrowdfundForm.tsx";

@@ -32,6 +32,7 @@ import {
   type PresetName,
 } from "../../lib/launch.ts";
 import { Link, navigate } from "../../lib/router.tsx";
+import { communityPath } from "../../lib/routes.ts";
 
 export default function LaunchPage() {
   const { chain } = useActiveChain();
@@ -86,7 +87,7 @@ export default function LaunchPage() {
     }
     const created = await launch(check.params, facts.data.fee);
     // The community page greets its creator with the link to share and the next steps.
-    if (created) navigate(`/c/${created.token}?launched=1`);
+    if (created) navigate(`${communityPath(created.token)}?launched=1`);
   };
 
   const symbol = check.errors.symbol || form.symbol.trim() === "" ? "tokens" : form.symbol.trim();
@@ -311,7 +312,7 @@ function Predicted({
         <Notice tone="warn" testId="launch-taken">
           <div className="stack">
             <span>
-              You already launched a community with this name, symbol and nonce: <Link href={`/c/${p.token}`}>open it</Link>.
+              You already launched a community with this name, symbol and nonce: <Link href={communityPath(p.token)}>open it</Link>.
             </span>
             <Button variant="secondary" className="btn-small" onClick={onNextNonce} data-testid="launch-next-nonce">
               Launch another one (next nonce)

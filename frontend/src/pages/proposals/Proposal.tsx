@@ -10,8 +10,9 @@ import { isAddress, toFunctionSelector, type Address } from "viem";
 import { AddressView, Amount, Badge, Button, Card, Empty, Notice, Skeleton, TxStatus } from "../../components/ui.tsx";
 import { useActiveChain } from "../../config/context.tsx";
 import { useChainNow, useCommunity, type CommunityData } from "../../hooks/useCommunity.ts";
-import { useGovernorLogs, useGovernorRegistry, type VoteRecord } from "../../hooks/useGovernor.ts";
-import { descriptionMatches, useProposal, type ProposalDetail } from "../../hooks/useProposal.ts";
+import { useGovernorLogs, useGovernorRegistry } from "../../hooks/useGovernor.ts";
+import { useProposal } from "../../hooks/useProposal.ts";
+import { descriptionMatches, type ProposalDetail, type VoteRecord } from "../../reads/governance.ts";
 import { useTransaction } from "../../hooks/useTransaction.ts";
 import { communityGovernorAbi } from "../../generated/abis.ts";
 import { explainError } from "../../lib/errors.ts";
@@ -32,6 +33,7 @@ import { decodeActions, knownContracts } from "../../lib/governance-actions.ts";
 import { checkText } from "../../lib/validate.ts";
 import { Link } from "../../lib/router.tsx";
 import { ActionList, Milestone, NoVotesNotice, QuorumMeter, StateBadge, VoteBars } from "./parts.tsx";
+import { communityPath } from "../../lib/routes.ts";
 
 const MAX_REASON = 1_000;
 const SET_VERIFIED = toFunctionSelector("setVerified(uint256,bool)");
@@ -83,7 +85,7 @@ function ProposalView({ data, id }: { data: CommunityData; id: bigint }) {
   }, [detail, registry.data, community, chain.contracts]);
 
   const back = (
-    <Link href={`/c/${community.token}/vote`} className="back-link" data-testid="back-to-proposals">
+    <Link href={communityPath(community.token, "vote")} className="back-link" data-testid="back-to-proposals">
       ← {community.name} proposals
     </Link>
   );
@@ -110,7 +112,7 @@ function ProposalView({ data, id }: { data: CommunityData; id: bigint }) {
       <div className="stack">
         {back}
         <Empty title={`There is no proposal #${id} in ${community.name}`}>
-          <Link href={`/c/${community.token}/vote`}>See all proposals</Link>
+          <Link href={communityPath(community.token, "vote")}>See all proposals</Link>
         </Empty>
       </div>
     );
@@ -272,7 +274,7 @@ function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: Prop
     content = (
       <p className="muted">
         Voting has not opened yet. Votes are weighed at the snapshot ({formatDate(detail.snapshot)}): your voting power now is{" "}
-        <Amount value={holder.votes} {...unit} />; delegate before then on the <Link href={`/c/${community.token}`}>Hold tab</Link> if needed.
+        <Amount value={holder.votes} {...unit} />; delegate before then on the <Link href={communityPath(community.token)}>Hold tab</Link> if needed.
       </p>
     );
   } else if (detail.state === ProposalState.Canceled) {

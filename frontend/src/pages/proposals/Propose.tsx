@@ -9,7 +9,7 @@
  * `?template=reward-budget`, `?template=referral-rate`, `?template=creation-fee`.
  */
 import { useMemo, useState } from "react";
-import { isAddress, keccak256, parseEventLogs, toHex, type PublicClient } from "viem";
+import { isAddress, parseEventLogs, type PublicClient } from "viem";
 import { usePublicClient } from "wagmi";
 import { Button, Card, Empty, Field, Notice, Skeleton, TxStatus } from "../../components/ui.tsx";
 import { useActiveChain } from "../../config/context.tsx";
@@ -34,6 +34,8 @@ import {
 import { Link, navigate, useLocation } from "../../lib/router.tsx";
 import { checkText } from "../../lib/validate.ts";
 import { ActionList } from "./parts.tsx";
+import { fetchProposalId } from "../../reads/governance.ts";
+import { communityPath, proposalPath, proposePath } from "../../lib/routes.ts";
 
 const MAX_TITLE = 200;
 const MAX_BODY = 10_000;
@@ -83,7 +85,7 @@ function Propose({ data }: { data: CommunityData }) {
 
   return (
     <div className="stack propose-page" data-testid="propose-page">
-      <Link href={`/c/${community.token}/vote`} className="back-link">
+      <Link href={communityPath(community.token, "vote")} className="back-link">
         ← {community.name} proposals
       </Link>
       <h1>
@@ -98,7 +100,7 @@ function Propose({ data }: { data: CommunityData }) {
               role="listitem"
               className={`template-option ${template?.id === t.id ? "template-on" : ""}`}
               aria-pressed={template?.id === t.id}
-              onClick={() => navigate(`/c/${community.token}/propose?template=${t.id}`, { replace: true })}
+              onClick={() => navigate(proposePath(community.token, t.id), { replace: true })}
               data-testid={`template-${t.id}`}
             >
               <strong>{t.label}</strong>
@@ -196,12 +198,7 @@ function TemplateForm({ data, template, base, query }: { data: CommunityData; te
     // say so plainly instead of the generic state error.
     if (client) {
       try {
-        const existing = await client.readContract({
-          address: community.governor,
-          abi: communityGovernorAbi,
-          functionName: "getProposalId",
-          args: [targets, callValues, calldatas, keccak256(toHex(description))],
-        });
+        const existing = await fetchProposalId(client, community.governor, { targets, values: callValues, calldatas, description });
         return tx.fail(`An identical proposal (#${existing}) already exists. Change the title or description to propose it again.`);
       } catch {
         // Not found: the usual case.
@@ -215,7 +212,7 @@ function TemplateForm({ data, template, base, query }: { data: CommunityData; te
     });
     if (!receipt) return;
     const [created] = parseEventLogs({ abi: communityGovernorAbi, eventName: "ProposalCreated", logs: receipt.logs });
-    if (created) navigate(`/c/${community.token}/proposals/${created.args.proposalId}`);
+    if (created) navigate(proposalPath(community.token, created.args.proposalId));
   };
 
   return (

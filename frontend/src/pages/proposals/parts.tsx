@@ -18,6 +18,7 @@ import {
   type VoteTally,
 } from "../../lib/governance.ts";
 import type { DecodedAction } from "../../lib/governance-actions.ts";
+import { communityPath } from "../../lib/routes.ts";
 
 export function StateBadge({ state, testId = "proposal-state" }: { state: number; testId?: string }) {
   return (
@@ -191,7 +192,7 @@ export function NoVotesNotice({
 }) {
   const reason = noVotesReason(holder);
   const at = `when this proposal's snapshot was taken (${formatDate(snapshot)})`;
-  const hold = <Link href={`/c/${token.address}`}>Hold tab</Link>;
+  const hold = <Link href={communityPath(token.address)}>Hold tab</Link>;
   let text: ReactNode;
   switch (reason.kind) {
     case "came-after":

@@ -11,7 +11,7 @@ import { useTransaction } from "../../../hooks/useTransaction.ts";
 import { crowdfundAbi } from "../../../generated/abis.ts";
 import { formatAmount } from "../../../lib/format.ts";
 import { bonusFor, checkContribution, checkReferrer, remainingUnderCap, tokensFor } from "../../../lib/funding.ts";
-import type { CrowdfundView } from "../../../lib/fundingReads.ts";
+import type { CrowdfundView } from "../../../reads/funding.ts";
 import { rememberedReferrer } from "../../../lib/referral.ts";
 import { cfId, confirmedReceipt } from "./ids.ts";
 

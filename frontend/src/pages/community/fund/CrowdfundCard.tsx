@@ -6,7 +6,7 @@ import { useTransaction } from "../../../hooks/useTransaction.ts";
 import { crowdfundAbi } from "../../../generated/abis.ts";
 import { formatAmount, formatBps, formatDate, formatRelative, formatShare } from "../../../lib/format.ts";
 import { crowdfundPhase, formatPrice, type CrowdfundPhase, type CrowdfundState } from "../../../lib/funding.ts";
-import type { CrowdfundView } from "../../../lib/fundingReads.ts";
+import type { CrowdfundView } from "../../../reads/funding.ts";
 import { ContributeForm } from "./ContributeForm.tsx";
 import { cfId, confirmedReceipt } from "./ids.ts";
 

@@ -6,7 +6,7 @@ import { useTransaction } from "../../../hooks/useTransaction.ts";
 import { revenueShareAbi } from "../../../generated/abis.ts";
 import { formatAmount, formatDate, formatRelative, shortAddress } from "../../../lib/format.ts";
 import { assetAddress, CLAIM_MAX_DEPOSITS } from "../../../lib/funding.ts";
-import type { RevenueAssetView, RevenueView } from "../../../lib/fundingReads.ts";
+import type { RevenueAssetView, RevenueView } from "../../../reads/funding.ts";
 import { assetKey, confirmedReceipt } from "./ids.ts";
 
 export function RevenuePanel({ data, revenue, now }: { data: CommunityData; revenue: RevenueView | null; now: bigint | undefined }) {

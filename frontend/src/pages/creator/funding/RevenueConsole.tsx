@@ -12,7 +12,7 @@ import { useCrowdfundAsset } from "../../../hooks/useCrowdfunds.ts";
 import { useTransaction } from "../../../hooks/useTransaction.ts";
 import { formatAmount, formatDate } from "../../../lib/format.ts";
 import { checkDeposit, ETH_ASSET, grantProposalHref, type AssetInfo } from "../../../lib/funding.ts";
-import type { RevenueView } from "../../../lib/fundingReads.ts";
+import type { RevenueView } from "../../../reads/funding.ts";
 import { Link } from "../../../lib/router.tsx";
 import { confirmedReceipt } from "../../community/fund/ids.ts";
 import { checkAddress } from "../../../lib/validate.ts";

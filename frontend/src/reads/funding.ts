@@ -21,14 +21,20 @@ import {
   parseEventLogs,
   zeroAddress,
   type Abi,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type ContractFunctionParameters,
+  type ContractFunctionReturnType,
+  type MulticallResponse,
   type Address,
   type Log,
   type PublicClient,
   type RpcLog,
 } from "viem";
 import { crowdfundAbi, crowdfundFactoryAbi, revenueShareAbi, socialTokenAbi } from "../generated/abis.ts";
-import { CLAIM_MAX_DEPOSITS, crowdfundState, ETH_ASSET, MINTER_ROLE, REVENUE_ROLE, type AssetInfo, type CrowdfundState } from "./funding.ts";
-import { shortAddress } from "./format.ts";
+import { CLAIM_MAX_DEPOSITS, crowdfundState, ETH_ASSET, MINTER_ROLE, REVENUE_ROLE, type AssetInfo, type CrowdfundState } from "../lib/funding.ts";
+import { shortAddress } from "../lib/format.ts";
+import { resultsAt, valueOf } from "./multicall.ts";
 
 /** Deposits listed per asset (the most recent). */
 export const DEPOSITS_SHOWN = 20;
@@ -171,33 +177,35 @@ export function crowdfundsFromLogs(logs: Log[], factory: Address, token: Address
   return entries.reverse();
 }
 
-type CallResult = { status: "success"; result: unknown } | { status: "failure"; error: Error };
-
 /** Collects multicall calls; each `add` returns a getter for its result (undefined when the call failed). */
 class CallPlan {
-  readonly calls: Array<{ address: Address; abi: Abi; functionName: string; args?: readonly unknown[] }> = [];
-  private results: CallResult[] = [];
+  readonly calls: ContractFunctionParameters[] = [];
+  private results: readonly MulticallResponse<unknown>[] = [];
 
-  add<T>(address: Address, abi: Abi, functionName: string, args?: readonly unknown[]): () => T | undefined {
-    const index = this.calls.push({ address, abi, functionName, args }) - 1;
-    // The caller names the return type of the function it added; viem decoded it with the ABI.
+  /** The getter's type is the call's return type, from its ABI and function name. */
+  add<
+    const abi extends Abi,
+    const functionName extends ContractFunctionName<abi, "pure" | "view">,
+    const args extends ContractFunctionArgs<abi, "pure" | "view", functionName>,
+  >(call: { address: Address; abi: abi; functionName: functionName; args?: args }): () => ContractFunctionReturnType<abi, "pure" | "view", functionName, args> | undefined {
+    const index = this.calls.push(call as ContractFunctionParameters) - 1;
     return () => {
-      const r = this.results[index];
-      return r?.status === "success" ? (r.result as T) : undefined;
+      const [outcome] = resultsAt([call] as const, this.results, index);
+      return valueOf(outcome) as ContractFunctionReturnType<abi, "pure" | "view", functionName, args> | undefined;
     };
   }
 
   async run(client: FundingClient): Promise<void> {
     if (this.calls.length === 0) return;
-    // Heterogeneous ABIs in one batch: viem's per-call types cannot follow, the getters above do.
-    this.results = (await client.multicall({ deployless: true, allowFailure: true, contracts: this.calls as never })) as CallResult[];
+    // Heterogeneous ABIs in one batch, typed per call by `add`.
+    this.results = await client.multicall({ deployless: true, allowFailure: true, contracts: this.calls });
   }
 }
 
 function erc20Reads(plan: CallPlan, address: Address) {
   return {
-    symbol: plan.add<string>(address, erc20Abi, "symbol"),
-    decimals: plan.add<number>(address, erc20Abi, "decimals"),
+    symbol: plan.add({ address, abi: erc20Abi, functionName: "symbol" }),
+    decimals: plan.add({ address, abi: erc20Abi, functionName: "decimals" }),
   };
 }
 
@@ -222,7 +230,7 @@ export async function readFunding(client: FundingClient, source: FundingSource):
   const entries = crowdfundsFromLogs(crowdfundLogs, source.crowdfundFactory, token);
 
   const plan = new CallPlan();
-  const feeBps = plan.add<bigint>(source.crowdfundFactory, crowdfundFactoryAbi, "feeBps");
+  const feeBps = plan.add({ address: source.crowdfundFactory, abi: crowdfundFactoryAbi, functionName: "feeBps" });
 
   // ERC-20s met anywhere (payment tokens, deposited assets): symbol and decimals once each, and the account's balance.
   const erc20s = new Map<Address, ReturnType<typeof erc20Reads> & { balance?: () => bigint | undefined }>();
@@ -231,7 +239,7 @@ export async function readFunding(client: FundingClient, source: FundingSource):
     if (!reads) {
       reads = {
         ...erc20Reads(plan, address),
-        balance: account ? plan.add<bigint>(address, erc20Abi, "balanceOf", [account]) : undefined,
+        balance: account ? plan.add({ address, abi: erc20Abi, functionName: "balanceOf", args: [account] }) : undefined,
       };
       erc20s.set(address, reads);
     }
@@ -239,21 +247,20 @@ export async function readFunding(client: FundingClient, source: FundingSource):
   };
 
   const crowdfundReads = entries.map((e) => {
-    const cf = (fn: string, args?: readonly unknown[]) => plan.add<bigint>(e.address, crowdfundAbi, fn, args);
     return {
       entry: e,
       payment: e.paymentToken === zeroAddress ? null : erc20(e.paymentToken),
-      state: plan.add<number>(e.address, crowdfundAbi, "state"),
-      raised: cf("raised"),
-      minter: plan.add<boolean>(token, socialTokenAbi, "hasRole", [MINTER_ROLE, e.address]),
-      owedTreasury: cf("payoutOwed", [source.treasury]),
-      owedFee: cf("payoutOwed", [e.feeRecipient]),
+      state: plan.add({ address: e.address, abi: crowdfundAbi, functionName: "state" }),
+      raised: plan.add({ address: e.address, abi: crowdfundAbi, functionName: "raised" }),
+      minter: plan.add({ address: token, abi: socialTokenAbi, functionName: "hasRole", args: [MINTER_ROLE, e.address] }),
+      owedTreasury: plan.add({ address: e.address, abi: crowdfundAbi, functionName: "payoutOwed", args: [source.treasury] }),
+      owedFee: plan.add({ address: e.address, abi: crowdfundAbi, functionName: "payoutOwed", args: [e.feeRecipient] }),
       account: account
         ? {
-            contributed: cf("contributionOf", [account]),
-            referred: cf("referredBy", [account]),
-            claimable: plan.add<readonly [bigint, bigint]>(e.address, crowdfundAbi, "claimableTokens", [account]),
-            allowance: e.paymentToken === zeroAddress ? null : plan.add<bigint>(e.paymentToken, erc20Abi, "allowance", [account, e.address]),
+            contributed: plan.add({ address: e.address, abi: crowdfundAbi, functionName: "contributionOf", args: [account] }),
+            referred: plan.add({ address: e.address, abi: crowdfundAbi, functionName: "referredBy", args: [account] }),
+            claimable: plan.add({ address: e.address, abi: crowdfundAbi, functionName: "claimableTokens", args: [account] }),
+            allowance: e.paymentToken === zeroAddress ? null : plan.add({ address: e.paymentToken, abi: erc20Abi, functionName: "allowance", args: [account, e.address] }),
           }
         : null,
     };
@@ -284,28 +291,27 @@ export async function readFunding(client: FundingClient, source: FundingSource):
       byAsset.set(asset, [...(byAsset.get(asset) ?? []), { id: log.args.id, depositor: getAddress(log.args.depositor) }]);
     }
     const assets = [...byAsset.keys()].sort((a, b) => (a === zeroAddress ? -1 : b === zeroAddress ? 1 : 0));
-    const rs = (fn: string, args?: readonly unknown[]) => plan.add<bigint>(revenueShare, revenueShareAbi, fn, args);
     revenueReads = {
       address: revenueShare,
-      exists: plan.add<Address>(revenueShare, revenueShareAbi, "token"),
-      approved: plan.add<boolean>(token, socialTokenAbi, "hasRole", [REVENUE_ROLE, revenueShare]),
-      recordingSince: plan.add<bigint>(token, socialTokenAbi, "revenueRecordingSince"),
-      claimWindow: rs("CLAIM_WINDOW"),
-      minimumEth: rs("minimumDeposit", [zeroAddress]),
+      exists: plan.add({ address: revenueShare, abi: revenueShareAbi, functionName: "token" }),
+      approved: plan.add({ address: token, abi: socialTokenAbi, functionName: "hasRole", args: [REVENUE_ROLE, revenueShare] }),
+      recordingSince: plan.add({ address: token, abi: socialTokenAbi, functionName: "revenueRecordingSince" }),
+      claimWindow: plan.add({ address: revenueShare, abi: revenueShareAbi, functionName: "CLAIM_WINDOW" }),
+      minimumEth: plan.add({ address: revenueShare, abi: revenueShareAbi, functionName: "minimumDeposit", args: [zeroAddress] }),
       assets: assets.map((asset) => ({
         address: asset,
         meta: asset === zeroAddress ? null : erc20(asset),
-        count: rs("depositCount", [asset]),
+        count: plan.add({ address: revenueShare, abi: revenueShareAbi, functionName: "depositCount", args: [asset] }),
         deposits: (byAsset.get(asset) ?? [])
           .slice(-DEPOSITS_SHOWN)
           .reverse()
           .map((d) => ({
             ...d,
-            deposit: plan.add<{ amount: bigint; supply: bigint; snapshot: number }>(revenueShare, revenueShareAbi, "deposit", [asset, d.id]),
-            claimed: rs("claimedOf", [asset, d.id]),
+            deposit: plan.add({ address: revenueShare, abi: revenueShareAbi, functionName: "deposit", args: [asset, d.id] }),
+            claimed: plan.add({ address: revenueShare, abi: revenueShareAbi, functionName: "claimedOf", args: [asset, d.id] }),
           })),
-        claimable: account ? plan.add<readonly [bigint, bigint]>(revenueShare, revenueShareAbi, "claimable", [asset, account, CLAIM_MAX_DEPOSITS]) : null,
-        next: account ? rs("nextClaim", [asset, account]) : null,
+        claimable: account ? plan.add({ address: revenueShare, abi: revenueShareAbi, functionName: "claimable", args: [asset, account, CLAIM_MAX_DEPOSITS] }) : null,
+        next: account ? plan.add({ address: revenueShare, abi: revenueShareAbi, functionName: "nextClaim", args: [asset, account] }) : null,
       })),
     };
   }
@@ -381,8 +387,8 @@ export interface Erc20Facts {
 export async function readErc20(client: FundingClient, address: Address, owner: Address | null, spender: Address | null): Promise<Erc20Facts | null> {
   const plan = new CallPlan();
   const meta = erc20Reads(plan, address);
-  const balance = owner ? plan.add<bigint>(address, erc20Abi, "balanceOf", [owner]) : null;
-  const allowance = owner && spender ? plan.add<bigint>(address, erc20Abi, "allowance", [owner, spender]) : null;
+  const balance = owner ? plan.add({ address, abi: erc20Abi, functionName: "balanceOf", args: [owner] }) : null;
+  const allowance = owner && spender ? plan.add({ address, abi: erc20Abi, functionName: "allowance", args: [owner, spender] }) : null;
   await plan.run(client);
   if (meta.decimals() === undefined || meta.symbol() === undefined) return null;
   return { asset: assetFrom(address, meta), balance: balance?.() ?? null, allowance: allowance?.() ?? null };

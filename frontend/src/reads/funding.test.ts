@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { encodeAbiParameters, encodeEventTopics, getAddress, numberToHex, parseEther, zeroAddress, type Address, type Hex, type RpcLog } from "viem";
 import { crowdfundAbi, crowdfundFactoryAbi } from "../generated/abis.ts";
-import { MINTER_ROLE, REVENUE_ROLE } from "./funding.ts";
-import { crowdfundLogTopics, readFunding, type FundingClient } from "./fundingReads.ts";
+import { MINTER_ROLE, REVENUE_ROLE } from "../lib/funding.ts";
+import { crowdfundLogTopics, readFunding, type FundingClient } from "./funding.ts";
 
 const FACTORY = getAddress("0xfac0000000000000000000000000000000000001");
 const TOKEN = getAddress("0x7000000000000000000000000000000000000001");

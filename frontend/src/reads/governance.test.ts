@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { keccak256, toHex, type Address } from "viem";
-import { fetchGovernorLogs, fetchProposalPage, type ProposalCreatedInfo, type ReadClient } from "./useGovernor.ts";
-import { descriptionMatches, fetchProposal } from "./useProposal.ts";
+import { descriptionMatches, fetchGovernorLogs, fetchProposal, fetchProposalPage, type ProposalCreatedInfo, type ReadClient } from "./governance.ts";
 
 const GOV = "0x00000000000000000000000000000000000000a1" as Address;
 const TOKEN = "0x00000000000000000000000000000000000000a2" as Address;
