@@ -26,7 +26,11 @@ import { waitForRpc } from "../scripts/lib/rpc.ts";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const MODULE_ID = "CoteriePlatform";
 const NODE_START_TRIES = 120; // × 250 ms = 30 s
-const DEPLOY_TIMEOUT_MS = 180_000; // per deployment; a hang guard
+const DEPLOY_TIMEOUT_MS = 180_000; // per deployment, its contracts already compiled; a hang guard
+// The production-profile compile Ignition would otherwise run inside the first deployment: from a
+// fresh clone on a loaded two-core machine it alone can take several minutes, so it runs first, as
+// its own step with its own guard, and no deployment's guard includes it.
+const COMPILE_TIMEOUT_MS = 900_000;
 
 /** The child's environment: ours, with the running Node's directory first on PATH (Hardhat 3 needs Node >= 22). */
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -72,9 +76,10 @@ async function run(
 }
 
 describe("deployment to localhost (separate hardhat node over HTTP)", function () {
-  // A hang guard, not a performance limit: three Ignition deployments of the whole platform over
-  // HTTP take well under a minute alone, several minutes on a loaded two-core machine.
-  this.timeout(600_000);
+  // A hang guard, not a performance limit: the production-profile compile plus three Ignition
+  // deployments of the whole platform over HTTP take a few minutes alone, longer on a loaded
+  // two-core machine (a fresh clone's compile there once passed the old 180 s deployment guard).
+  this.timeout(1_500_000);
 
   const deploymentId = `coterie-e2e-${process.pid}-${Date.now()}`;
   const deploymentDir = path.join(ROOT, "deploy", "deployments", deploymentId);
@@ -117,6 +122,14 @@ describe("deployment to localhost (separate hardhat node over HTTP)", function (
     } catch (error) {
       throw new Error(`hardhat node: ${(error as Error).message}:\n${nodeOutput()}`);
     }
+
+    const compile = await run(
+      "npx",
+      ["hardhat", "build", "--default-build-profile", "production", "--no-tests", "--quiet"],
+      childEnv(),
+      COMPILE_TIMEOUT_MS,
+    );
+    if (compile.code !== 0) throw new Error(`hardhat build (production profile) failed:\n${compile.output}`);
 
     deploy = await run(
       "npm",
