@@ -33,10 +33,10 @@ import {
   tokensFor,
   type CrowdfundState,
 } from "../../shared/funding.ts";
+import { MAX_UINT256 } from "../../shared/rewards.ts";
 
 const DAY = 86_400n;
 const MAX_UINT48 = (1n << 48n) - 1n;
-const MAX_UINT256 = (1n << 256n) - 1n;
 /** Referral bonus when `--referral-bps` is not given: 5% of the tokens a referred contribution buys. */
 export const DEFAULT_REFERRAL_BPS = 500;
 export const MINTER_ROLE = id("MINTER_ROLE");

@@ -30,6 +30,7 @@ import {
   campaignProofsFile,
   claimLink,
   CsvError,
+  MAX_UINT256,
   parseCampaignCsv,
   parseClaimLink,
   parseVoucherCsv,
@@ -49,7 +50,6 @@ const DAY = 86_400n;
 /** Where the web app is served in development (Vite's default port). */
 export const DEFAULT_APP_URL = "http://127.0.0.1:5173";
 export const DEFAULT_DEADLINE_DAYS = 30;
-const MAX_UINT256 = (1n << 256n) - 1n;
 
 /**
  * One run's default first voucher id: the clock in ms times 2^20. A run's ids are consecutive, so
