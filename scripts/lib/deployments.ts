@@ -79,3 +79,24 @@ export async function typedPlatform(
     platformTimelock: await ethers.getContractAt("CommunityTimelock", await deployed.platformTimelock.getAddress()),
   };
 }
+
+/**
+ * The first block of a deployment: the lowest block number among the transactions Ignition
+ * confirmed for it (deploy/deployments/<id>/journal.jsonl). Readers of history (the indexer, the
+ * app's log fallback) start here instead of at block 0.
+ */
+export function readDeploymentStartBlock(deploymentId: string): number {
+  const file = join(DEPLOYMENTS_DIR, deploymentId, "journal.jsonl");
+  if (!existsSync(file)) {
+    throw new Error(`No platform deployment "${deploymentId}" (${file} is missing). Deploy first: npm run deploy -- --network <name>`);
+  }
+  let first: number | null = null;
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (line.trim() === "") continue;
+    const entry = JSON.parse(line) as { type?: string; receipt?: { blockNumber?: number } };
+    const block = entry.type === "TRANSACTION_CONFIRM" ? entry.receipt?.blockNumber : undefined;
+    if (typeof block === "number" && (first === null || block < first)) first = block;
+  }
+  if (first === null) throw new Error(`Deployment "${deploymentId}" has no confirmed transaction in ${file}`);
+  return first;
+}
