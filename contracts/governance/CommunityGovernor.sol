@@ -6,7 +6,6 @@ import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {GovernorUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/GovernorUpgradeable.sol";
 import {GovernorSequentialProposalIdUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSequentialProposalIdUpgradeable.sol";
 import {GovernorSettingsUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorSettingsUpgradeable.sol";
-import {GovernorStorageUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorStorageUpgradeable.sol";
 import {GovernorTimelockControlUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorTimelockControlUpgradeable.sol";
 import {GovernorVotesQuorumFractionUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesQuorumFractionUpgradeable.sol";
 import {GovernorVotesUpgradeable} from "@openzeppelin/contracts-upgradeable/governance/extensions/GovernorVotesUpgradeable.sol";
@@ -23,10 +22,14 @@ import {GovernorTallyUpgradeable} from "./extensions/GovernorTallyUpgradeable.so
  * Built from OpenZeppelin's upgradeable Governor family so it can be an EIP-1167 clone:
  * settings in seconds on the token's timestamp clock, for/against/abstain counting, quorum as a
  * fraction of supply (in basis points: `quorumDenominator() == 10_000`), Timelock control,
- * late-quorum protection, votes by signature, sequential proposal ids with proposals stored on chain
- * (`proposalCount`, `proposalDetailsAt`), and a proposal guardian who can cancel a proposal at any
- * point before execution, including while it waits in the Timelock. The DAO removes or replaces the
+ * late-quorum protection, votes by signature, sequential proposal ids (1, 2, 3…; `latestProposalId`,
+ * and `proposalCount` as its alias), and a proposal guardian who can cancel a proposal at any point
+ * before execution, including while it waits in the Timelock. The DAO removes or replaces the
  * guardian with `setProposalGuardian` (governance only).
+ *
+ * Proposals are not stored on chain (no GovernorStorage): a proposal's actions and description are
+ * in its {ProposalCreated} event, and `queue`, `execute` and `cancel` take them in full
+ * (targets, values, calldatas, keccak256 of the description), as in every standard Governor.
  *
  * Departures from OpenZeppelin's defaults:
  * - Counting and late-quorum protection come from {GovernorTallyUpgradeable} (same interface as
@@ -39,7 +42,6 @@ contract CommunityGovernor is
     GovernorUpgradeable,
     GovernorSettingsUpgradeable,
     GovernorTallyUpgradeable,
-    GovernorStorageUpgradeable,
     GovernorSequentialProposalIdUpgradeable,
     GovernorVotesUpgradeable,
     GovernorVotesQuorumFractionUpgradeable,
@@ -144,6 +146,16 @@ contract CommunityGovernor is
             guardian == caller ||
             (guardian == address(0) && caller == proposalProposer(proposalId)) ||
             super._validateCancel(proposalId, caller);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                              PROPOSAL IDS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ICommunityGovernor
+    /// @dev Ids are sequential and a proposal cannot be made twice, so the count is the latest id.
+    function proposalCount() external view returns (uint256) {
+        return latestProposalId();
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -271,12 +283,7 @@ contract CommunityGovernor is
         address proposer
     )
         internal
-        override(
-            GovernorUpgradeable,
-            GovernorTallyUpgradeable,
-            GovernorStorageUpgradeable,
-            GovernorSequentialProposalIdUpgradeable
-        )
+        override(GovernorUpgradeable, GovernorTallyUpgradeable, GovernorSequentialProposalIdUpgradeable)
         returns (uint256)
     {
         return super._propose(targets, values, calldatas, description, proposer);

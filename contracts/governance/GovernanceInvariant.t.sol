@@ -89,6 +89,7 @@ abstract contract GovernanceInvariantFixture is Assertions {
         IGovernorUnderTest governor = h.governor();
         SocialToken token = h.token();
         uint256 n = h.proposalCount();
+        assertEq(governor.proposalCount(), n, "ids not sequential: proposalCount != proposals made");
         for (uint256 i; i < n; ++i) {
             GovernanceHandler.ProposalModel memory p = h.proposalModel(i);
             (uint256 against, uint256 for_, uint256 abstain) = governor.proposalVotes(p.id);

@@ -17,6 +17,10 @@ interface ICommunityGovernor {
     /// @param votingDelay The rejected delay, in seconds.
     error GovernorInvalidVotingDelay(uint256 votingDelay);
 
+    /// @notice How many proposals were made: the latest sequential id (ids are 1, 2, 3…; zero before
+    /// the first proposal). Proposals themselves are not stored: read them from {ProposalCreated}.
+    function proposalCount() external view returns (uint256);
+
     /// @notice The account that may cancel any proposal before it executes; zero for none.
     function proposalGuardian() external view returns (address);
 

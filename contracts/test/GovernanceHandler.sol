@@ -16,13 +16,11 @@ import {ModelHandler} from "./ModelHandler.sol";
 
 /**
  * @notice TEST ONLY. The CommunityGovernor functions the governance tests call: OpenZeppelin's
- * IGovernor, GovernorStorage's queue / execute by id, the counting, settings and quorum views, and
- * the governance-only setters. The handler names the governor through this interface so that it
+ * IGovernor (queue / execute by the proposal's full arguments), `proposalCount`, the counting,
+ * settings and quorum views, and the governance-only setters. The handler names the governor through this interface so that it
  * does not compile the governor itself (the governor is compiled through the IR pipeline, alone).
  */
 interface IGovernorUnderTest is IGovernor, ICommunityGovernor {
-    function queue(uint256 proposalId) external;
-    function execute(uint256 proposalId) external payable;
     function proposalVotes(
         uint256 proposalId
     ) external view returns (uint256 againstVotes, uint256 forVotes, uint256 abstainVotes);
@@ -322,6 +320,7 @@ contract GovernanceHandler is ModelHandler {
                 p.id = id;
                 p.snapshot = block.timestamp + votingDelayModel;
                 _check(id == _proposals.length + 1, "propose: id is not sequential");
+                _check(governor.proposalCount() == id, "propose: proposalCount != latest id");
                 _check(governor.proposalSnapshot(id) == p.snapshot, "propose: snapshot != now + votingDelay");
                 _check(
                     governor.proposalDeadline(id) == p.snapshot + votingPeriodModel,
@@ -391,8 +390,9 @@ contract GovernanceHandler is ModelHandler {
             if (state == IGovernor.ProposalState.Defeated) defeatedSeen += 1;
             expected = _unexpectedState(p.id, state, IGovernor.ProposalState.Succeeded);
         }
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _arrays(p);
         vm.prank(_actor(_rand(seed, "caller")));
-        try governor.queue(p.id) {
+        try governor.queue(targets, values, calldatas, p.descriptionHash) {
             if (_outcome(uint256(Action.Queue), expected, true, "")) {
                 p.eta = block.timestamp + minDelayModel;
                 _check(governor.proposalEta(p.id) == p.eta, "queue: eta != now + Timelock delay");
@@ -409,11 +409,11 @@ contract GovernanceHandler is ModelHandler {
         uint256 i = _pick(seed, IGovernor.ProposalState.Queued);
         ProposalModel storage p = _proposals[i];
         IGovernor.ProposalState state = _expectedState(i);
+        (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _arrays(p);
         bytes memory expected;
         if (state != IGovernor.ProposalState.Queued) {
             expected = _unexpectedState(p.id, state, IGovernor.ProposalState.Queued);
         } else if (block.timestamp < p.eta) {
-            (address[] memory targets, uint256[] memory values, bytes[] memory calldatas) = _arrays(p);
             bytes32 salt = bytes20(address(governor)) ^ p.descriptionHash;
             bytes32 operation = timelock.hashOperationBatch(targets, values, calldatas, 0, salt);
             expected = abi.encodeWithSelector(
@@ -425,7 +425,7 @@ contract GovernanceHandler is ModelHandler {
             expected = abi.encodeWithSelector(Errors.FailedCall.selector);
         }
         vm.prank(_actor(_rand(seed, "caller")));
-        try governor.execute(p.id) {
+        try governor.execute(targets, values, calldatas, p.descriptionHash) {
             if (_outcome(uint256(Action.Execute), expected, true, "")) {
                 p.executed = true;
                 executedByKind[p.kind] += 1;
