@@ -6,6 +6,7 @@ import { communityParams, findCommunityCreated, DAY } from "../scripts/lib/commu
 import {
   GovernorHelper,
   ProposalState,
+  proposalFromLog,
   VoteType,
   signBallot,
   signExtendedBallot,
@@ -269,8 +270,8 @@ describe("CommunityGovernor", function () {
     });
   });
 
-  describe("proposal storage", function () {
-    it("stores every proposal on chain: proposalCount, proposalDetails, proposalDetailsAt", async function () {
+  describe("proposals are not stored on chain (issue 13 item 6)", function () {
+    it("keeps only sequential ids on chain: proposalCount is latestProposalId, the actions are in ProposalCreated", async function () {
       const { governor, helper, noop, creator, alice, created } = await networkHelpers.loadFixture(deployGovernance);
       const first = noop("pay nobody");
       const token = await ethers.getContractAt("SocialToken", created.token);
@@ -284,30 +285,31 @@ describe("CommunityGovernor", function () {
         description: "two calls",
       };
       expect(await governor.proposalCount()).to.equal(0n);
-      await helper(first).propose(creator);
-      await helper(second).propose(alice);
+      expect(await helper(first).propose(creator)).to.equal(1n);
+      expect(await helper(second).propose(alice)).to.equal(2n);
       expect(await governor.proposalCount()).to.equal(2n);
+      expect(await governor.latestProposalId()).to.equal(2n);
 
-      const [targets, values, calldatas, descriptionHash] = await governor.proposalDetails(2n);
-      expect(targets).to.deep.equal(second.targets);
-      expect(values).to.deep.equal(second.values);
-      expect(calldatas).to.deep.equal(second.calldatas);
-      expect(descriptionHash).to.equal(id("two calls"));
-
-      const at0 = await governor.proposalDetailsAt(0n);
-      expect(at0.proposalId).to.equal(1n);
-      expect(at0.targets).to.deep.equal(first.targets);
-      expect(at0.descriptionHash).to.equal(id("pay nobody"));
-      const at1 = await governor.proposalDetailsAt(1n);
-      expect(at1.proposalId).to.equal(2n);
-      expect(at1.calldatas).to.deep.equal(second.calldatas);
+      expect(await proposalFromLog(governor, 2n)).to.deep.equal(second);
+      expect(await proposalFromLog(governor, 1n)).to.deep.equal(first);
+      let missing: unknown;
+      try {
+        await proposalFromLog(governor, 3n);
+      } catch (error) {
+        missing = error;
+      }
+      expect(String(missing)).to.contain("no ProposalCreated log for proposal 3");
     });
 
-    it("proposalDetails reverts for an unknown id", async function () {
+    it("has no stored-proposal functions (proposalDetails, proposalDetailsAt, queue/execute/cancel by id)", async function () {
       const { governor } = await networkHelpers.loadFixture(deployGovernance);
-      await expect(governor.proposalDetails(7n))
-        .to.be.revertedWithCustomError(governor, "GovernorNonexistentProposal")
-        .withArgs(7n);
+      const functions: string[] = [];
+      governor.interface.forEachFunction((fragment) => functions.push(fragment.format("sighash")));
+      for (const signature of ["proposalDetails(uint256)", "proposalDetailsAt(uint256)", "queue(uint256)", "execute(uint256)", "cancel(uint256)"]) {
+        expect(functions).to.not.include(signature);
+      }
+      // The standard IGovernor forms stay (Tally and every Governor client call them).
+      for (const f of ["queue", "execute", "cancel"]) expect(functions).to.include(`${f}(address[],uint256[],bytes[],bytes32)`);
     });
   });
 
@@ -742,7 +744,8 @@ describe("CommunityGovernor", function () {
       await equal.queue();
       await equal.waitForEta();
       // Issue 11 item 9: a tool holding only OpenZeppelin's ABI names the error.
-      const data = await revertData(governor["execute(uint256)"].staticCall(tooLong.id));
+      const { targets, values, calldatas } = tooLong.proposal;
+      const data = await revertData(governor.execute.staticCall(targets, values, calldatas, tooLong.descriptionHash));
       const decoded = openZeppelinErrorInterface("GovernorPreventLateQuorumVoteExtensionTooLarge").parseError(data);
       expect(decoded?.name).to.equal("GovernorPreventLateQuorumVoteExtensionTooLarge");
       expect([...(decoded?.args ?? [])]).to.deep.equal([VOTING_PERIOD + 1n, VOTING_PERIOD]);
@@ -974,27 +977,39 @@ describe("CommunityGovernor", function () {
       expect(await ethers.provider.getBalance(timelockAddress)).to.equal(parseEther("4"));
     });
 
-    it("queues and executes by id alone (GovernorStorage)", async function () {
-      const { governor, creator, recipient, helper, timelock } = await networkHelpers.loadFixture(deployGovernance);
+    it("queues and executes a proposal by its full arguments read back from ProposalCreated; ids stay sequential", async function () {
+      const { governor, creator, recipient, helper, noop, timelock } = await networkHelpers.loadFixture(deployGovernance);
       await creator.sendTransaction({ to: await timelock.getAddress(), value: parseEther("1") });
-      const p = helper({
+      const before = helper(noop("before"));
+      const pay = helper({
         targets: [recipient.address],
         values: [parseEther("0.5")],
         calldatas: ["0x"],
-        description: "by id",
+        description: "pay the recipient",
       });
-      await p.propose(creator);
-      await p.waitForSnapshot();
-      await p.vote(creator, VoteType.For);
-      await p.waitForDeadline(1n);
-      await governor["queue(uint256)"](p.id);
-      await p.waitForEta();
-      await expect(governor["execute(uint256)"](p.id)).to.changeEtherBalances(
+      const after = helper(noop("after"));
+      expect(await before.propose(creator)).to.equal(1n);
+      expect(await pay.propose(creator)).to.equal(2n);
+      expect(await after.propose(creator)).to.equal(3n);
+      await pay.waitForSnapshot();
+      await pay.vote(creator, VoteType.For);
+      await pay.waitForDeadline(1n);
+
+      // What a caller with only the id knows: the log gives the arguments, the description its hash.
+      const { targets, values, calldatas, description } = await proposalFromLog(governor, 2n);
+      const descriptionHash = id(description);
+      expect(await governor.getProposalId(targets, values, calldatas, descriptionHash)).to.equal(2n);
+      await expect(governor.queue(targets, values, calldatas, descriptionHash)).to.emit(governor, "ProposalQueued");
+      expect(await pay.state()).to.equal(ProposalState.Queued);
+      await pay.waitForEta();
+      await expect(governor.execute(targets, values, calldatas, descriptionHash)).to.changeEtherBalances(
         ethers,
         [recipient.address],
         [parseEther("0.5")]
       );
-      expect(await p.state()).to.equal(ProposalState.Executed);
+      expect(await pay.state()).to.equal(ProposalState.Executed);
+      expect(await before.state()).to.equal(ProposalState.Defeated);
+      expect(await governor.proposalCount()).to.equal(3n);
     });
 
     it("cannot execute a proposal twice", async function () {

@@ -515,9 +515,9 @@ describe("Crowdfund", function () {
           "Set the crowdfund fee to 4%"
         )
       );
-      const proposalId = await walker.passToEta(p.deployer, [p.deployer]);
+      await walker.passToEta(p.deployer, [p.deployer]);
       expect(await p.crowdfundFactory.feeBps()).to.equal(0n);
-      await expect(p.platformGovernor["execute(uint256)"](proposalId))
+      await expect(walker.execute())
         .to.emit(p.crowdfundFactory, "CrowdfundFeeSet")
         .withArgs(0n, newFee);
       expect(await p.crowdfundFactory.feeBps()).to.equal(newFee);

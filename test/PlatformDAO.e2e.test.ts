@@ -190,9 +190,9 @@ describe("Platform DAO", function () {
         [{ data: factory.interface.encodeFunctionData("setCreationFee", [fee]) }],
         "Set the creation fee to 0.05 ETH",
       );
-      const proposalId = await walker.passToEta(deployer, [deployer, voterA]);
+      await walker.passToEta(deployer, [deployer, voterA]);
       expect(await factory.creationFee()).to.equal(0n); // nothing changes before execution
-      await expect(governor["execute(uint256)"](proposalId)).to.emit(factory, "CreationFeeSet").withArgs(0n, fee);
+      await expect(walker.execute()).to.emit(factory, "CreationFeeSet").withArgs(0n, fee);
       expect(await factory.creationFee()).to.equal(fee);
       await expect(factory.connect(creator).createCommunity(communityParams(), { value: fee })).to.changeEtherBalances(
         ethers,
@@ -213,8 +213,8 @@ describe("Platform DAO", function () {
         ],
         "Send creation fees to the treasury and charge 0.02 ETH",
       );
-      const proposalId = await walker.passToEta(voterA, [deployer, voterA]);
-      await expect(governor["execute(uint256)"](proposalId))
+      await walker.passToEta(voterA, [deployer, voterA]);
+      await expect(walker.execute())
         .to.emit(factory, "FeeRecipientSet")
         .withArgs(await timelock.getAddress(), treasury.address);
       expect(await factory.feeRecipient()).to.equal(treasury.address);
@@ -236,8 +236,8 @@ describe("Platform DAO", function () {
         [{ data: factory.interface.encodeFunctionData("setVerified", [aurora.id, true]) }],
         "Verify Aurora Fans",
       );
-      const proposalId = await walker.passToEta(deployer, [deployer]);
-      await expect(governor["execute(uint256)"](proposalId))
+      await walker.passToEta(deployer, [deployer]);
+      await expect(walker.execute())
         .to.emit(factory, "CommunityVerified")
         .withArgs(aurora.id, aurora.token, true);
       expect((await factory.community(aurora.id)).verified).to.equal(true);
@@ -250,8 +250,8 @@ describe("Platform DAO", function () {
       const timelockAddress = await timelock.getAddress();
 
       const pause = await factoryProposal(platform, [{ data: factory.interface.encodeFunctionData("pause") }], "Pause community creation");
-      const pauseId = await pause.passToEta(deployer, [deployer, voterA]);
-      await expect(governor["execute(uint256)"](pauseId)).to.emit(factory, "Paused").withArgs(timelockAddress);
+      await pause.passToEta(deployer, [deployer, voterA]);
+      await expect(pause.execute()).to.emit(factory, "Paused").withArgs(timelockAddress);
       expect(await factory.paused()).to.equal(true);
       await expect(factory.connect(creator).createCommunity(communityParams())).to.be.revertedWithCustomError(
         factory,
@@ -263,8 +263,8 @@ describe("Platform DAO", function () {
         [{ data: factory.interface.encodeFunctionData("unpause") }],
         "Resume community creation",
       );
-      const unpauseId = await unpause.passToEta(voterA, [deployer, voterA]);
-      await expect(governor["execute(uint256)"](unpauseId)).to.emit(factory, "Unpaused").withArgs(timelockAddress);
+      await unpause.passToEta(voterA, [deployer, voterA]);
+      await expect(unpause.execute()).to.emit(factory, "Unpaused").withArgs(timelockAddress);
       expect(await factory.paused()).to.equal(false);
       const created = findCommunityCreated(await mined(factory.connect(creator).createCommunity(communityParams())), factory.interface);
       expect(created.creator).to.equal(creator.address);
@@ -289,8 +289,8 @@ describe("Platform DAO", function () {
         [{ data: factory.interface.encodeFunctionData("setImplementations", [next]) }],
         "Clone future communities from implementations v1",
       );
-      const proposalId = await walker.passToEta(deployer, [deployer, voterA]);
-      await expect(governor["execute(uint256)"](proposalId))
+      await walker.passToEta(deployer, [deployer, voterA]);
+      await expect(walker.execute())
         .to.emit(factory, "ImplementationsSet")
         .withArgs(1n, next.token, next.governor, next.timelock, ZeroAddress);
 
@@ -342,10 +342,10 @@ describe("Platform DAO", function () {
 
       await walker.waitForDeadline(1n);
       expect(await walker.state()).to.equal(ProposalState.Defeated);
-      await expect(governor["queue(uint256)"](proposalId))
+      await expect(walker.queue())
         .to.be.revertedWithCustomError(governor, "GovernorUnexpectedProposalState")
         .withArgs(proposalId, ProposalState.Defeated, stateBitmap(ProposalState.Succeeded));
-      await expect(governor["execute(uint256)"](proposalId))
+      await expect(walker.execute())
         .to.be.revertedWithCustomError(governor, "GovernorUnexpectedProposalState")
         .withArgs(proposalId, ProposalState.Defeated, stateBitmap(ProposalState.Queued));
       expect(await factory.owner()).to.equal(await timelock.getAddress());
@@ -398,12 +398,12 @@ describe("Platform DAO", function () {
 
       // Nobody but the guardian may cancel it now, not another member, not the deployer.
       for (const member of [voterB, deployer]) {
-        await expect(governor.connect(member)["cancel(uint256)"](proposalId))
+        await expect(walker.cancel(member))
           .to.be.revertedWithCustomError(governor, "GovernorUnableToCancel")
           .withArgs(proposalId, member.address);
       }
 
-      await expect(governor.connect(council)["cancel(uint256)"](proposalId))
+      await expect(walker.cancel(council))
         .to.emit(governor, "ProposalCanceled")
         .withArgs(proposalId)
         .and.to.emit(timelock, "Cancelled")
@@ -413,7 +413,7 @@ describe("Platform DAO", function () {
 
       // Past the ETA it still cannot run, through the Governor or the Timelock's open executor role.
       await networkHelpers.time.increase(3 * 86_400);
-      await expect(governor.connect(attacker)["execute(uint256)"](proposalId))
+      await expect(walker.execute(attacker))
         .to.be.revertedWithCustomError(governor, "GovernorUnexpectedProposalState")
         .withArgs(proposalId, ProposalState.Canceled, stateBitmap(ProposalState.Queued));
       await expect(timelock.connect(attacker).executeBatch(targets, values, calldatas, ZeroHash, salt))

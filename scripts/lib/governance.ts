@@ -65,6 +65,24 @@ export interface ProposalSpec {
   description: string;
 }
 
+/**
+ * A proposal's actions and description, read back from the governor's `ProposalCreated` log (the
+ * governor does not store proposals): one log query filtered by the governor's address and the
+ * event, from `fromBlock` (the deployment's start block when known). Throws when no log has the id.
+ */
+export async function proposalFromLog(
+  governor: CommunityGovernor,
+  proposalId: bigint,
+  fromBlock: number | bigint = 0,
+): Promise<ProposalSpec> {
+  const logs = await governor.queryFilter(governor.filters.ProposalCreated(), Number(fromBlock));
+  const created = logs.find((log) => log.args.proposalId === proposalId);
+  if (created === undefined) throw new Error(`no ProposalCreated log for proposal ${proposalId}`);
+  // By position: `values` on an ethers Result is Array.prototype.values, not the event's field.
+  const [, , targets, values, , calldatas, , , description] = created.args;
+  return { targets: [...targets], values: [...values], calldatas: [...calldatas], description };
+}
+
 /** One call of a proposal; `value` defaults to 0. */
 export interface ProposalCall {
   target: string;
@@ -286,22 +304,20 @@ export class GovernorHelper {
   queue(caller?: Signer): Promise<ContractTransactionResponse> {
     const governor = caller === undefined ? this.governor : this.governor.connect(caller);
     const { targets, values, calldatas } = this.proposal;
-    return governor["queue(address[],uint256[],bytes[],bytes32)"](targets, values, calldatas, this.descriptionHash);
+    return governor.queue(targets, values, calldatas, this.descriptionHash);
   }
 
   execute(caller?: Signer, value = 0n): Promise<ContractTransactionResponse> {
     const governor = caller === undefined ? this.governor : this.governor.connect(caller);
     const { targets, values, calldatas } = this.proposal;
-    return governor["execute(address[],uint256[],bytes[],bytes32)"](targets, values, calldatas, this.descriptionHash, {
+    return governor.execute(targets, values, calldatas, this.descriptionHash, {
       value,
     });
   }
 
   cancel(caller: Signer): Promise<ContractTransactionResponse> {
     const { targets, values, calldatas } = this.proposal;
-    return this.governor
-      .connect(caller)
-      ["cancel(address[],uint256[],bytes[],bytes32)"](targets, values, calldatas, this.descriptionHash);
+    return this.governor.connect(caller).cancel(targets, values, calldatas, this.descriptionHash);
   }
 
   /** The Timelock operation id of this proposal (for `isOperation*` checks on the Timelock). */
