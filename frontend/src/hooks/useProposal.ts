@@ -1,8 +1,9 @@
 /**
- * One proposal, as its page shows it: what it does (from the governor's on-chain proposal storage),
- * its state, votes, times, quorum, the guardian, and the connected account's vote and voting weight
- * at the snapshot. Two multicalls (quorum and weight need the snapshot); the description and the
- * votes with reasons come from the governor's logs (useGovernorLogs), shared with the Vote tab.
+ * One proposal, as its page shows it: what it does and its description (from its ProposalCreated
+ * log: the governor does not store proposals), its state, votes, times, quorum, the guardian, and the
+ * connected account's vote and voting weight at the snapshot. One eth_getLogs and two multicalls
+ * (quorum and weight need the snapshot); the votes with reasons come from the governor's logs
+ * (useGovernorLogs), shared with the Vote tab.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useConnection, usePublicClient } from "wagmi";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { keccak256, toHex, type Address } from "viem";
-import { descriptionMatches, fetchGovernorLogs, fetchProposal, fetchProposalPage, type ProposalCreatedInfo, type ReadClient } from "./governance.ts";
+import { fetchGovernorLogs, fetchProposal, fetchProposalPage, type ProposalCreatedInfo, type ReadClient } from "./governance.ts";
 
 const GOV = "0x00000000000000000000000000000000000000a1" as Address;
 const TOKEN = "0x00000000000000000000000000000000000000a2" as Address;
@@ -150,10 +150,12 @@ describe("useGovernor fetchers", () => {
   });
 
   describe("fetchProposal", () => {
+    const createdLogs = [
+      { eventName: "ProposalCreated", args: { proposalId: 2n, proposer: ME, targets: [TOKEN], values: [0n], calldatas: ["0x01"], voteStart: 1n, voteEnd: 2n, description: "Other" } },
+      { eventName: "ProposalCreated", args: { proposalId: 1n, proposer: ME, targets: [ME], values: [1n], calldatas: ["0x"], voteStart: 100n, voteEnd: 200n, description: "Hello" } },
+    ];
     const base: Reply = ({ functionName }) => {
       switch (functionName) {
-        case "proposalDetails":
-          return [[ME], [1n], ["0x"], keccak256(toHex("Hello"))];
         case "state":
           return 1;
         case "proposalVotes":
@@ -187,20 +189,30 @@ describe("useGovernor fetchers", () => {
     };
 
     it("reads the proposal, then quorum and the account's weight at the snapshot", async () => {
-      const { client, requests } = fakeClient(base);
+      const { client, requests } = fakeClient(base, createdLogs);
       const p = await fetchProposal(client, { governor: GOV, token: TOKEN, id: 1n, account: ME });
-      expect(requests).toEqual(["multicall(13)", "multicall(2)"]);
+      expect(requests).toEqual(["getLogs", "multicall(12)", "multicall(2)"]);
       expect(p).toMatchObject({ state: 1, quorum: 400n, quorumEstimated: false, weight: 25n, hasVoted: false, clock: 150n });
-      expect(descriptionMatches("Hello", p!.descriptionHash)).toBe(true);
-      expect(descriptionMatches("Hello!", p!.descriptionHash)).toBe(false);
+    });
+
+    // Issue 13 item 6: the governor does not store proposals; queue/execute/cancel need the full arguments.
+    it("takes the actions and description from the proposal's own ProposalCreated log, with the description's hash", async () => {
+      const { client } = fakeClient(base, createdLogs);
+      const p = await fetchProposal(client, { governor: GOV, token: TOKEN, id: 1n, account: ME });
+      expect(p).toMatchObject({ targets: [ME], values: [1n], calldatas: ["0x"], description: "Hello", descriptionHash: keccak256(toHex("Hello")) });
     });
 
     it("returns null for an id the governor does not have", async () => {
       const { client } = fakeClient((call) => {
-        if (call.functionName === "proposalDetails" || call.functionName === "state") throw new Error("GovernorNonexistentProposal");
+        if (call.functionName === "state") throw new Error("GovernorNonexistentProposal");
         return base(call);
-      });
+      }, createdLogs);
       expect(await fetchProposal(client, { governor: GOV, token: TOKEN, id: 99n, account: null })).toBeNull();
+    });
+
+    it("fails, rather than showing a proposal without its actions, when its ProposalCreated log is missing", async () => {
+      const { client } = fakeClient(base, createdLogs.slice(0, 1));
+      await expect(fetchProposal(client, { governor: GOV, token: TOKEN, id: 1n, account: ME })).rejects.toThrow("Could not read this proposal's actions");
     });
   });
 });

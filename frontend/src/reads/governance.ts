@@ -322,9 +322,12 @@ export async function fetchRegistry(client: ReadClient, factory: Address): Promi
 
 export interface ProposalDetail {
   id: bigint;
+  /** The actions and description, from the proposal's ProposalCreated log (the governor does not store them). */
   targets: readonly Address[];
   values: readonly bigint[];
   calldatas: readonly Hex[];
+  description: string;
+  /** keccak256 of the description: with the actions, what queue, execute and cancel take. */
   descriptionHash: Hex;
   state: number;
   tally: VoteTally;
@@ -344,42 +347,48 @@ export interface ProposalDetail {
   weight: bigint | null;
 }
 
-/** Null when the governor has no proposal with this id. */
+/**
+ * Null when the governor has no proposal with this id. The actions and description come from the
+ * proposal's ProposalCreated log (one eth_getLogs for the governor's ProposalCreated events, beside
+ * the multicall); the rest from the governor.
+ */
 export async function fetchProposal(
   client: ReadClient,
   options: { governor: Address; token: Address; id: bigint; account: Address | null },
 ): Promise<ProposalDetail | null> {
   const { governor, token, id, account } = options;
   const g = { address: governor, abi: communityGovernorAbi } as const;
-  const first = await client.multicall({
-    deployless: true,
-    allowFailure: true,
-    contracts: [
-      { ...g, functionName: "proposalDetails", args: [id] },
-      { ...g, functionName: "state", args: [id] },
-      { ...g, functionName: "proposalVotes", args: [id] },
-      { ...g, functionName: "proposalSnapshot", args: [id] },
-      { ...g, functionName: "proposalDeadline", args: [id] },
-      { ...g, functionName: "proposalEta", args: [id] },
-      { ...g, functionName: "proposalProposer", args: [id] },
-      { ...g, functionName: "proposalGuardian" },
-      { ...g, functionName: "proposalNeedsQueuing", args: [id] },
-      { ...g, functionName: "clock" },
-      { ...g, functionName: "quorumNumerator" },
-      { ...g, functionName: "hasVoted", args: [id, account ?? zeroAddress] },
-      { address: token, abi: socialTokenAbi, functionName: "totalSupply" },
-    ],
-  });
-  const details = valueOf(first[0]);
-  if (!details) {
-    // A missing proposal reverts (GovernorNonexistentProposal); anything else failing is an error to show.
-    if (first[1]?.status === "failure") return null;
-    throw new Error("Could not read this proposal from the governor.");
-  }
-  const snapshot = valueOf(first[3]) ?? 0n;
-  const clock = BigInt(valueOf(first[9]) ?? 0);
-  const quorumBps = valueOf(first[10]) ?? 0n;
-  const supply = valueOf(first[12]) ?? 0n;
+  const [createdLogs, first] = await Promise.all([
+    client.getLogs({ address: governor, event: PROPOSAL_CREATED, fromBlock: 0n, toBlock: "latest" }),
+    client.multicall({
+      deployless: true,
+      allowFailure: true,
+      contracts: [
+        { ...g, functionName: "state", args: [id] },
+        { ...g, functionName: "proposalVotes", args: [id] },
+        { ...g, functionName: "proposalSnapshot", args: [id] },
+        { ...g, functionName: "proposalDeadline", args: [id] },
+        { ...g, functionName: "proposalEta", args: [id] },
+        { ...g, functionName: "proposalProposer", args: [id] },
+        { ...g, functionName: "proposalGuardian" },
+        { ...g, functionName: "proposalNeedsQueuing", args: [id] },
+        { ...g, functionName: "clock" },
+        { ...g, functionName: "quorumNumerator" },
+        { ...g, functionName: "hasVoted", args: [id, account ?? zeroAddress] },
+        { address: token, abi: socialTokenAbi, functionName: "totalSupply" },
+      ],
+    }),
+  ]);
+  // A missing proposal reverts (GovernorNonexistentProposal).
+  const state = valueOf(first[0]);
+  if (state === undefined) return null;
+  const created = createdLogs.find((log) => log.args.proposalId === id)?.args;
+  if (created === undefined) throw new Error("Could not read this proposal's actions from the governor's logs.");
+  const description = created.description ?? "";
+  const snapshot = valueOf(first[2]) ?? 0n;
+  const clock = BigInt(valueOf(first[8]) ?? 0);
+  const quorumBps = valueOf(first[9]) ?? 0n;
+  const supply = valueOf(first[11]) ?? 0n;
 
   let quorum: bigint | undefined;
   let weight: bigint | null = null;
@@ -397,30 +406,26 @@ export async function fetchProposal(
   }
   return {
     id,
-    targets: details[0],
-    values: details[1],
-    calldatas: details[2],
-    descriptionHash: details[3],
-    state: valueOf(first[1]) ?? -1,
-    tally: tallyFrom(valueOf(first[2]) ?? [0n, 0n, 0n]),
+    targets: created.targets ?? [],
+    values: created.values ?? [],
+    calldatas: created.calldatas ?? [],
+    description,
+    descriptionHash: keccak256(toHex(description)),
+    state,
+    tally: tallyFrom(valueOf(first[1]) ?? [0n, 0n, 0n]),
     snapshot,
-    deadline: valueOf(first[4]) ?? 0n,
-    eta: valueOf(first[5]) ?? 0n,
-    proposer: valueOf(first[6]) ?? zeroAddress,
-    guardian: valueOf(first[7]) ?? zeroAddress,
-    needsQueuing: valueOf(first[8]) ?? true,
+    deadline: valueOf(first[3]) ?? 0n,
+    eta: valueOf(first[4]) ?? 0n,
+    proposer: valueOf(first[5]) ?? zeroAddress,
+    guardian: valueOf(first[6]) ?? zeroAddress,
+    needsQueuing: valueOf(first[7]) ?? true,
     clock,
     quorum: quorum ?? quorumOf(supply, quorumBps),
     quorumEstimated: quorum === undefined,
     account,
-    hasVoted: account ? (valueOf(first[11]) ?? false) : false,
+    hasVoted: account ? (valueOf(first[10]) ?? false) : false,
     weight,
   };
-}
-
-/** Whether a description read from the logs is the one the governor stored (its keccak256). */
-export function descriptionMatches(description: string, descriptionHash: Hex): boolean {
-  return keccak256(toHex(description)).toLowerCase() === descriptionHash.toLowerCase();
 }
 
 // ------------------------------------------------------------------------------------ template facts

@@ -1,7 +1,7 @@
 /**
- * One proposal: its state and what comes next (in chain time), the description (plain text from the
- * governor's logs, checked against the hash stored on chain), the decoded actions (from on-chain
- * proposal storage), the results and quorum, the member's vote (For / Against / Abstain with an
+ * One proposal: its state and what comes next (in chain time), the description and the decoded
+ * actions (plain text and calls from the proposal's ProposalCreated log: the governor does not store
+ * proposals), the results and quorum, the member's vote (For / Against / Abstain with an
  * optional reason), queue and execute, and the guardian's cancel. Every write goes through
  * useTransaction.
  */
@@ -12,7 +12,7 @@ import { useActiveChain } from "../../config/context.tsx";
 import { useChainNow, useCommunity, type CommunityData } from "../../hooks/useCommunity.ts";
 import { useGovernorLogs, useGovernorRegistry } from "../../hooks/useGovernor.ts";
 import { useProposal } from "../../hooks/useProposal.ts";
-import { descriptionMatches, type ProposalDetail, type VoteRecord } from "../../reads/governance.ts";
+import type { ProposalDetail, VoteRecord } from "../../reads/governance.ts";
 import { useTransaction } from "../../hooks/useTransaction.ts";
 import { communityGovernorAbi } from "../../generated/abis.ts";
 import { explainError } from "../../lib/errors.ts";
@@ -118,10 +118,8 @@ function ProposalView({ data, id }: { data: CommunityData; id: bigint }) {
     );
   }
 
-  const created = logs.data?.created.get(id.toString());
-  const description = created && descriptionMatches(created.description, detail.descriptionHash) ? created.description : null;
-  const title = (description && proposalTitle(description)) || `Proposal #${id}`;
-  const body = description ? proposalBody(description) : "";
+  const title = proposalTitle(detail.description) || `Proposal #${id}`;
+  const body = proposalBody(detail.description);
   const votes = (logs.data?.votes ?? []).filter((v) => v.proposalId === id);
   // Every amount on this page is voting power: worded "N votes" (issue 11 item 17).
   const unit = votesUnit(community.decimals);
@@ -148,16 +146,7 @@ function ProposalView({ data, id }: { data: CommunityData; id: bigint }) {
       <div className="grid grid-2 proposal-grid">
         <div className="stack">
           <Card title="Description" testId="proposal-description-card">
-            {logs.isPending ? (
-              <Skeleton lines={3} />
-            ) : description === null ? (
-              <Notice tone="warn">
-                {created
-                  ? "The description in the chain's logs does not match the one this proposal stores; it is not shown."
-                  : "The description could not be read from the chain's logs."}{" "}
-                Stored hash: <code className="mono break">{detail.descriptionHash}</code>
-              </Notice>
-            ) : body === "" ? (
+            {body === "" ? (
               <p className="muted">No details beyond the title.</p>
             ) : (
               <div className="proposal-desc" data-testid="proposal-description">
@@ -201,6 +190,11 @@ function ProposalView({ data, id }: { data: CommunityData; id: bigint }) {
       </Card>
     </div>
   );
+}
+
+/** What queue, execute and cancel take: the proposal's actions and the keccak256 of its description. */
+function proposalArgs(detail: ProposalDetail) {
+  return [detail.targets, detail.values, detail.calldatas, detail.descriptionHash] as const;
 }
 
 function Timeline({ detail }: { detail: ProposalDetail }) {
@@ -363,7 +357,7 @@ function LifecyclePanel({ data, detail, now }: { data: CommunityData; detail: Pr
         {detail.state === ProposalState.Succeeded && (
           <>
             <p>The proposal passed. Queue it in the timelock; it can execute after the timelock delay.</p>
-            <Button onClick={() => void queue.send({ ...governor, functionName: "queue", args: [detail.id] })} loading={queue.busy} data-testid="proposal-queue">
+            <Button onClick={() => void queue.send({ ...governor, functionName: "queue", args: proposalArgs(detail) })} loading={queue.busy} data-testid="proposal-queue">
               Queue for execution
             </Button>
           </>
@@ -383,7 +377,7 @@ function LifecyclePanel({ data, detail, now }: { data: CommunityData; detail: Pr
         )}
         {detail.state === ProposalState.Queued && (
           <Button
-            onClick={() => void execute.send({ ...governor, functionName: "execute", args: [detail.id] })}
+            onClick={() => void execute.send({ ...governor, functionName: "execute", args: proposalArgs(detail) })}
             loading={execute.busy}
             disabled={!etaReached}
             title={etaReached ? undefined : `Executable from ${formatDate(detail.eta)}`}
@@ -416,7 +410,7 @@ function LifecyclePanel({ data, detail, now }: { data: CommunityData; detail: Pr
             <Button
               className="btn-danger"
               loading={cancel.busy}
-              onClick={() => void cancel.send({ ...governor, functionName: "cancel", args: [detail.id] }).then(() => setConfirmCancel(false))}
+              onClick={() => void cancel.send({ ...governor, functionName: "cancel", args: proposalArgs(detail) }).then(() => setConfirmCancel(false))}
               data-testid="proposal-cancel-confirm"
             >
               Yes, cancel it
