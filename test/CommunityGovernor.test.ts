@@ -999,6 +999,13 @@ describe("CommunityGovernor", function () {
       const { targets, values, calldatas, description } = await proposalFromLog(governor, 2n);
       const descriptionHash = id(description);
       expect(await governor.getProposalId(targets, values, calldatas, descriptionHash)).to.equal(2n);
+      // Any other arguments name no proposal: the voted actions are the only ones that can be queued.
+      await expect(governor.queue(targets, [parseEther("0.9")], calldatas, descriptionHash))
+        .to.be.revertedWithCustomError(governor, "GovernorNonexistentProposal")
+        .withArgs(0n);
+      await expect(governor.queue(targets, values, calldatas, id(`${description}!`)))
+        .to.be.revertedWithCustomError(governor, "GovernorNonexistentProposal")
+        .withArgs(0n);
       await expect(governor.queue(targets, values, calldatas, descriptionHash)).to.emit(governor, "ProposalQueued");
       expect(await pay.state()).to.equal(ProposalState.Queued);
       await pay.waitForEta();
