@@ -29,6 +29,7 @@ function useFundingQuery<T>(data: CommunityData, select: (overview: FundingOverv
         treasury: community.timelock,
         revenueShare: community.revenueShare,
         account,
+        fromBlock: chain.startBlock,
       });
     },
     select,

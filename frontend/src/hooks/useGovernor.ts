@@ -27,7 +27,7 @@ export function useGovernorLogs(governor: Address) {
     queryKey: ["governor-logs", chain.id, governor],
     enabled: client !== undefined,
     retry: false,
-    queryFn: () => fetchGovernorLogs(client as PublicClient, governor),
+    queryFn: () => fetchGovernorLogs(client as PublicClient, governor, chain.startBlock),
   });
 }
 

@@ -51,17 +51,25 @@ type Handler = (address: Address, functionName: string, args: readonly unknown[]
 function fakeClient(options: { logs: RpcLog[]; deposits?: Array<{ asset: Address; id: bigint; depositor: Address }>; handler: Handler }) {
   const calls: Array<{ address: Address; functionName: string; args: readonly unknown[] }> = [];
   const requests: string[] = [];
+  const ranges: Array<[string, unknown, unknown]> = [];
   const client = {
     async request({ method, params }: { method: string; params: unknown }) {
       requests.push(method);
+      const range = (params as Array<{ fromBlock: unknown; toBlock: unknown }>)[0];
+      ranges.push(["crowdfunds", range.fromBlock, range.toBlock]);
       expect(method).toBe("eth_getLogs");
       const filter = (params as Array<{ topics: unknown }>)[0];
       expect(filter.topics).toEqual(crowdfundLogTopics(TOKEN));
       return options.logs;
     },
-    async getLogs() {
+    async getLogs({ fromBlock, toBlock }: { fromBlock: unknown; toBlock: unknown }) {
+      ranges.push(["revenue", fromBlock, toBlock]);
       requests.push("eth_getLogs");
       return (options.deposits ?? []).map((d) => ({ args: { ...d, amount: 1n, supply: 1n } }));
+    },
+    async getBlockNumber() {
+      requests.push("eth_blockNumber");
+      return 100n;
     },
     async getBalance() {
       requests.push("eth_getBalance");
@@ -81,7 +89,7 @@ function fakeClient(options: { logs: RpcLog[]; deposits?: Array<{ asset: Address
       });
     },
   };
-  return { client: client as unknown as FundingClient, calls, requests };
+  return { client: client as unknown as FundingClient, calls, requests, ranges };
 }
 
 const source = { crowdfundFactory: FACTORY, token: TOKEN, treasury: TREASURY, revenueShare: RS, account: FAN };
@@ -164,7 +172,7 @@ describe("fundingReads", () => {
       });
       expect(overview.feeBps).toBe(100n);
       // Two log queries, the balance, and one multicall for everything else.
-      expect(requests.sort()).toEqual(["eth_call", "eth_getBalance", "eth_getLogs", "eth_getLogs"]);
+      expect(requests.sort()).toEqual(["eth_blockNumber", "eth_call", "eth_getBalance", "eth_getLogs", "eth_getLogs"]);
     });
 
     it("ignores a CrowdfundCreated that another contract emitted", async () => {
@@ -207,6 +215,15 @@ describe("fundingReads", () => {
       const { client } = fakeClient({ logs: [], handler: (address, fn, args) => (address === RS ? undefined : handler(address, fn, args)) });
       const { revenue } = await readFunding(client, source);
       expect(revenue).toMatchObject({ exists: false, assets: [] });
+    });
+
+    it("reads both event lists from the chain's start block to the latest block, never from block 0", async () => {
+      const { client, ranges } = fakeClient({ logs: [], deposits: [], handler });
+      await readFunding(client, { ...source, fromBlock: 42n });
+      expect(ranges).toEqual([
+        ["crowdfunds", "0x2a", "0x64"],
+        ["revenue", 42n, 100n],
+      ]);
     });
 
     it("reads no account positions and no balance without a connected account", async () => {

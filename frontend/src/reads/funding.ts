@@ -10,8 +10,9 @@
  * 4. one multicall for every live value (states, totals, roles, the account's positions, ERC-20
  *    symbols and decimals, deposits and claimable revenue).
  *
- * 1-3 run in parallel. Logs are read from block 0: fine on the local chain and small deployments; a
- * large chain needs a start block (the factory's deployment block) or an indexer.
+ * 1-3 run in parallel. Logs are read from the chain's start block (the platform deployment's first
+ * block) to the latest block in bounded ranges (reads/logs.ts): one eth_blockNumber, then one
+ * eth_getLogs per 10,000 blocks for each of 1 and 2.
  */
 import {
   encodeEventTopics,
@@ -28,18 +29,20 @@ import {
   type MulticallResponse,
   type Address,
   type Log,
+  numberToHex,
   type PublicClient,
   type RpcLog,
 } from "viem";
 import { crowdfundAbi, crowdfundFactoryAbi, revenueShareAbi, socialTokenAbi } from "../generated/abis.ts";
 import { CLAIM_MAX_DEPOSITS, crowdfundState, ETH_ASSET, MINTER_ROLE, REVENUE_ROLE, type AssetInfo, type CrowdfundState } from "../lib/funding.ts";
 import { shortAddress } from "../lib/format.ts";
+import { latestBlock, readLogsInChunks } from "./logs.ts";
 import { resultsAt, valueOf } from "./multicall.ts";
 
 /** Deposits listed per asset (the most recent). */
 export const DEPOSITS_SHOWN = 20;
 
-export type FundingClient = Pick<PublicClient, "request" | "getLogs" | "multicall" | "getBalance">;
+export type FundingClient = Pick<PublicClient, "request" | "getLogs" | "multicall" | "getBalance" | "getBlockNumber">;
 
 export interface FundingSource {
   crowdfundFactory: Address;
@@ -49,6 +52,8 @@ export interface FundingSource {
   /** Where the revenue share is or will be (the factory predicts it even before it exists). */
   revenueShare: Address | null;
   account: Address | null;
+  /** The first block whose logs are read (the chain's startBlock); default 0. */
+  fromBlock?: bigint;
 }
 
 /** A crowdfund the factory created for the token, with the parameters it was initialised with (immutable). */
@@ -218,13 +223,28 @@ function assetFrom(address: Address, reads: { symbol: () => string | undefined; 
 /** Reads the funding overview of one community (see the file comment for the requests). */
 export async function readFunding(client: FundingClient, source: FundingSource): Promise<FundingOverview> {
   const { token, account, revenueShare } = source;
-  const [crowdfundLogs, depositLogs, ethBalance] = await Promise.all([
-    client
-      .request({ method: "eth_getLogs", params: [{ fromBlock: "0x0", toBlock: "latest", topics: crowdfundLogTopics(token) }] })
-      .then((logs) => (logs as RpcLog[]).map((l) => formatLog(l))),
-    revenueShare && revenueDeposited
-      ? client.getLogs({ address: revenueShare, event: revenueDeposited, fromBlock: 0n, toBlock: "latest" })
-      : Promise.resolve([]),
+  const fromBlock = source.fromBlock ?? 0n;
+  const topics = crowdfundLogTopics(token);
+  const [[crowdfundLogs, depositLogs], ethBalance] = await Promise.all([
+    latestBlock(client).then((toBlock) =>
+      Promise.all([
+        readLogsInChunks(client, {
+          fromBlock,
+          toBlock,
+          read: (from, to) =>
+            client
+              .request({ method: "eth_getLogs", params: [{ fromBlock: numberToHex(from), toBlock: numberToHex(to), topics }] })
+              .then((logs) => (logs as RpcLog[]).map((l) => formatLog(l))),
+        }),
+        revenueShare && revenueDeposited
+          ? readLogsInChunks(client, {
+              fromBlock,
+              toBlock,
+              read: (from, to) => client.getLogs({ address: revenueShare, event: revenueDeposited, fromBlock: from, toBlock: to }),
+            })
+          : Promise.resolve([]),
+      ]),
+    ),
     account ? client.getBalance({ address: account }) : Promise.resolve(null),
   ]);
   const entries = crowdfundsFromLogs(crowdfundLogs, source.crowdfundFactory, token);
