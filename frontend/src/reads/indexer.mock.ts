@@ -1,8 +1,9 @@
 /** Test helpers for the indexer client: a fetch mock and a valid Community response. */
+import type { Address } from "viem";
 import { vi } from "vitest";
 
-export const TOKEN = "0x7000000000000000000000000000000000000001";
-export const A = "0xa000000000000000000000000000000000000001";
+export const TOKEN: Address = "0x7000000000000000000000000000000000000001";
+export const A: Address = "0xa000000000000000000000000000000000000001";
 
 export const communityJson = {
   id: "2",

@@ -187,8 +187,11 @@ function CommunityAddresses({ community }: { community: CommunityInfo }) {
   const { chain } = useActiveChain();
   // The factory predicts the revenue share's address before anyone creates it: list it only when a
   // contract is there (issue 11 item 14).
-  const code = useBytecode({ address: community.revenueShare ?? undefined, chainId: chain.id, query: { enabled: community.revenueShare !== null } });
-  return <CommunityAddressList community={community} revenueShare={codeState(code.data ?? undefined, code.isLoading)} />;
+  // With the indexer the community read already answered this (no eth_getCode).
+  const known = community.revenueShareExists ?? null;
+  const code = useBytecode({ address: community.revenueShare ?? undefined, chainId: chain.id, query: { enabled: community.revenueShare !== null && known === null } });
+  const state: CodeState = known === null ? codeState(code.data ?? undefined, code.isLoading) : known ? "deployed" : "not-deployed";
+  return <CommunityAddressList community={community} revenueShare={state} />;
 }
 
 export function CommunityAddressList({ community, revenueShare }: { community: CommunityInfo; revenueShare: CodeState }) {
