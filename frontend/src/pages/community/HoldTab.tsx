@@ -3,6 +3,7 @@
  * token's facts and the community's addresses. Everything shown comes from `useCommunity`; the tab
  * adds no reads of its own (the community page's request budget).
  */
+import { HoldersCard } from "../../components/IndexerViews.tsx";
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { useBytecode } from "wagmi";
@@ -20,6 +21,7 @@ export function HoldTab({ data }: { data: CommunityData }) {
         {holder ? <HoldingCard community={community} holder={holder} /> : <ConnectPrompt symbol={community.symbol} />}
         <TokenFacts community={community} />
       </div>
+      <HoldersCard community={community} />
       <CommunityAddresses community={community} />
     </div>
   );
