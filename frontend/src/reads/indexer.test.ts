@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { A, communityJson, mockFetch, TOKEN } from "./indexer.mock.ts";
-import { allPages, IndexerClient, IndexerError, indexerFor, preferIndexer } from "./indexer.ts";
+import { allPages, freshnessBlock, IndexerClient, IndexerError, indexerFor, preferIndexer } from "./indexer.ts";
 
 describe("the indexer client", () => {
   it("reads a page of communities with the query, limit and cursor, typed (amounts as bigint, addresses checksummed)", async () => {
@@ -98,5 +98,15 @@ describe("the indexer client", () => {
   it("follows cursors to read a whole list", async () => {
     const pages: Record<string, { items: number[]; nextCursor: string | null }> = { start: { items: [1, 2], nextCursor: "b" }, b: { items: [3], nextCursor: null } };
     expect(await allPages(async (cursor) => pages[cursor ?? "start"])).toEqual([1, 2, 3]);
+  });
+
+  it("holds the refresh after a transaction until the indexer has the block, unless its status cannot be read", async () => {
+    const behind = new IndexerClient("http://idx.test", { fetch: mockFetch({ "/status": [200, { local: { block: { number: 41, timestamp: 1 }, ready: true } }] }).fetch });
+    expect(await freshnessBlock(async () => 42n, behind)).toBe(41n);
+    const ahead = new IndexerClient("http://idx.test", { fetch: mockFetch({ "/status": [200, { local: { block: { number: 43, timestamp: 1 }, ready: true } }] }).fetch });
+    expect(await freshnessBlock(async () => 42n, ahead)).toBe(42n);
+    const down = new IndexerClient("http://idx.test", { fetch: mockFetch({}).fetch });
+    expect(await freshnessBlock(async () => 42n, down)).toBe(42n);
+    expect(await freshnessBlock(async () => 42n, null)).toBe(42n);
   });
 });

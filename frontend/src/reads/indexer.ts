@@ -400,6 +400,22 @@ export class IndexerClient {
     return body;
   }
 
+  /**
+   * The last block the indexer has processed (the lowest over its chains), from Ponder's own
+   * `/status` (`{ <chain>: { block: { number, timestamp } | null, ready } }`); null when unknown.
+   */
+  async indexedBlock(): Promise<bigint | null> {
+    const status = await this.get("/status");
+    if (typeof status !== "object" || status === null) return null;
+    let lowest: bigint | null = null;
+    for (const entry of Object.values(status as Json)) {
+      const number = (entry as { block?: { number?: unknown } | null } | null)?.block?.number;
+      if (typeof number !== "number" || !Number.isSafeInteger(number)) return null;
+      if (lowest === null || BigInt(number) < lowest) lowest = BigInt(number);
+    }
+    return lowest;
+  }
+
   async communities(options: PageOptions & { q?: string } = {}): Promise<IndexerPage<IndexerCommunity>> {
     return page(await this.get("/api/communities", { q: options.q?.trim(), limit: options.limit, cursor: options.cursor }), parseCommunity, "communities");
   }
@@ -457,6 +473,17 @@ export async function preferIndexer<T>(
     }
   }
   return { value: await fallback(), source: "chain", indexerError: null };
+}
+
+/**
+ * The block every read on screen can be trusted to have seen, for the refresh after a transaction
+ * (lib/freshness.ts): the RPC's block, or the indexer's when it is behind, so lists read from the
+ * indexer are refetched only once it has the receipt's block. An indexer whose status cannot be
+ * read does not hold the refresh up (its reads fall back to the chain anyway).
+ */
+export async function freshnessBlock(rpcBlock: () => Promise<bigint>, indexer: IndexerClient | null): Promise<bigint> {
+  const [rpc, indexed] = await Promise.all([rpcBlock(), indexer ? indexer.indexedBlock().catch(() => null) : Promise.resolve(null)]);
+  return indexed !== null && indexed < rpc ? indexed : rpc;
 }
 
 /** Every page of a paged list, up to `max` items (the app's lists are small; the cap bounds a runaway cursor). */
