@@ -373,7 +373,7 @@ export class IndexerClient {
   async get(path: string, query: Record<string, string | number | null | undefined> = {}): Promise<unknown> {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
-    const url = `${this.baseUrl}${path}${params.size > 0 ? `?${params}` : ""}`;
+    const url = `${this.baseUrl}${path}${params.toString() === "" ? "" : `?${params}`}`;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     let response: Response;
