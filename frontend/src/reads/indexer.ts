@@ -40,7 +40,8 @@ export interface IndexerCommunity {
   creator: Address;
   governor: Address;
   timelock: Address;
-  rewardVault: Address;
+  /** Null (or the zero address) when the community has no reward vault. */
+  rewardVault: Address | null;
   revenueShare: Address | null;
   verified: boolean;
   platform: boolean;
@@ -228,7 +229,7 @@ export function parseCommunity(value: unknown, where = "community"): IndexerComm
     creator: f.address("creator"),
     governor: f.address("governor"),
     timelock: f.address("timelock"),
-    rewardVault: f.address("rewardVault"),
+    rewardVault: f.addressOrNull("rewardVault"),
     revenueShare: f.addressOrNull("revenueShare"),
     verified: f.bool("verified"),
     platform: f.bool("platform"),
