@@ -1,12 +1,13 @@
 /**
  * `npm run serve -- --chain-id <id> --rpc-url <url> [--explorer-url <url>] [--name <name>]
- *                   [--deployment-id <id>] [--port 5173] [--app-url <public url>] [--no-build]`
+ *                   [--deployment-id <id>] [--port 5173] [--app-url <public url>] [--indexer-url <url>] [--no-build]`
  *
  * Serves the web app for any EVM chain the platform is deployed on: builds it (unless --no-build),
  * then serves frontend/dist with a /coterie.json naming that chain, its RPC and explorer URLs and the
  * platform addresses from Ignition's deployment (default id chain-<chainId>). Binds to 127.0.0.1;
  * put it behind your own HTTPS proxy, or copy frontend/dist and the printed coterie.json to any
- * static host. Environment equivalents: COTERIE_CHAIN_ID, COTERIE_RPC_URL, COTERIE_EXPLORER_URL.
+ * static host. Environment equivalents: COTERIE_CHAIN_ID, COTERIE_RPC_URL, COTERIE_EXPLORER_URL,
+ * COTERIE_INDEXER_URL.
  */
 import { parseArgs } from "node:util";
 import { buildWebApp, serveWebApp, webChainFromDeployment, type WebConfig } from "./lib/web.ts";
@@ -22,6 +23,8 @@ Builds the web app and serves it on 127.0.0.1 for one chain the platform is depl
   --deployment-id <id>    Ignition deployment to read addresses from (default chain-<id>)
   --port <port>           port to serve on (default 5173)
   --app-url <url>         the app's public URL, used in claim links (default http://127.0.0.1:<port>)
+  --indexer-url <url>     the Coterie indexer's http(s) base URL: the app reads lists from it and
+                          falls back to the chain when it is down (or COTERIE_INDEXER_URL)
   --no-build              serve frontend/dist as it is
   -h, --help              print this help`;
 
@@ -38,6 +41,7 @@ let values: {
   "deployment-id"?: string;
   port?: string;
   "app-url"?: string;
+  "indexer-url"?: string;
   "no-build"?: boolean;
   help?: boolean;
 };
@@ -51,6 +55,7 @@ try {
       "deployment-id": { type: "string" },
       port: { type: "string", default: "5173" },
       "app-url": { type: "string" },
+      "indexer-url": { type: "string", default: process.env.COTERIE_INDEXER_URL },
       "no-build": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -70,6 +75,8 @@ const rpcUrl = values["rpc-url"];
 if (!rpcUrl || !/^https?:\/\//.test(rpcUrl)) fail("--rpc-url must be the chain's http(s) JSON-RPC URL");
 const explorerUrl = values["explorer-url"];
 if (explorerUrl !== undefined && !/^https?:\/\//.test(explorerUrl)) fail("--explorer-url must be an http(s) URL");
+const indexerUrl = values["indexer-url"] === "" ? undefined : values["indexer-url"];
+if (indexerUrl !== undefined && !/^https?:\/\/[^/]/.test(indexerUrl)) fail("--indexer-url must be an http(s) URL, e.g. --indexer-url http://127.0.0.1:42069");
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 1 || port > 65_535) fail("--port must be a port number (1-65535)");
 const appUrl = values["app-url"] ?? `http://127.0.0.1:${port}`;
@@ -83,6 +90,7 @@ try {
     name: values.name,
     local: false,
     deploymentId: values["deployment-id"],
+    indexerUrl,
   });
   config = { chains: [chain], defaultChainId: chainId, appUrl };
 } catch (error) {

@@ -11,8 +11,8 @@ import { createServer, request, type Server } from "node:http";
 import { Socket, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { guarded, requestPath, SECURITY_HEADERS, serveWebApp, type WebConfig } from "../scripts/lib/web.ts";
-import { ROOT } from "../scripts/lib/deployments.ts";
+import { guarded, requestPath, SECURITY_HEADERS, serveWebApp, webChainFromDeployment, type WebConfig } from "../scripts/lib/web.ts";
+import { DEPLOYMENTS_DIR, ROOT } from "../scripts/lib/deployments.ts";
 
 const INDEX = "<!doctype html><title>Coterie</title><div id=root></div>";
 const config: WebConfig = {
@@ -23,6 +23,7 @@ const config: WebConfig = {
       rpcUrl: "http://127.0.0.1:8545",
       explorerUrl: null,
       local: true,
+      startBlock: 0,
       contracts: {
         factory: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
         platformToken: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
@@ -425,6 +426,34 @@ describe("web server", function () {
     });
   });
 
+  describe("webChainFromDeployment (the chain entry of /coterie.json)", function () {
+    const id = `web-config-test-${process.pid}`;
+    const dir = join(DEPLOYMENTS_DIR, id);
+    before(function () {
+      mkdirSync(dir, { recursive: true });
+      const names = ["CommunityFactory", "PlatformToken", "PlatformGovernor", "PlatformTimelock", "SocialToken", "CommunityGovernor", "CommunityTimelock", "RewardVault", "CrowdfundFactory", "Crowdfund", "RevenueShareFactory", "RevenueShare"];
+      const addresses = Object.fromEntries(names.map((n, i) => [`CoteriePlatform#${n}`, `0x${(i + 1).toString(16).padStart(40, "0")}`]));
+      writeFileSync(join(dir, "deployed_addresses.json"), JSON.stringify(addresses));
+      const journal = [{ type: "TRANSACTION_CONFIRM", receipt: { blockNumber: 1207 } }, { type: "TRANSACTION_CONFIRM", receipt: { blockNumber: 1203 } }, { type: "OTHER" }];
+      writeFileSync(join(dir, "journal.jsonl"), journal.map((j) => JSON.stringify(j)).join("\n") + "\n");
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("gives the app the deployment's first block, so it never reads logs from block 0", function () {
+      const chain = webChainFromDeployment({ chainId: 5, rpcUrl: "https://rpc.example.org", deploymentId: id });
+      expect(chain.startBlock).to.equal(1203);
+      expect(chain).to.not.have.property("indexerUrl");
+    });
+
+    it("names the indexer only when given one, and refuses a URL that is not http(s)", function () {
+      const chain = webChainFromDeployment({ chainId: 5, rpcUrl: "https://rpc.example.org", deploymentId: id, indexerUrl: "http://127.0.0.1:42069/" });
+      expect(chain.indexerUrl).to.equal("http://127.0.0.1:42069");
+      expect(() => webChainFromDeployment({ chainId: 5, rpcUrl: "https://rpc.example.org", deploymentId: id, indexerUrl: "ftp://x" })).to.throw(
+        'the indexer URL "ftp://x" is not an http(s) URL',
+      );
+    });
+  });
+
   describe("serve CLI", function () {
     const serve = (...args: string[]) =>
       spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "serve.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
@@ -444,6 +473,13 @@ describe("web server", function () {
       const run = serve("--bogus");
       expect(run.status).to.equal(2);
       expect(run.stderr).to.equal("serve: Unknown option '--bogus' (--help prints the usage)\n");
+    });
+
+    it("refuses an --indexer-url that is not an http(s) URL", function () {
+      this.timeout(60_000);
+      const run = serve("--chain-id", "5", "--rpc-url", "https://rpc.example.org", "--indexer-url", "ws://x", "--no-build");
+      expect(run.status).to.equal(2);
+      expect(run.stderr).to.match(/^serve: --indexer-url must be an http\(s\) URL/);
     });
   });
 });

@@ -6,12 +6,13 @@ import { useActiveChain } from "./config/context.tsx";
 import { Link, matchRoute, useLocation } from "./lib/router.tsx";
 import { CommunityPage } from "./pages/Community.tsx";
 import { ExplorePage } from "./pages/Explore.tsx";
-import { explorePath, launchPath } from "./lib/routes.ts";
+import { explorePath, launchPath, myCommunitiesPath } from "./lib/routes.ts";
 
 const ClaimPage = lazy(() => import("./pages/Claim.tsx"));
 const LaunchPage = lazy(() => import("./pages/creator/Launch.tsx"));
 const ProposalPage = lazy(() => import("./pages/proposals/Proposal.tsx"));
 const ProposePage = lazy(() => import("./pages/proposals/Propose.tsx"));
+const MyCommunitiesPage = lazy(() => import("./pages/MyCommunities.tsx"));
 
 export function App() {
   const { path } = useLocation();
@@ -29,6 +30,9 @@ export function App() {
           <Link href={explorePath} className={route.name === "explore" ? "active" : ""}>
             Explore
           </Link>
+          <Link href={myCommunitiesPath} className={route.name === "mine" ? "active" : ""} data-testid="nav-mine">
+            My communities
+          </Link>
           <Link href={launchPath} className={route.name === "launch" ? "active" : ""} data-testid="nav-launch">
             Launch
           </Link>
@@ -44,6 +48,7 @@ export function App() {
           {route.name === "explore" && <ExplorePage />}
           {route.name === "launch" && <LaunchPage />}
           {route.name === "claim" && <ClaimPage />}
+          {route.name === "mine" && <MyCommunitiesPage />}
           {route.name === "community" && <CommunityPage token={route.token} tab={route.tab} />}
           {route.name === "proposal" && <ProposalPage token={route.token} proposalId={route.proposalId} />}
           {route.name === "propose" && <ProposePage token={route.token} />}

@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
-import { ROOT, readPlatformAddresses } from "./deployments.ts";
+import { ROOT, readDeploymentStartBlock, readPlatformAddresses } from "./deployments.ts";
 
 export const FRONTEND_DIR = join(ROOT, "frontend");
 export const DIST_DIR = join(FRONTEND_DIR, "dist");
@@ -22,6 +22,10 @@ export interface WebChain {
   rpcUrl: string;
   explorerUrl: string | null;
   local: boolean;
+  /** The deployment's first block: the app reads logs from here, never from block 0. */
+  startBlock: number;
+  /** The Coterie indexer's REST API (indexer/, docs/indexer.md), when one runs for this chain. */
+  indexerUrl?: string;
   contracts: {
     factory: string;
     platformToken: string;
@@ -46,14 +50,22 @@ export function webChainFromDeployment(options: {
   explorerUrl?: string | null;
   local?: boolean;
   deploymentId?: string;
+  /** The indexer's base URL (http(s)); omitted from the entry when not given. */
+  indexerUrl?: string;
 }): WebChain {
-  const p = readPlatformAddresses(options.deploymentId ?? `chain-${options.chainId}`);
+  const deploymentId = options.deploymentId ?? `chain-${options.chainId}`;
+  const p = readPlatformAddresses(deploymentId);
+  if (options.indexerUrl !== undefined && !/^https?:\/\/[^/]/.test(options.indexerUrl)) {
+    throw new Error(`the indexer URL ${JSON.stringify(options.indexerUrl)} is not an http(s) URL`);
+  }
   return {
     id: options.chainId,
     name: options.name ?? (options.local ? "Local chain" : `Chain ${options.chainId}`),
     rpcUrl: options.rpcUrl,
     explorerUrl: options.explorerUrl ?? null,
     local: options.local ?? false,
+    startBlock: readDeploymentStartBlock(deploymentId),
+    ...(options.indexerUrl !== undefined ? { indexerUrl: options.indexerUrl.replace(/\/+$/, "") } : {}),
     contracts: {
       factory: p.factory,
       platformToken: p.platformToken,

@@ -57,6 +57,28 @@ describe("runtime configuration", () => {
       );
     });
 
+    it("reads each chain's start block and indexer URL, defaulting to block 0 and no indexer", () => {
+      const config = parseRuntimeConfig(
+        { chains: [{ ...sepolia, startBlock: 5_123_456, indexerUrl: "https://indexer.example.org/" }, local] },
+        "http://x",
+      );
+      expect(config.chains[0]).toMatchObject({ startBlock: 5_123_456n, indexerUrl: "https://indexer.example.org" });
+      expect(config.chains[1]).toMatchObject({ startBlock: 0n, indexerUrl: null });
+      expect(parseRuntimeConfig({ chains: [{ ...local, indexerUrl: null }] }, "http://x").chains[0].indexerUrl).toBeNull();
+    });
+
+    it("refuses a start block that is not a block number", () => {
+      for (const startBlock of [-1, 1.5, "12", Number.MAX_SAFE_INTEGER + 1]) {
+        expect(() => parseRuntimeConfig({ chains: [{ ...local, startBlock }] }, "http://x")).toThrow("coterie.json chains[0].startBlock is not a block number");
+      }
+    });
+
+    it("refuses an indexer URL that is not an http(s) URL", () => {
+      for (const indexerUrl of ["ws://127.0.0.1:42069", "127.0.0.1:42069", "", "http://", 42069]) {
+        expect(() => parseRuntimeConfig({ chains: [local, { ...sepolia, indexerUrl }] }, "http://x")).toThrow("coterie.json chains[1].indexerUrl is not an http(s) URL");
+      }
+    });
+
     it("refuses a default chain that is not among the chains", () => {
       expect(() => parseRuntimeConfig({ chains: [local], defaultChainId: 1 }, "http://x")).toThrow("coterie.json defaultChainId 1 is not among its chains");
     });

@@ -25,6 +25,13 @@ export interface ChainConfig {
   explorerUrl: string | null;
   /** True for the local development chain: enables the dev-account connector. */
   local: boolean;
+  /** The platform deployment's first block: logs are read from here (0 when the file names none). */
+  startBlock: bigint;
+  /**
+   * The Coterie indexer's REST API base URL (no trailing slash), or null. A read cache only: lists
+   * come from it when it answers, the chain otherwise, and no money decision relies on it.
+   */
+  indexerUrl: string | null;
   contracts: PlatformContracts;
 }
 
@@ -45,6 +52,15 @@ const CONTRACT_KEYS: Array<keyof PlatformContracts> = [
   "revenueShareFactory",
 ];
 
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.host !== "";
+  } catch {
+    return false;
+  }
+}
+
 /** Validates untrusted JSON into a RuntimeConfig; throws an Error naming the first problem. */
 export function parseRuntimeConfig(json: unknown, fallbackAppUrl: string): RuntimeConfig {
   if (typeof json !== "object" || json === null) throw new Error("coterie.json is not an object");
@@ -56,6 +72,18 @@ export function parseRuntimeConfig(json: unknown, fallbackAppUrl: string): Runti
     if (!Number.isInteger(chain.id) || (chain.id as number) <= 0) throw new Error(`${where}.id is not a chain id`);
     if (typeof chain.rpcUrl !== "string" || !/^https?:\/\//.test(chain.rpcUrl)) {
       throw new Error(`${where}.rpcUrl is not an http(s) URL`);
+    }
+    let startBlock = 0n;
+    if (chain.startBlock !== undefined) {
+      if (!Number.isSafeInteger(chain.startBlock) || (chain.startBlock as number) < 0) {
+        throw new Error(`${where}.startBlock is not a block number`);
+      }
+      startBlock = BigInt(chain.startBlock as number);
+    }
+    let indexerUrl: string | null = null;
+    if (chain.indexerUrl !== undefined && chain.indexerUrl !== null) {
+      if (typeof chain.indexerUrl !== "string" || !isHttpUrl(chain.indexerUrl)) throw new Error(`${where}.indexerUrl is not an http(s) URL`);
+      indexerUrl = chain.indexerUrl.replace(/\/+$/, "");
     }
     const contractsRaw = (chain.contracts ?? {}) as Record<string, unknown>;
     const contracts = {} as PlatformContracts;
@@ -71,6 +99,8 @@ export function parseRuntimeConfig(json: unknown, fallbackAppUrl: string): Runti
       rpcUrl: chain.rpcUrl,
       explorerUrl,
       local: chain.local === true,
+      startBlock,
+      indexerUrl,
       contracts,
     };
   });

@@ -8,6 +8,7 @@ import { useBlock, useConnection, usePublicClient } from "wagmi";
 import { getAddress, isAddress, zeroAddress } from "viem";
 import { useActiveChain, useWalletSettled } from "../config/context.tsx";
 import { fetchCommunity, type CommunityData } from "../reads/community.ts";
+import { indexerFor } from "../reads/indexer.ts";
 
 export type { CommunityData, CommunityInfo, HolderInfo } from "../reads/community.ts";
 
@@ -32,6 +33,7 @@ export function useCommunity(tokenParam: string) {
         revenueShareFactory: chain.contracts.revenueShareFactory,
         token,
         account: account ?? null,
+        indexer: indexerFor(chain),
       });
     },
   });

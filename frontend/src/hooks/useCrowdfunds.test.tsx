@@ -20,6 +20,10 @@ const client = {
     requests.push("eth_getLogs");
     return [];
   }),
+  getBlockNumber: vi.fn(async () => {
+    requests.push("eth_blockNumber");
+    return 100n;
+  }),
   getBalance: vi.fn(async () => {
     requests.push("eth_getBalance");
     return 5n;
@@ -34,7 +38,7 @@ const client = {
 
 vi.mock("wagmi", () => ({ usePublicClient: () => client }));
 vi.mock("../config/context.tsx", () => ({
-  useActiveChain: () => ({ chain: { id: 31337, contracts: { crowdfundFactory: FACTORY } }, walletOnWrongChain: false }),
+  useActiveChain: () => ({ chain: { id: 31337, startBlock: 0n, indexerUrl: null, contracts: { crowdfundFactory: FACTORY } }, walletOnWrongChain: false }),
 }));
 
 const { useCrowdfunds, useFundingOverview, useRevenueShare } = await import("./useCrowdfunds.ts");
@@ -55,6 +59,6 @@ describe("useCrowdfunds", () => {
     expect(result.current.crowdfunds.data).toEqual([]);
     expect(result.current.revenue.data).toMatchObject({ address: RS, exists: true, approved: false, assets: [] });
     expect(result.current.overview.data).toMatchObject({ feeBps: 250n, ethBalance: 5n });
-    expect(requests.sort()).toEqual(["eth_call", "eth_getBalance", "eth_getLogs", "eth_getLogs"]);
+    expect(requests.sort()).toEqual(["eth_blockNumber", "eth_call", "eth_getBalance", "eth_getLogs", "eth_getLogs"]);
   });
 });

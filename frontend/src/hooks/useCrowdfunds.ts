@@ -8,6 +8,7 @@ import { isAddress, getAddress, type Address } from "viem";
 import { usePublicClient } from "wagmi";
 import { useActiveChain } from "../config/context.tsx";
 import { readErc20, readFunding, type FundingOverview } from "../reads/funding.ts";
+import { indexerFor } from "../reads/indexer.ts";
 import type { CommunityData } from "./useCommunity.ts";
 
 function useFundingQuery<T>(data: CommunityData, select: (overview: FundingOverview) => T) {
@@ -29,6 +30,8 @@ function useFundingQuery<T>(data: CommunityData, select: (overview: FundingOverv
         treasury: community.timelock,
         revenueShare: community.revenueShare,
         account,
+        fromBlock: chain.startBlock,
+        indexer: indexerFor(chain),
       });
     },
     select,

@@ -7,6 +7,8 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { usePublicClient } from "wagmi";
 import type { Address, PublicClient } from "viem";
 import { useActiveChain } from "../config/context.tsx";
+import { indexerFor } from "../reads/indexer.ts";
+import { readProposalList } from "../reads/proposal-list.ts";
 import { fetchGovernorLogs, fetchGovernorSettings, fetchProposalPage, fetchRegistry, type GovernorLogs } from "../reads/governance.ts";
 
 export function useGovernorSettings(governor: Address, timelock: Address) {
@@ -27,7 +29,22 @@ export function useGovernorLogs(governor: Address) {
     queryKey: ["governor-logs", chain.id, governor],
     enabled: client !== undefined,
     retry: false,
-    queryFn: () => fetchGovernorLogs(client as PublicClient, governor),
+    queryFn: () => fetchGovernorLogs(client as PublicClient, governor, chain.startBlock),
+  });
+}
+
+/**
+ * The Vote tab's proposal ids and titles: the indexer's list when the chain names an indexer and it
+ * answers, else the governor's logs (reads/proposal-list.ts).
+ */
+export function useProposalList(governor: Address, token: Address) {
+  const { chain } = useActiveChain();
+  const client = usePublicClient({ chainId: chain.id });
+  return useQuery({
+    queryKey: ["proposal-list", chain.id, governor, chain.indexerUrl],
+    enabled: client !== undefined,
+    retry: false,
+    queryFn: () => readProposalList(client as PublicClient, { governor, token, fromBlock: chain.startBlock, indexer: indexerFor(chain) }),
   });
 }
 

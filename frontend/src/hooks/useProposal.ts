@@ -22,6 +22,6 @@ export function useProposal(governor: Address, token: Address, id: bigint | null
     retry: false,
     // Switching accounts re-reads the vote and weight; the proposal stays on screen meanwhile.
     placeholderData: (previous) => (previous?.id === id ? previous : undefined),
-    queryFn: () => fetchProposal(client as PublicClient, { governor, token, id: id ?? 0n, account: address ?? null }),
+    queryFn: () => fetchProposal(client as PublicClient, { governor, token, id: id ?? 0n, account: address ?? null, fromBlock: chain.startBlock }),
   });
 }

@@ -43,6 +43,8 @@ const runtime: RuntimeConfig = {
       rpcUrl: RPC,
       explorerUrl: null,
       local: true,
+      startBlock: 0n,
+      indexerUrl: null,
       contracts: { factory: REF, platformToken: REF, platformGovernor: REF, platformTimelock: REF, crowdfundFactory: REF, revenueShareFactory: REF },
     },
   ],

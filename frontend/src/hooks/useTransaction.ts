@@ -14,6 +14,7 @@ import type { Abi, Address, ContractFunctionArgs, ContractFunctionName, Hex, Tra
 import { useActiveChain } from "../config/context.tsx";
 import { explainError } from "../lib/errors.ts";
 import { refreshAfterReceipt } from "../lib/freshness.ts";
+import { freshnessBlock, indexerFor } from "../reads/indexer.ts";
 
 export type TxState =
   | { status: "idle" }
@@ -97,7 +98,8 @@ export function useTransaction(): Transaction {
         await refreshAfterReceipt({
           queryClient,
           minBlock: receipt.blockNumber,
-          blockNumber: () => getBlockNumber(config, { chainId: chain.id, cacheTime: 0 }),
+          // With an indexer, its lists must have the receipt's block too (reads/indexer.ts).
+          blockNumber: () => freshnessBlock(() => getBlockNumber(config, { chainId: chain.id, cacheTime: 0 }), indexerFor(chain)),
         });
         const done = hash;
         if (sends.current === mine) setState({ status: "confirmed", hash: done, receipt });

@@ -32,6 +32,7 @@ export type Route =
   | { name: "explore" }
   | { name: "launch" }
   | { name: "claim" }
+  | { name: "mine" }
   | { name: "community"; token: string; tab: CommunityTab }
   | { name: "proposal"; token: string; proposalId: string }
   | { name: "propose"; token: string }
@@ -40,12 +41,13 @@ export type Route =
 export type CommunityTab = "hold" | "earn" | "fund" | "vote" | "creator";
 const TABS: CommunityTab[] = ["hold", "earn", "fund", "vote", "creator"];
 
-/** Routes: / · /launch · /claim?v=..&s=.. · /c/<token>[/<tab>] · /c/<token>/proposals/<id> · /c/<token>/propose */
+/** Routes: / · /launch · /me · /claim?v=..&s=.. · /c/<token>[/<tab>] · /c/<token>/proposals/<id> · /c/<token>/propose */
 export function matchRoute(path: string): Route {
   const parts = path.split("/").filter(Boolean);
   if (parts.length === 0) return { name: "explore" };
   if (parts[0] === "launch" && parts.length === 1) return { name: "launch" };
   if (parts[0] === "claim" && parts.length === 1) return { name: "claim" };
+  if (parts[0] === "me" && parts.length === 1) return { name: "mine" };
   if (parts[0] === "c" && parts.length >= 2) {
     const token = parts[1];
     if (parts.length === 2) return { name: "community", token, tab: "hold" };

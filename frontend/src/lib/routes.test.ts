@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { matchRoute } from "./router.tsx";
-import { communityPath, explorePath, launchPath, proposalPath, proposePath } from "./routes.ts";
+import { communityPath, explorePath, launchPath, myCommunitiesPath, proposalPath, proposePath } from "./routes.ts";
 
 const token = "0x00000000000000000000000000000000000000aa";
 
@@ -8,6 +8,7 @@ describe("link builders", () => {
   it("build the paths the router matches", () => {
     expect(matchRoute(explorePath)).toEqual({ name: "explore" });
     expect(matchRoute(launchPath)).toEqual({ name: "launch" });
+    expect(matchRoute(myCommunitiesPath)).toEqual({ name: "mine" });
     expect(communityPath(token)).toBe(`/c/${token}`);
     expect(matchRoute(communityPath(token))).toEqual({ name: "community", token, tab: "hold" });
     expect(communityPath(token, "hold")).toBe(`/c/${token}`);

@@ -8,6 +8,8 @@ import type { TemplateId } from "./governance-templates.ts";
 
 export const explorePath = "/";
 export const launchPath = "/launch";
+/** The connected fan's communities (needs the indexer). */
+export const myCommunitiesPath = "/me";
 
 /** A community's page: its Hold tab (the bare path) or another tab. */
 export function communityPath(token: string, tab: CommunityTab = "hold"): string {

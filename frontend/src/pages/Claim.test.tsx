@@ -32,6 +32,8 @@ const runtime: RuntimeConfig = {
       rpcUrl: RPC,
       explorerUrl: null,
       local: true,
+      startBlock: 0n,
+      indexerUrl: null,
       contracts: { factory: VAULT, platformToken: TOKEN, platformGovernor: VAULT, platformTimelock: VAULT, crowdfundFactory: VAULT, revenueShareFactory: VAULT },
     },
   ],

@@ -1,6 +1,6 @@
 /** Explore: every community in the platform's registry, newest first, with a search and a way to launch one. */
-import { useState } from "react";
-import { Badge, Button, Card, Empty, Field, Skeleton, VerifiedBadge } from "../components/ui.tsx";
+import { useDeferredValue, useState } from "react";
+import { Badge, Button, Card, Empty, Field, Notice, Skeleton, VerifiedBadge } from "../components/ui.tsx";
 import { filterCommunities, flattenPages, useCommunities } from "../hooks/useCommunities.ts";
 import { EXPLORE_PAGE_SIZE, type CommunityListing } from "../reads/community.ts";
 import { explainError } from "../lib/errors.ts";
@@ -9,11 +9,13 @@ import { Link } from "../lib/router.tsx";
 import { communityPath, launchPath } from "../lib/routes.ts";
 
 export function ExplorePage() {
-  const query = useCommunities();
   const [search, setSearch] = useState("");
+  // With an indexer the search runs there; deferred, so typing is not held up by each request.
+  const query = useCommunities(useDeferredValue(search));
   const all = flattenPages(query.data);
   const shown = filterCommunities(all, search);
-  const count = query.data?.pages[0]?.count;
+  const first = query.data?.pages[0];
+  const count = first?.count ?? undefined;
 
   return (
     <div className="stack explore">
@@ -36,8 +38,19 @@ export function ExplorePage() {
         value={search}
         onChange={(e) => setSearch(e.target.value)}
         data-testid="explore-search"
-        hint={count !== undefined ? `${all.length} of ${count.toString()} communities loaded` : undefined}
+        hint={
+          count !== undefined
+            ? `${all.length} of ${count.toString()} communities loaded`
+            : first?.source === "indexer"
+              ? "Verified communities first, then the newest"
+              : undefined
+        }
       />
+      {first?.indexerError && (
+        <Notice tone="warn" testId="explore-indexer-down">
+          The indexer is not answering ({first.indexerError.message}); this list is read from the chain, newest first.
+        </Notice>
+      )}
 
       {query.isPending ? (
         <CardsSkeleton />
@@ -50,7 +63,7 @@ export function ExplorePage() {
             </Button>
           </Empty>
         </Card>
-      ) : all.length === 0 ? (
+      ) : all.length === 0 && search.trim() === "" ? (
         <Card>
           <Empty title="No communities yet">
             <Link href={launchPath}>Launch the first one</Link>

@@ -6,7 +6,8 @@
  * addresses (hooks/useLaunchCommunity.ts).
  */
 import { zeroAddress, type Address, type Hex, type PublicClient } from "viem";
-import { communityFactoryAbi, revenueShareFactoryAbi, socialTokenAbi } from "../generated/abis.ts";
+import { communityFactoryAbi, revenueShareAbi, revenueShareFactoryAbi, socialTokenAbi } from "../generated/abis.ts";
+import { IndexerError, type IndexerClient } from "./indexer.ts";
 import { resultsAt, valueOf } from "./multicall.ts";
 
 /** The part of viem's public client the community reads use. */
@@ -37,6 +38,11 @@ export interface CommunityInfo {
   treasuryTokens: bigint;
   /** True for the platform's own community (its DAO governs the factory). */
   isPlatform: boolean;
+  /**
+   * Whether a contract is at `revenueShare` (null: not read here; the Hold tab then asks the chain
+   * for its code). Read on chain with the indexer's help (see `fetchCommunity`).
+   */
+  revenueShareExists?: boolean | null;
 }
 
 export interface HolderInfo {
@@ -52,11 +58,106 @@ export interface CommunityData {
   holder: HolderInfo | null;
 }
 
-/** One community's page data: `token` must be a checksummed address; `account` the connected one, if any. */
-export async function fetchCommunity(
-  client: CommunityClient,
-  source: { factory: Address; revenueShareFactory: Address; token: Address; account: Address | null },
-): Promise<CommunityData> {
+export interface CommunitySource {
+  factory: Address;
+  revenueShareFactory: Address;
+  token: Address;
+  account: Address | null;
+  /** The chain's indexer, if any: it saves a round trip (see `fetchCommunityWithIndexer`). */
+  indexer?: IndexerClient | null;
+}
+
+/**
+ * One community's page data: `token` must be a checksummed address; `account` the connected one, if
+ * any. With an indexer that answers: one indexer request, one multicall and one eth_getBalance;
+ * otherwise (or when the indexer errs or disagrees with the chain) two multicalls and one
+ * eth_getBalance.
+ */
+export async function fetchCommunity(client: CommunityClient, source: CommunitySource): Promise<CommunityData> {
+  if (source.indexer) {
+    try {
+      return await fetchCommunityWithIndexer(client, source.indexer, source);
+    } catch (error) {
+      if (!(error instanceof IndexerError)) throw error;
+    }
+  }
+  return fetchCommunityFromChain(client, source);
+}
+
+/**
+ * The same data with the indexer's help: it names the community's timelock and revenue share up
+ * front, so every chain read fits one multicall (beside the treasury's eth_getBalance). Every value
+ * shown is still the chain's: the multicall reads the registry entry too, and an indexer whose
+ * timelock or revenue share differ from the chain's is ignored (the chain path runs instead).
+ */
+export async function fetchCommunityWithIndexer(client: CommunityClient, indexer: IndexerClient, source: CommunitySource): Promise<CommunityData> {
+  const { token, account } = source;
+  const listed = await indexer.community(token);
+  if (listed.token !== token) throw new IndexerError(`The indexer answered for ${listed.token} instead of ${token}.`);
+  const tokenRead = { address: token, abi: socialTokenAbi } as const;
+  const [results, treasuryEth] = await Promise.all([
+    client.multicall({
+      deployless: true,
+      allowFailure: true,
+      contracts: [
+        { address: source.factory, abi: communityFactoryAbi, functionName: "communityByToken", args: [token] },
+        { address: source.factory, abi: communityFactoryAbi, functionName: "platformCommunityId" },
+        { ...tokenRead, functionName: "name" },
+        { ...tokenRead, functionName: "symbol" },
+        { ...tokenRead, functionName: "decimals" },
+        { ...tokenRead, functionName: "totalSupply" },
+        { ...tokenRead, functionName: "cap" },
+        { address: source.revenueShareFactory, abi: revenueShareFactoryAbi, functionName: "revenueShareOf", args: [token] },
+        { ...tokenRead, functionName: "balanceOf", args: [listed.timelock] },
+        { ...tokenRead, functionName: "balanceOf", args: [account ?? zeroAddress] },
+        { ...tokenRead, functionName: "getVotes", args: [account ?? zeroAddress] },
+        { ...tokenRead, functionName: "delegates", args: [account ?? zeroAddress] },
+        // Answers only when a RevenueShare is at the address the indexer names.
+        { address: listed.revenueShare ?? zeroAddress, abi: revenueShareAbi, functionName: "token" },
+      ],
+    }),
+    client.getBalance({ address: listed.timelock }),
+  ]);
+  const [entryR, platformR, nameR, symbolR, decimalsR, supplyR, capR, shareR, treasuryR, balanceR, votesR, delegateR, shareTokenR] = results;
+  const entry = valueOf(entryR);
+  const need = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`Could not read this community's ${what} from the chain.`);
+    return value;
+  };
+  if (!entry) throw entryR.status === "failure" ? entryR.error : new Error("Could not read this community from the registry.");
+  const revenueShare = need(valueOf(shareR), "revenue share address");
+  if (entry.timelock !== listed.timelock) throw new IndexerError("The indexer's timelock differs from the registry's.");
+  if (listed.revenueShare !== null && listed.revenueShare !== revenueShare) throw new IndexerError("The indexer's revenue share differs from the factory's.");
+  const shareToken = valueOf(shareTokenR);
+  return {
+    community: {
+      id: entry.id,
+      creator: entry.creator,
+      token,
+      governor: entry.governor,
+      timelock: entry.timelock,
+      rewardVault: entry.rewardVault === zeroAddress ? null : entry.rewardVault,
+      verified: entry.verified,
+      createdAt: BigInt(entry.createdAt),
+      name: need(valueOf(nameR), "name"),
+      symbol: need(valueOf(symbolR), "symbol"),
+      decimals: need(valueOf(decimalsR), "decimals"),
+      totalSupply: need(valueOf(supplyR), "supply"),
+      cap: need(valueOf(capR), "cap"),
+      revenueShare: revenueShare === zeroAddress ? null : revenueShare,
+      // A RevenueShare of this token answering at the address: created. The indexer saying none
+      // is taken as "not set up" (display only; the Fund tab reads the share itself).
+      revenueShareExists: listed.revenueShare !== null && shareToken !== undefined && shareToken === token,
+      treasuryEth,
+      treasuryTokens: need(valueOf(treasuryR), "treasury balance"),
+      isPlatform: platformR.status === "success" && entry.id === platformR.result,
+    },
+    holder: account ? { account, balance: need(valueOf(balanceR), "balance"), votes: need(valueOf(votesR), "votes"), delegate: need(valueOf(delegateR), "delegate") } : null,
+  };
+}
+
+/** The page data from the chain alone: two multicalls (the second needs the registry entry's timelock) and one eth_getBalance. */
+export async function fetchCommunityFromChain(client: CommunityClient, source: CommunitySource): Promise<CommunityData> {
   const { token, account } = source;
   const tokenRead = { address: token, abi: socialTokenAbi } as const;
   const first = await client.multicall({

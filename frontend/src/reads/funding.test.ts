@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { encodeAbiParameters, encodeEventTopics, getAddress, numberToHex, parseEther, zeroAddress, type Address, type Hex, type RpcLog } from "viem";
 import { crowdfundAbi, crowdfundFactoryAbi } from "../generated/abis.ts";
 import { MINTER_ROLE, REVENUE_ROLE } from "../lib/funding.ts";
-import { crowdfundLogTopics, readFunding, type FundingClient } from "./funding.ts";
+import { cloneCode, crowdfundLogTopics, readFunding, type FundingClient } from "./funding.ts";
+import { IndexerClient } from "./indexer.ts";
+import { mockFetch } from "./indexer.mock.ts";
 
 const FACTORY = getAddress("0xfac0000000000000000000000000000000000001");
 const TOKEN = getAddress("0x7000000000000000000000000000000000000001");
@@ -48,20 +50,32 @@ function initialized(emitter: Address, payment: Address, goal: bigint, block = 5
 type Handler = (address: Address, functionName: string, args: readonly unknown[]) => unknown;
 
 /** A client whose multicall answers each call from `handler` (throwing = a failed call). */
-function fakeClient(options: { logs: RpcLog[]; deposits?: Array<{ asset: Address; id: bigint; depositor: Address }>; handler: Handler }) {
+function fakeClient(options: { logs: RpcLog[]; deposits?: Array<{ asset: Address; id: bigint; depositor: Address }>; handler: Handler; code?: (address: Address) => Hex | undefined }) {
   const calls: Array<{ address: Address; functionName: string; args: readonly unknown[] }> = [];
   const requests: string[] = [];
+  const ranges: Array<[string, unknown, unknown]> = [];
   const client = {
     async request({ method, params }: { method: string; params: unknown }) {
       requests.push(method);
+      const range = (params as Array<{ fromBlock: unknown; toBlock: unknown }>)[0];
+      ranges.push(["crowdfunds", range.fromBlock, range.toBlock]);
       expect(method).toBe("eth_getLogs");
       const filter = (params as Array<{ topics: unknown }>)[0];
       expect(filter.topics).toEqual(crowdfundLogTopics(TOKEN));
       return options.logs;
     },
-    async getLogs() {
+    async getLogs({ fromBlock, toBlock }: { fromBlock: unknown; toBlock: unknown }) {
+      ranges.push(["revenue", fromBlock, toBlock]);
       requests.push("eth_getLogs");
       return (options.deposits ?? []).map((d) => ({ args: { ...d, amount: 1n, supply: 1n } }));
+    },
+    async getBlockNumber() {
+      requests.push("eth_blockNumber");
+      return 100n;
+    },
+    async getCode({ address }: { address: Address }) {
+      requests.push("eth_getCode");
+      return options.code?.(address);
     },
     async getBalance() {
       requests.push("eth_getBalance");
@@ -81,7 +95,7 @@ function fakeClient(options: { logs: RpcLog[]; deposits?: Array<{ asset: Address
       });
     },
   };
-  return { client: client as unknown as FundingClient, calls, requests };
+  return { client: client as unknown as FundingClient, calls, requests, ranges };
 }
 
 const source = { crowdfundFactory: FACTORY, token: TOKEN, treasury: TREASURY, revenueShare: RS, account: FAN };
@@ -164,7 +178,7 @@ describe("fundingReads", () => {
       });
       expect(overview.feeBps).toBe(100n);
       // Two log queries, the balance, and one multicall for everything else.
-      expect(requests.sort()).toEqual(["eth_call", "eth_getBalance", "eth_getLogs", "eth_getLogs"]);
+      expect(requests.sort()).toEqual(["eth_blockNumber", "eth_call", "eth_getBalance", "eth_getLogs", "eth_getLogs"]);
     });
 
     it("ignores a CrowdfundCreated that another contract emitted", async () => {
@@ -209,6 +223,15 @@ describe("fundingReads", () => {
       expect(revenue).toMatchObject({ exists: false, assets: [] });
     });
 
+    it("reads both event lists from the chain's start block to the latest block, never from block 0", async () => {
+      const { client, ranges } = fakeClient({ logs: [], deposits: [], handler });
+      await readFunding(client, { ...source, fromBlock: 42n });
+      expect(ranges).toEqual([
+        ["crowdfunds", "0x2a", "0x64"],
+        ["revenue", 42n, 100n],
+      ]);
+    });
+
     it("reads no account positions and no balance without a connected account", async () => {
       const { client, calls, requests } = fakeClient({ logs: [created(FACTORY, CF), initialized(CF, zeroAddress, 1n)], handler });
       const overview = await readFunding(client, { ...source, account: null });
@@ -216,6 +239,56 @@ describe("fundingReads", () => {
       expect(overview.ethBalance).toBeNull();
       expect(requests).not.toContain("eth_getBalance");
       expect(calls.some((c) => c.functionName === "contributionOf" || c.functionName === "claimable")).toBe(false);
+    });
+  });
+
+  describe("readFunding with an indexer", () => {
+    const IMPL = getAddress("0x1e00000000000000000000000000000000000001");
+    const listed = (address: Address) => ({
+      address, token: TOKEN, creator: CREATOR, treasury: TREASURY, paymentToken: zeroAddress, goal: "1", cap: "2", deadline: 1, price: "1",
+      referralBps: 0, feeBps: 0, raised: "0", contributors: 0, status: "open", createdAt: 1, createdBlock: "7",
+    });
+    const deposit = { revenueShare: RS, asset: zeroAddress, depositId: "1", depositor: CREATOR, amount: "999", supply: "1", createdAt: 1, block: "8", txHash: "0xab" };
+    // The chain's answers for a crowdfund: its token, treasury, terms and fee, and the factory's implementation.
+    const chain: Handler = (address, fn, args) => {
+      if (address === FACTORY && fn === "implementation") return IMPL;
+      if (address === CF || address === IMPOSTOR) {
+        if (fn === "token") return TOKEN;
+        if (fn === "treasury") return TREASURY;
+        if (fn === "params") return { paymentToken: zeroAddress, goal: parseEther("5"), cap: parseEther("10"), deadline: 2_000_000n, price: 1000n * 10n ** 18n, referralBps: 500 };
+        if (fn === "fee") return [FEE, 100n] as const;
+      }
+      return handler(address, fn, args);
+    };
+    const indexer = (crowdfunds: unknown[]) =>
+      new IndexerClient("http://idx.test", {
+        fetch: mockFetch({
+          [`/api/communities/${TOKEN}/crowdfunds?limit=100`]: [200, { items: crowdfunds, nextCursor: null }],
+          [`/api/communities/${TOKEN}/revenue?limit=100`]: [200, { items: [deposit], nextCursor: null }],
+        }).fetch,
+      });
+
+    it("lists the indexer's crowdfunds with the terms the chain gives, and reads no logs", async () => {
+      const { client, requests } = fakeClient({ logs: [], handler: chain, code: (a) => (a === CF ? cloneCode(IMPL) : undefined) });
+      const overview = await readFunding(client, { ...source, indexer: indexer([listed(CF)]) });
+      expect(requests).not.toContain("eth_getLogs");
+      expect(overview.crowdfunds.map((c) => [c.address, c.goal, c.feeRecipient])).toEqual([[CF, parseEther("5"), FEE]]);
+      // The deposit's amount is the chain's (0.5 ETH in `handler`), not the indexer's "999".
+      expect(overview.revenue?.assets[0].deposits.map((d) => [d.id, d.amount])).toEqual([[1n, parseEther("0.5")]]);
+    });
+
+    it("falls back to the logs when the indexer lists a crowdfund that is not a clone of the factory's implementation", async () => {
+      const { client, requests } = fakeClient({ logs: [created(FACTORY, CF), initialized(CF, zeroAddress, parseEther("1"))], handler: chain, code: () => "0x6080" });
+      const overview = await readFunding(client, { ...source, indexer: indexer([listed(IMPOSTOR)]) });
+      expect(requests).toContain("eth_getLogs");
+      expect(overview.crowdfunds.map((c) => c.address)).toEqual([CF]);
+    });
+
+    it("falls back to the logs when the indexer is down", async () => {
+      const { client, requests } = fakeClient({ logs: [], handler: chain });
+      const down = new IndexerClient("http://idx.test", { fetch: mockFetch({}).fetch });
+      await readFunding(client, { ...source, indexer: down });
+      expect(requests.filter((r) => r === "eth_getLogs")).toHaveLength(2);
     });
   });
 });

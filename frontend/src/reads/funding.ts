@@ -10,8 +10,12 @@
  * 4. one multicall for every live value (states, totals, roles, the account's positions, ERC-20
  *    symbols and decimals, deposits and claimable revenue).
  *
- * 1-3 run in parallel. Logs are read from block 0: fine on the local chain and small deployments; a
- * large chain needs a start block (the factory's deployment block) or an indexer.
+ * With an indexer configured (and answering), 1 and 2 are its lists instead, checked on chain (see
+ * `listsFromIndexer`); when it is down or wrong, the logs.
+ *
+ * 1-3 run in parallel. Logs are read from the chain's start block (the platform deployment's first
+ * block) to the latest block in bounded ranges (reads/logs.ts): one eth_blockNumber, then one
+ * eth_getLogs per 10,000 blocks for each of 1 and 2.
  */
 import {
   encodeEventTopics,
@@ -27,19 +31,23 @@ import {
   type ContractFunctionReturnType,
   type MulticallResponse,
   type Address,
+  type Hex,
   type Log,
+  numberToHex,
   type PublicClient,
   type RpcLog,
 } from "viem";
 import { crowdfundAbi, crowdfundFactoryAbi, revenueShareAbi, socialTokenAbi } from "../generated/abis.ts";
 import { CLAIM_MAX_DEPOSITS, crowdfundState, ETH_ASSET, MINTER_ROLE, REVENUE_ROLE, type AssetInfo, type CrowdfundState } from "../lib/funding.ts";
 import { shortAddress } from "../lib/format.ts";
+import { allPages, IndexerError, preferIndexer, type IndexerClient } from "./indexer.ts";
+import { latestBlock, readLogsInChunks } from "./logs.ts";
 import { resultsAt, valueOf } from "./multicall.ts";
 
 /** Deposits listed per asset (the most recent). */
 export const DEPOSITS_SHOWN = 20;
 
-export type FundingClient = Pick<PublicClient, "request" | "getLogs" | "multicall" | "getBalance">;
+export type FundingClient = Pick<PublicClient, "request" | "getLogs" | "multicall" | "getBalance" | "getBlockNumber" | "getCode">;
 
 export interface FundingSource {
   crowdfundFactory: Address;
@@ -49,6 +57,10 @@ export interface FundingSource {
   /** Where the revenue share is or will be (the factory predicts it even before it exists). */
   revenueShare: Address | null;
   account: Address | null;
+  /** The first block whose logs are read (the chain's startBlock); default 0. */
+  fromBlock?: bigint;
+  /** The chain's indexer: the lists come from it (checked on chain) when it answers, else from the logs. */
+  indexer?: IndexerClient | null;
 }
 
 /** A crowdfund the factory created for the token, with the parameters it was initialised with (immutable). */
@@ -215,19 +227,119 @@ function assetFrom(address: Address, reads: { symbol: () => string | undefined; 
   return { address, symbol: symbol && symbol.trim() !== "" ? symbol : shortAddress(address), decimals: reads.decimals() ?? 18 };
 }
 
+interface FundingLists {
+  /** Newest first. */
+  entries: CrowdfundEntry[];
+  /** Oldest first. */
+  deposits: Array<{ args: { asset?: Address; id?: bigint; depositor?: Address } }>;
+}
+
+/** The crowdfunds and deposits from the chain's logs (from the start block, in bounded ranges). */
+async function listsFromLogs(client: FundingClient, source: FundingSource): Promise<FundingLists> {
+  const { token, revenueShare } = source;
+  const fromBlock = source.fromBlock ?? 0n;
+  const topics = crowdfundLogTopics(token);
+  const toBlock = await latestBlock(client);
+  const [crowdfundLogs, deposits] = await Promise.all([
+    readLogsInChunks(client, {
+      fromBlock,
+      toBlock,
+      read: (from, to) =>
+        client
+          .request({ method: "eth_getLogs", params: [{ fromBlock: numberToHex(from), toBlock: numberToHex(to), topics }] })
+          .then((logs) => (logs as RpcLog[]).map((l) => formatLog(l))),
+    }),
+    revenueShare && revenueDeposited
+      ? readLogsInChunks(client, {
+          fromBlock,
+          toBlock,
+          read: (from, to) => client.getLogs({ address: revenueShare, event: revenueDeposited, fromBlock: from, toBlock: to }),
+        })
+      : Promise.resolve([]),
+  ]);
+  return { entries: crowdfundsFromLogs(crowdfundLogs, source.crowdfundFactory, token), deposits };
+}
+
+/** The runtime code of an EIP-1167 clone of `implementation` (OpenZeppelin's Clones, which the CrowdfundFactory uses). */
+export function cloneCode(implementation: Address): Hex {
+  return `0x363d3d373d3d3d363d73${implementation.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3`;
+}
+
+/**
+ * The crowdfunds and deposits the indexer lists, checked on chain: the indexer only says where to
+ * look. Each crowdfund must be a clone of the factory's implementation (its code, one eth_getCode
+ * each) of this token with this treasury, and its terms are the ones it answers itself (one
+ * multicall); any crowdfund that fails the check makes the whole list come from the logs instead.
+ * A deposit's amount and supply are read on chain later, by id, like the logs' deposits.
+ */
+async function listsFromIndexer(client: FundingClient, indexer: IndexerClient, source: FundingSource): Promise<FundingLists> {
+  const { token, revenueShare } = source;
+  const [listed, deposits] = await Promise.all([
+    allPages((cursor) => indexer.crowdfunds(token, { limit: 100, cursor })),
+    revenueShare ? allPages((cursor) => indexer.revenue(token, { limit: 100, cursor })) : Promise.resolve([]),
+  ]);
+  let entries: CrowdfundEntry[] = [];
+  if (listed.length > 0) {
+    const plan = new CallPlan();
+    const implementation = plan.add({ address: source.crowdfundFactory, abi: crowdfundFactoryAbi, functionName: "implementation" });
+    const reads = listed.map((cf) => ({
+      listed: cf,
+      token: plan.add({ address: cf.address, abi: crowdfundAbi, functionName: "token" }),
+      treasury: plan.add({ address: cf.address, abi: crowdfundAbi, functionName: "treasury" }),
+      params: plan.add({ address: cf.address, abi: crowdfundAbi, functionName: "params" }),
+      fee: plan.add({ address: cf.address, abi: crowdfundAbi, functionName: "fee" }),
+    }));
+    const [, codes] = await Promise.all([plan.run(client), Promise.all(listed.map((cf) => client.getCode({ address: cf.address })))]);
+    const impl = implementation();
+    if (!impl) throw new IndexerError("Could not read the crowdfund factory's implementation to check the indexer's crowdfunds.");
+    entries = reads.map((r, i) => {
+      const params = r.params();
+      const fee = r.fee();
+      const genuine =
+        (codes[i] ?? "0x").toLowerCase() === cloneCode(impl) &&
+        r.token()?.toLowerCase() === token.toLowerCase() &&
+        r.treasury()?.toLowerCase() === source.treasury.toLowerCase() &&
+        params !== undefined &&
+        fee !== undefined;
+      if (!genuine || !params || !fee) {
+        throw new IndexerError(`The indexer lists ${r.listed.address} as a crowdfund of this community, which the chain does not confirm.`);
+      }
+      return {
+        address: r.listed.address,
+        creator: r.listed.creator,
+        blockNumber: r.listed.createdBlock,
+        paymentToken: getAddress(params.paymentToken),
+        goal: params.goal,
+        cap: params.cap,
+        deadline: BigInt(params.deadline),
+        price: params.price,
+        referralBps: BigInt(params.referralBps),
+        feeBps: fee[1],
+        feeRecipient: getAddress(fee[0]),
+      };
+    });
+  }
+  return {
+    entries,
+    deposits: deposits
+      .filter((d) => revenueShare !== null && d.revenueShare === getAddress(revenueShare))
+      .map((d) => ({ args: { asset: d.asset, id: d.depositId, depositor: d.depositor } }))
+      .reverse(),
+  };
+}
+
 /** Reads the funding overview of one community (see the file comment for the requests). */
 export async function readFunding(client: FundingClient, source: FundingSource): Promise<FundingOverview> {
   const { token, account, revenueShare } = source;
-  const [crowdfundLogs, depositLogs, ethBalance] = await Promise.all([
-    client
-      .request({ method: "eth_getLogs", params: [{ fromBlock: "0x0", toBlock: "latest", topics: crowdfundLogTopics(token) }] })
-      .then((logs) => (logs as RpcLog[]).map((l) => formatLog(l))),
-    revenueShare && revenueDeposited
-      ? client.getLogs({ address: revenueShare, event: revenueDeposited, fromBlock: 0n, toBlock: "latest" })
-      : Promise.resolve([]),
+  const [lists, ethBalance] = await Promise.all([
+    preferIndexer(
+      source.indexer ?? null,
+      (indexer) => listsFromIndexer(client, indexer, source),
+      () => listsFromLogs(client, source),
+    ),
     account ? client.getBalance({ address: account }) : Promise.resolve(null),
   ]);
-  const entries = crowdfundsFromLogs(crowdfundLogs, source.crowdfundFactory, token);
+  const { entries, deposits: depositLogs } = lists.value;
 
   const plan = new CallPlan();
   const feeBps = plan.add({ address: source.crowdfundFactory, abi: crowdfundFactoryAbi, functionName: "feeBps" });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { keccak256, toHex, type Address } from "viem";
+import type { LogsClient } from "./logs.ts";
 import { fetchGovernorLogs, fetchProposal, fetchProposalPage, type ProposalCreatedInfo, type ReadClient } from "./governance.ts";
 
 const GOV = "0x00000000000000000000000000000000000000a1" as Address;
@@ -28,7 +29,11 @@ function fakeClient(reply: Reply, logs: unknown[] = []) {
       requests.push("getLogs");
       return logs;
     },
-  } as unknown as ReadClient; // only the two methods the fetchers use
+    getBlockNumber: async () => {
+      requests.push("blockNumber");
+      return 100n;
+    },
+  } as unknown as ReadClient & LogsClient; // only the methods the fetchers use
   return { client, requests };
 }
 
@@ -143,7 +148,7 @@ describe("useGovernor fetchers", () => {
       ];
       const { client, requests } = fakeClient(() => undefined, logs);
       const result = await fetchGovernorLogs(client, GOV);
-      expect(requests).toEqual(["getLogs"]);
+      expect(requests).toEqual(["blockNumber", "getLogs"]);
       expect(result.created.get("3")?.description).toBe("Hello");
       expect(result.votes).toEqual([{ proposalId: 3n, voter: ME, support: 1, weight: 7n, reason: "Great idea", blockNumber: 6n, transactionHash: "0xbb" }]);
     });
@@ -191,7 +196,7 @@ describe("useGovernor fetchers", () => {
     it("reads the proposal, then quorum and the account's weight at the snapshot", async () => {
       const { client, requests } = fakeClient(base, createdLogs);
       const p = await fetchProposal(client, { governor: GOV, token: TOKEN, id: 1n, account: ME });
-      expect(requests).toEqual(["getLogs", "multicall(12)", "multicall(2)"]);
+      expect(requests).toEqual(["blockNumber", "multicall(12)", "getLogs", "multicall(2)"]);
       expect(p).toMatchObject({ state: 1, quorum: 400n, quorumEstimated: false, weight: 25n, hasVoted: false, clock: 150n });
     });
 

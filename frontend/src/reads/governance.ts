@@ -13,6 +13,7 @@ import { communityFactoryAbi, communityGovernorAbi, communityTimelockAbi, crowdf
 import { ROLES } from "../lib/governance-actions.ts";
 import { pageIds, quorumOf, tallyFrom, type VoteTally } from "../lib/governance.ts";
 import type { RegistryEntry, TargetFacts } from "../lib/governance-templates.ts";
+import { readLogsInChunks, type LogsClient } from "./logs.ts";
 import { resultsAt, valueOf } from "./multicall.ts";
 
 /** The part of viem's public client these reads use (a fake one in tests). */
@@ -118,13 +119,11 @@ const PROPOSAL_CREATED = getAbiItem({ abi: communityGovernorAbi, name: "Proposal
 const VOTE_CAST = getAbiItem({ abi: communityGovernorAbi, name: "VoteCast" });
 const VOTE_CAST_WITH_PARAMS = getAbiItem({ abi: communityGovernorAbi, name: "VoteCastWithParams" });
 
-/** All ProposalCreated and VoteCast(WithParams) events of a governor, in one eth_getLogs. */
-export async function fetchGovernorLogs(client: ReadClient, governor: Address): Promise<GovernorLogs> {
-  const logs = await client.getLogs({
-    address: governor,
-    events: [PROPOSAL_CREATED, VOTE_CAST, VOTE_CAST_WITH_PARAMS],
-    fromBlock: 0n,
-    toBlock: "latest",
+/** All ProposalCreated and VoteCast(WithParams) events of a governor from `fromBlock` on, in bounded ranges (reads/logs.ts). */
+export async function fetchGovernorLogs(client: ReadClient & LogsClient, governor: Address, fromBlock = 0n): Promise<GovernorLogs> {
+  const logs = await readLogsInChunks(client, {
+    fromBlock,
+    read: (from, to) => client.getLogs({ address: governor, events: [PROPOSAL_CREATED, VOTE_CAST, VOTE_CAST_WITH_PARAMS], fromBlock: from, toBlock: to }),
   });
   const created = new Map<string, ProposalCreatedInfo>();
   const votes: VoteRecord[] = [];
@@ -353,13 +352,16 @@ export interface ProposalDetail {
  * the multicall); the rest from the governor.
  */
 export async function fetchProposal(
-  client: ReadClient,
-  options: { governor: Address; token: Address; id: bigint; account: Address | null },
+  client: ReadClient & LogsClient,
+  options: { governor: Address; token: Address; id: bigint; account: Address | null; fromBlock?: bigint },
 ): Promise<ProposalDetail | null> {
   const { governor, token, id, account } = options;
   const g = { address: governor, abi: communityGovernorAbi } as const;
   const [createdLogs, first] = await Promise.all([
-    client.getLogs({ address: governor, event: PROPOSAL_CREATED, fromBlock: 0n, toBlock: "latest" }),
+    readLogsInChunks(client, {
+      fromBlock: options.fromBlock ?? 0n,
+      read: (from, to) => client.getLogs({ address: governor, event: PROPOSAL_CREATED, fromBlock: from, toBlock: to }),
+    }),
     client.multicall({
       deployless: true,
       allowFailure: true,

@@ -3,6 +3,7 @@
  * connected fan's referral link, referrer and referral bonuses (claimable), and claiming a Merkle
  * campaign reward from the proofs file the creator shared. One vault multicall on first load.
  */
+import { ReferralsCard } from "../../components/IndexerViews.tsx";
 import { useState, type ChangeEvent } from "react";
 import { useConnection } from "wagmi";
 import type { Address } from "viem";
@@ -62,6 +63,7 @@ export default function EarnTab({ data }: { data: CommunityData }) {
         <ReferralCard token={community.token} account={vault.data.account} vault={vault.data.vault} unit={unit} />
         <CampaignCard vault={vault.data.vault.address} account={address ?? null} now={now} unit={unit} />
       </div>
+      <ReferralsCard community={community} account={address} />
     </div>
   );
 }

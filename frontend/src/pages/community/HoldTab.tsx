@@ -3,6 +3,7 @@
  * token's facts and the community's addresses. Everything shown comes from `useCommunity`; the tab
  * adds no reads of its own (the community page's request budget).
  */
+import { HoldersCard } from "../../components/IndexerViews.tsx";
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { useBytecode } from "wagmi";
@@ -20,6 +21,7 @@ export function HoldTab({ data }: { data: CommunityData }) {
         {holder ? <HoldingCard community={community} holder={holder} /> : <ConnectPrompt symbol={community.symbol} />}
         <TokenFacts community={community} />
       </div>
+      <HoldersCard community={community} />
       <CommunityAddresses community={community} />
     </div>
   );
@@ -187,8 +189,11 @@ function CommunityAddresses({ community }: { community: CommunityInfo }) {
   const { chain } = useActiveChain();
   // The factory predicts the revenue share's address before anyone creates it: list it only when a
   // contract is there (issue 11 item 14).
-  const code = useBytecode({ address: community.revenueShare ?? undefined, chainId: chain.id, query: { enabled: community.revenueShare !== null } });
-  return <CommunityAddressList community={community} revenueShare={codeState(code.data ?? undefined, code.isLoading)} />;
+  // With the indexer the community read already answered this (no eth_getCode).
+  const known = community.revenueShareExists ?? null;
+  const code = useBytecode({ address: community.revenueShare ?? undefined, chainId: chain.id, query: { enabled: community.revenueShare !== null && known === null } });
+  const state: CodeState = known === null ? codeState(code.data ?? undefined, code.isLoading) : known ? "deployed" : "not-deployed";
+  return <CommunityAddressList community={community} revenueShare={state} />;
 }
 
 export function CommunityAddressList({ community, revenueShare }: { community: CommunityInfo; revenueShare: CodeState }) {

@@ -1,13 +1,14 @@
 /**
  * The Vote tab: the member's voting power and delegate, the community's governance settings, and its
  * proposals (newest first, paged) with state, votes, quorum and what comes next in chain time.
- * Reads: the governor's settings (one multicall), its ProposalCreated/VoteCast logs (one
- * eth_getLogs, for titles) and one multicall for the page of proposals.
+ * Reads: the governor's settings (one multicall), the proposal list for ids and titles (the
+ * indexer's when configured and answering, else the governor's logs in bounded ranges) and one
+ * multicall for the page of proposals.
  */
 import { useEffect, useMemo, useState } from "react";
 import { Amount, Button, Card, Empty, Notice, Skeleton, Stat } from "../../components/ui.tsx";
 import { useChainNow, type CommunityData } from "../../hooks/useCommunity.ts";
-import { useGovernorLogs, useProposalPage } from "../../hooks/useGovernor.ts";
+import { useProposalList, useProposalPage } from "../../hooks/useGovernor.ts";
 import type { GovernorSettings, ProposalSummary } from "../../reads/governance.ts";
 import { explainError } from "../../lib/errors.ts";
 import { formatBps, votesUnit } from "../../lib/format.ts";
@@ -21,7 +22,7 @@ const PAGE_SIZE = 5;
 export default function VoteTab({ data }: { data: CommunityData }) {
   const { community } = data;
   const [page, setPage] = useState(0);
-  const logs = useGovernorLogs(community.governor);
+  const logs = useProposalList(community.governor, community.token);
   const list = useProposalPage({
     governor: community.governor,
     timelock: community.timelock,
@@ -100,7 +101,7 @@ function PowerCard({ data, settings }: { data: CommunityData; settings: Governor
 function ProposalList({ data, list, logs, page, setPage }: {
   data: CommunityData;
   list: ReturnType<typeof useProposalPage>;
-  logs: ReturnType<typeof useGovernorLogs>;
+  logs: ReturnType<typeof useProposalList>;
   page: number;
   setPage: (page: number) => void;
 }) {
@@ -139,7 +140,7 @@ function ProposalList({ data, list, logs, page, setPage }: {
   return (
     <Card title={`Proposals${settings ? ` (${settings.proposalCount.toString()})` : ""}`} actions={pager} testId="proposal-list">
       {logs.isError && (
-        <Notice tone="warn">Proposal titles could not be read from the chain's logs ({explainError(logs.error)}); they show as numbers.</Notice>
+        <Notice tone="warn">Proposal titles could not be read ({explainError(logs.error)}); they show as numbers.</Notice>
       )}
       {list.isPending ? (
         <Skeleton lines={4} />
