@@ -59,7 +59,19 @@ export interface Indexer {
   /** Everything Ponder printed so far (for failure messages). */
   output(): string;
   get<T = unknown>(path: string): Promise<{ status: number; body: T; headers: Headers }>;
-  stop(): Promise<void>;
+  /** Sends `signal` to Ponder's process group (e.g. SIGKILL for a crash) and waits for it to exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Stops Ponder; removes its PGlite directory unless `keepDatabase` (to start another on it). */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export interface IndexerOptions {
+  /** Extra environment for `ponder start` (overrides the harness's). */
+  env?: Record<string, string>;
+  /** Reuse a database: a PGlite directory (under PGlite) ... */
+  dbDir?: string;
+  /** ... or a Postgres schema (under COTERIE_TEST_DATABASE_URL). */
+  schema?: string;
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -216,12 +228,12 @@ export async function startChain(options: { seed?: boolean } = {}): Promise<Chai
 }
 
 /** Starts `ponder start --root indexer` on `chain` and resolves once GET /ready answers 200. */
-export async function startIndexer(chain: Chain, options: { env?: Record<string, string> } = {}): Promise<Indexer> {
+export async function startIndexer(chain: Chain, options: IndexerOptions = {}): Promise<Indexer> {
   const port = await freePort(process.env.COTERIE_TEST_INDEXER_PORTS ?? "42101-42110");
   const url = `http://${HOST}:${port}`;
   const postgres = process.env.COTERIE_TEST_DATABASE_URL;
-  const dbDir = postgres ? null : mkdtempSync(join(tmpdir(), "coterie-indexer-"));
-  const schema = postgres ? `coterie_test_${port}_${process.pid}_${Date.now().toString(36)}` : "public";
+  const dbDir = postgres ? null : (options.dbDir ?? mkdtempSync(join(tmpdir(), "coterie-indexer-")));
+  const schema = postgres ? (options.schema ?? `coterie_test_${port}_${process.pid}_${Date.now().toString(36)}`) : "public";
   const env: Record<string, string> = {
     COTERIE_RPC_URL: chain.rpcUrl,
     COTERIE_CHAIN_ID: String(chain.chainId),
@@ -253,9 +265,20 @@ export async function startIndexer(chain: Chain, options: { env?: Record<string,
       }
       return { status: res.status, body: body as T, headers: res.headers };
     },
-    async stop() {
+    async kill(signal: NodeJS.Signals) {
+      const child = ponder.child;
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+      await exited;
+    },
+    async stop(stopOptions: { keepDatabase?: boolean } = {}) {
       await ponder.stop();
-      if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+      if (dbDir && !stopOptions.keepDatabase) rmSync(dbDir, { recursive: true, force: true });
     },
   };
   try {
