@@ -171,6 +171,19 @@ function service(bin: string, args: string[], env: Record<string, string>) {
   };
 }
 
+/** Removes a directory, again if late writes of a stopping process recreated files in it. */
+async function removeDir(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // ENOTEMPTY while something still writes: try again
+    }
+    await sleep(300);
+    if (!existsSync(dir)) return;
+  }
+}
+
 let compiled = false;
 
 /** Compiles the contracts (production profile, as Ignition deploys them) and generates the ABIs. */
@@ -278,7 +291,7 @@ export async function startIndexer(chain: Chain, options: IndexerOptions = {}): 
     },
     async stop(stopOptions: { keepDatabase?: boolean } = {}) {
       await ponder.stop();
-      if (dbDir && !stopOptions.keepDatabase) rmSync(dbDir, { recursive: true, force: true });
+      if (dbDir && !stopOptions.keepDatabase) await removeDir(dbDir);
     },
   };
   try {
