@@ -227,6 +227,44 @@ describe("start's supervisor (scripts/lib/supervise.ts)", function () {
     expect(lines.join("\n")).to.include("the local chain stopped unexpectedly (signal SIGKILL); stopping everything else");
   });
 
+  it("a restartable service that exits for a recognised reason is prepared and started again, then fails like any service after max restarts within the window", async function () {
+    const { supervisor, lines, exited } = harness();
+    let prepared = 0;
+    const crash = ["-e", "console.error('Encountered unrecoverable reorg beyond finalized block 7'); process.exit(1)"];
+    const handle = supervisor.restartableService("the indexer", node, crash, {}, {
+      when: (output) => output.includes("unrecoverable reorg"),
+      prepare: () => (prepared += 1),
+      note: "the chain was rewound past its finality",
+      max: 2,
+      windowMs: 60_000,
+    });
+    cleanup.push(handle.current().pid!);
+    expect(await exited).to.equal(1);
+    expect(prepared).to.equal(2);
+    expect(handle.restarts()).to.equal(2);
+    expect(lines.slice(0, 2)).to.deep.equal([
+      "[21:30:05] the indexer stopped (exit 1): the chain was rewound past its finality; restarting it (restart 1)",
+      "[21:30:05] the indexer stopped (exit 1): the chain was rewound past its finality; restarting it (restart 2)",
+    ]);
+    expect(lines[2]).to.match(/^coterie start: the indexer stopped unexpectedly \(exit 1\); stopping everything else\. Its last output:\nEncountered unrecoverable reorg/);
+  });
+
+  it("a restartable service that exits for any other reason stops everything without a restart", async function () {
+    const { supervisor, lines, exited } = harness();
+    let prepared = 0;
+    const handle = supervisor.restartableService("the indexer", node, ["-e", "console.error('port in use'); process.exit(1)"], {}, {
+      when: (output) => output.includes("unrecoverable reorg"),
+      prepare: () => (prepared += 1),
+      note: "n/a",
+      max: 3,
+      windowMs: 60_000,
+    });
+    cleanup.push(handle.current().pid!);
+    expect(await exited).to.equal(1);
+    expect(prepared).to.equal(0);
+    expect(lines).to.deep.equal(["coterie start: the indexer stopped unexpectedly (exit 1); stopping everything else. Its last output:\nport in use"]);
+  });
+
   it("timestamps are UTC HH:MM:SS", function () {
     expect(timestamp(new Date("2026-12-05T08:07:06.789Z"))).to.equal("08:07:06");
   });

@@ -95,6 +95,54 @@ export class Supervisor {
   }
 
   /**
+   * A service that is started again, instead of stopping everything, when it exits for a reason
+   * `restart.when(output)` recognises (its last output). Before each restart `restart.prepare()`
+   * runs (e.g. removes a database the exit left unusable) and one line says why. At most
+   * `restart.max` restarts within `restart.windowMs` (a crash loop is a failure); any other exit,
+   * or one restart more, fails as `service` does.
+   * `current()` is the child running now.
+   */
+  restartableService(
+    name: string,
+    command: string,
+    args: string[],
+    options: { cwd?: string; env?: NodeJS.ProcessEnv },
+    restart: { when: (output: string) => boolean; prepare: () => void; note: string; max: number; windowMs: number },
+  ): { current: () => ChildProcess; restarts: () => number } {
+    let child!: ChildProcess;
+    let restarts = 0;
+    let recent: number[] = [];
+    const launch = () => {
+      child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+      const managed = this.track(name, child);
+      child.once("error", (error) => void this.fail(`${name} could not start: ${error.message}`));
+      child.once("exit", (code, signal) => {
+        if (this.stopped) return;
+        const how = signal === null ? `exit ${code}` : `signal ${signal}`;
+        const output = managed.output();
+        const now = this.options.now().getTime();
+        recent = recent.filter((at) => now - at < restart.windowMs);
+        if (recent.length < restart.max && restart.when(output)) {
+          restarts += 1;
+          recent.push(now);
+          this.step(`${name} stopped (${how}): ${restart.note}; restarting it (restart ${restarts})`);
+          try {
+            restart.prepare();
+          } catch (error) {
+            void this.fail(`${name} could not be restarted: ${(error as Error).message}`);
+            return;
+          }
+          launch();
+          return;
+        }
+        void this.fail(`${name} stopped unexpectedly (${how}); stopping everything else${output === "" ? "" : `. Its last output:\n${output}`}`);
+      });
+    };
+    launch();
+    return { current: () => child, restarts: () => restarts };
+  }
+
+  /**
    * Runs a command to completion in its own process group. Resolves on exit code 0; otherwise
    * prints its captured output and stops everything (exit 1). With `passThrough` and a terminal,
    * the child writes straight to it instead of being captured.
