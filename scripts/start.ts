@@ -5,13 +5,14 @@
  *    the past by what the demo seed moves it (scripts/lib/demo-clock.ts), and meanwhile compiles the
  *    contracts (`hardhat build` with Ignition's production profile),
  * 2. deploys the platform with the same command a user runs (`npm run deploy -- --network localhost`),
- * 3. seeds a demo community with a crowdfund in progress (scripts/seed.ts),
- *    and a revenue deposit its holders can claim; meanwhile it starts the indexer (indexer/, a Ponder
- *    app) on http://127.0.0.1:42069 (or --indexer-port / COTERIE_INDEXER_PORT), on PGlite in a
- *    fresh directory per run (indexer/.ponder/<deployment id>), which indexes the seed as it happens,
- * 4. builds the web app (frontend/) and serves it on http://127.0.0.1:5173 (or --web-port /
+ * 3. seeds a demo community with a crowdfund in progress (scripts/seed.ts), and a revenue deposit
+ *    its holders can claim, while it builds the web app (frontend/, which also generates the ABIs
+ *    the indexer reads); once built, it starts the indexer (indexer/, a Ponder app) on
+ *    http://127.0.0.1:42069 (or --indexer-port / COTERIE_INDEXER_PORT), on PGlite in a fresh
+ *    directory per run (indexer/.ponder/<deployment id>), which catches up with the seed,
+ * 4. once the indexer answers /ready, serves the web app on http://127.0.0.1:5173 (or --web-port /
  *    COTERIE_WEB_PORT) with the runtime configuration for this chain (and the indexer's URL) at
- *    /coterie.json, once the indexer answers /ready,
+ *    /coterie.json,
  * 5. prints the URLs, the addresses, the demo claim links and the dev accounts, and keeps running
  *    until Ctrl-C, which stops everything it started.
  *
@@ -110,23 +111,25 @@ rmSync(join(DEPLOYMENTS_DIR, deploymentId), { recursive: true, force: true });
 const env = { LOCALHOST_RPC_URL: rpcUrl, COTERIE_DEPLOYMENT_ID: deploymentId, COTERIE_DEMO_OUT: demoFile };
 supervisor.step("deploying the platform (hardhat ignition deploy deploy/modules/Platform.ts --network localhost)");
 await hardhat("deploying the platform (hardhat ignition deploy)", ["ignition", "deploy", "deploy/modules/Platform.ts", "--network", "localhost", "--deployment-id", deploymentId], env);
-// The indexer starts on the deployed platform and indexes the seed as it happens, in a fresh PGlite
-// database (the chain is new, so an earlier run's data would be wrong).
-const indexerDir = indexerDbDir(deploymentId);
-rmSync(indexerDir, { recursive: true, force: true });
-supervisor.step(`starting the indexer on ${indexerUrl} (ponder start, PGlite in ${indexerDir.slice(ROOT.length + 1)})`);
-const indexerRun = indexerCommand({ rpcUrl, chainId: 31337, deploymentId, host: HOST, port: indexerPort, schema: "coterie", dbDir: indexerDir });
-const indexer = supervisor.service("the indexer (ponder start)", indexerRun.command, indexerRun.args, { cwd: ROOT, env: indexerRun.env });
-// The app builds (from the artifacts compiled above) while the demo is seeded.
+// The app builds (from the artifacts compiled above) while the demo is seeded; the build also
+// generates the ABIs the indexer reads (indexer/generated/abis.ts), so the indexer starts once it is
+// built (never while that file is being rewritten) and catches up with the seed from there.
 supervisor.step("building the web app (vite)");
 const built = buildWebApp(webDist).then(
   () => null,
   (error: Error) => error,
 );
 supervisor.step("seeding the demo community: real proposals through the platform and community DAOs (scripts/seed.ts)");
-await hardhat("seeding the demo (scripts/seed.ts)", ["run", "--no-compile", "scripts/seed.ts", "--network", "localhost"], { ...env, COTERIE_APP_URL: appUrl });
+const seeded = hardhat("seeding the demo (scripts/seed.ts)", ["run", "--no-compile", "scripts/seed.ts", "--network", "localhost"], { ...env, COTERIE_APP_URL: appUrl });
 const buildError = await built;
 if (buildError) await supervisor.fail(buildError.message);
+// A fresh PGlite database per run: the chain is new, so an earlier run's data would be wrong.
+const indexerDir = indexerDbDir(deploymentId);
+rmSync(indexerDir, { recursive: true, force: true });
+supervisor.step(`starting the indexer on ${indexerUrl} (ponder start, PGlite in ${indexerDir.slice(ROOT.length + 1)})`);
+const indexerRun = indexerCommand({ rpcUrl, chainId: 31337, deploymentId, host: HOST, port: indexerPort, schema: "coterie", dbDir: indexerDir });
+const indexer = supervisor.service("the indexer (ponder start)", indexerRun.command, indexerRun.args, { cwd: ROOT, env: indexerRun.env });
+await seeded;
 supervisor.step(`waiting for the indexer to catch up with the chain (${indexerUrl}/ready)`);
 try {
   await waitForIndexerReady(indexerUrl, INDEXER_READY_MS, () => indexer.exitCode === null && indexer.signalCode === null);
