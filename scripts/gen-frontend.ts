@@ -1,5 +1,6 @@
 /**
- * Generates the web app's typed ABIs from the Hardhat artifacts (frontend/src/generated/abis.ts).
+ * Generates the web app's typed ABIs from the Hardhat artifacts (frontend/src/generated/abis.ts),
+ * and the same ABIs for the indexer (indexer/generated/abis.ts, read by indexer/ponder.config.ts).
  * Run after `hardhat build` (the `frontend:gen` npm script does both). The output is generated, not
  * committed: an ABI in the web app can never drift from the contract that was compiled and tested.
  *
@@ -50,7 +51,11 @@ for (const [name, path] of Object.entries(CONTRACTS)) {
 }
 out.push(`export const allErrorsAbi = ${JSON.stringify([...errors.values()], null, 2)} as const;`, "");
 
-const dir = join(ROOT, "frontend", "src", "generated");
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, "abis.ts"), out.join("\n"));
-console.log(`gen-frontend: wrote ${Object.keys(CONTRACTS).length} ABIs and ${errors.size} errors to frontend/src/generated/abis.ts`);
+// One generation step serves both readers: the app and the indexer get the same ABIs.
+for (const target of [join(ROOT, "frontend", "src", "generated"), join(ROOT, "indexer", "generated")]) {
+  mkdirSync(target, { recursive: true });
+  writeFileSync(join(target, "abis.ts"), out.join("\n"));
+}
+console.log(
+  `gen-frontend: wrote ${Object.keys(CONTRACTS).length} ABIs and ${errors.size} errors to frontend/src/generated/abis.ts and indexer/generated/abis.ts`,
+);
