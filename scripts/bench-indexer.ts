@@ -6,8 +6,9 @@
  *    Ignition (as `./coterie start` does) and generates a history on it (scripts/lib/history.ts:
  *    200 communities, 2,000 holders, 200 proposals, 5,000 votes; `--small` for a quick run);
  * 2. for PGlite, and for PostgreSQL when COTERIE_TEST_DATABASE_URL or DATABASE_URL is set (a fresh
- *    schema, dropped afterwards): starts `ponder start` on an empty database and times its backfill
- *    to /ready, with the chain's log count over that time as events per second; then times 200
+ *    schema, dropped afterwards): starts `ponder start` on an empty database, times its start-up
+ *    (to /health) and its backfill (/health to /ready), with the chain's log count over the
+ *    backfill as events per second; then times 200
  *    sequential GET /api/communities (p50, p95; budget p95 < 50 ms, reported PASS/FAIL);
  * 3. prints a table and writes bench/indexer.json (not with --small).
  *
@@ -85,6 +86,20 @@ function run(command: string, argv: string[], env: NodeJS.ProcessEnv): Promise<v
   );
 }
 
+async function waitForHealth(url: string, alive: () => boolean): Promise<void> {
+  for (;;) {
+    if (!alive()) throw new Error(`the indexer at ${url} stopped before it served /health`);
+    try {
+      const res = await fetch(`${url}/health`);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -109,6 +124,9 @@ async function withPg(url: string, sql: string): Promise<void> {
 
 interface DbResult {
   database: "pglite" | "postgres";
+  /** From `ponder start` to its HTTP server answering /health (build, database set-up). */
+  startupSeconds: number;
+  /** From /health to /ready: the backfill. */
   backfillSeconds: number;
   eventsPerSecond: number;
   apiP50Ms: number;
@@ -133,13 +151,20 @@ async function benchDatabase(database: "pglite" | "postgres", ctx: { rpcUrl: str
   });
   const started = Date.now();
   const { child, output } = launch(cmd.command, cmd.args, cmd.env);
+  const alive = () => child.exitCode === null && child.signalCode === null;
   try {
+    let serving = started;
     try {
-      await waitForIndexerReady(url, 1_800_000, () => child.exitCode === null && child.signalCode === null);
+      // The HTTP server answers /health once Ponder has built the app and opened the database; the
+      // backfill runs from then until /ready.
+      await waitForHealth(url, alive);
+      serving = Date.now();
+      await waitForIndexerReady(url, 1_800_000, alive);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n${output()}`);
     }
-    const backfillSeconds = (Date.now() - started) / 1000;
+    const ready = Date.now();
+    const backfillSeconds = (ready - serving) / 1000;
     const times: number[] = [];
     for (let i = 0; i < API_REQUESTS; i++) {
       const t = performance.now();
@@ -152,6 +177,7 @@ async function benchDatabase(database: "pglite" | "postgres", ctx: { rpcUrl: str
     const apiP95Ms = percentile(times, 95);
     return {
       database,
+      startupSeconds: Number(((serving - started) / 1000).toFixed(1)),
       backfillSeconds: Number(backfillSeconds.toFixed(1)),
       eventsPerSecond: Math.round(ctx.logs / backfillSeconds),
       apiP50Ms: Number(percentile(times, 50).toFixed(1)),
@@ -205,8 +231,8 @@ async function main(): Promise<number> {
       results.push(await benchDatabase(database, { rpcUrl, deploymentId, logs, ...(databaseUrl === undefined ? {} : { databaseUrl }) }));
     }
 
-    const header = ["database", "backfill to /ready", "events/s", "API p50", "API p95", `p95 < ${API_P95_BUDGET_MS} ms`];
-    const rows = results.map((r) => [r.database, `${r.backfillSeconds} s`, String(r.eventsPerSecond), `${r.apiP50Ms} ms`, `${r.apiP95Ms} ms`, r.apiPass ? "PASS" : "FAIL"]);
+    const header = ["database", "start-up", "backfill (/health to /ready)", "events/s", "API p50", "API p95", `p95 < ${API_P95_BUDGET_MS} ms`];
+    const rows = results.map((r) => [r.database, `${r.startupSeconds} s`, `${r.backfillSeconds} s`, String(r.eventsPerSecond), `${r.apiP50Ms} ms`, `${r.apiP95Ms} ms`, r.apiPass ? "PASS" : "FAIL"]);
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
     console.log(
