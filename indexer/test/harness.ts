@@ -56,8 +56,14 @@ export interface Indexer {
   schema: string;
   /** PGlite directory (null under Postgres). */
   dbDir: string | null;
+  /** Where its data is: pass it to startIndexer's `database` to start another Ponder on the same data. */
+  database: { dbDir: string | null; schema: string };
   /** Everything Ponder printed so far (for failure messages). */
   output(): string;
+  /** Sends `signal` to Ponder's whole process group (a crash: SIGKILL), keeping its data. */
+  kill(signal: NodeJS.Signals): void;
+  /** Resolves once Ponder's process has exited. */
+  exited(): Promise<void>;
   get<T = unknown>(path: string): Promise<{ status: number; body: T; headers: Headers }>;
   stop(): Promise<void>;
 }
@@ -216,12 +222,20 @@ export async function startChain(options: { seed?: boolean } = {}): Promise<Chai
 }
 
 /** Starts `ponder start --root indexer` on `chain` and resolves once GET /ready answers 200. */
-export async function startIndexer(chain: Chain, options: { env?: Record<string, string> } = {}): Promise<Indexer> {
+/**
+ * Options: `ready: false` resolves as soon as Ponder is started (not waiting for /ready);
+ * `database` reuses another indexer's data (`indexer.database`, e.g. a restart after a crash)
+ * instead of a fresh directory or schema.
+ */
+export async function startIndexer(
+  chain: Chain,
+  options: { env?: Record<string, string>; ready?: boolean; database?: { dbDir: string | null; schema: string } } = {},
+): Promise<Indexer> {
   const port = await freePort(process.env.COTERIE_TEST_INDEXER_PORTS ?? "42101-42110");
   const url = `http://${HOST}:${port}`;
   const postgres = process.env.COTERIE_TEST_DATABASE_URL;
-  const dbDir = postgres ? null : mkdtempSync(join(tmpdir(), "coterie-indexer-"));
-  const schema = postgres ? `coterie_test_${port}_${process.pid}_${Date.now().toString(36)}` : "public";
+  const dbDir = options.database ? options.database.dbDir : postgres ? null : mkdtempSync(join(tmpdir(), "coterie-indexer-"));
+  const schema = options.database ? options.database.schema : postgres ? `coterie_test_${port}_${process.pid}_${Date.now().toString(36)}` : "public";
   const env: Record<string, string> = {
     COTERIE_RPC_URL: chain.rpcUrl,
     COTERIE_CHAIN_ID: String(chain.chainId),
@@ -241,7 +255,15 @@ export async function startIndexer(chain: Chain, options: { env?: Record<string,
     port,
     schema,
     dbDir,
+    database: { dbDir, schema },
     output: ponder.output,
+    kill(signal: NodeJS.Signals) {
+      if (ponder.child.pid !== undefined) process.kill(-ponder.child.pid, signal);
+    },
+    async exited() {
+      if (ponder.child.exitCode !== null || ponder.child.signalCode !== null) return;
+      await new Promise((r) => ponder.child.once("exit", r));
+    },
     async get<T>(path: string) {
       const res = await fetch(url + path);
       const text = await res.text();
@@ -258,6 +280,7 @@ export async function startIndexer(chain: Chain, options: { env?: Record<string,
       if (dbDir) rmSync(dbDir, { recursive: true, force: true });
     },
   };
+  if (options.ready === false) return indexer;
   try {
     for (;;) {
       if (ponder.child.exitCode !== null) throw new Error(`ponder exited (${ponder.child.exitCode}):\n${ponder.output().slice(-4000)}`);
