@@ -326,4 +326,11 @@ describe("the indexer reports what the contracts report", () => {
     const restored = (await all<Holder>(`/api/communities/${token}/holders`)).map((h) => h.account);
     expect(restored).toContain(getAddress(fan2));
   });
+
+  it("restarts on its own database and still agrees with the chain", async () => {
+    const previous = indexer;
+    await previous.stop({ keepDatabase: true });
+    indexer = await startIndexer(chain, { dbDir: previous.dbDir ?? undefined, schema: previous.schema });
+    await expectIndexEqualsChain();
+  });
 });

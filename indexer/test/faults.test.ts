@@ -130,7 +130,8 @@ describe("a SIGKILL mid-backfill, then a restart on the same database, loses and
     history = await generateHistory(chain.rpcUrl, factory, { communities: 30, holders: 300, proposals: 30, votes: 600 }, "faults");
   });
   afterAll(async () => {
-    for (const i of indexers) await i.stop();
+    // The restarted one first: the first one's stop removes the PGlite directory they share.
+    for (const i of indexers.reverse()) await i.stop();
     await chain?.stop();
   });
 
@@ -148,11 +149,10 @@ describe("a SIGKILL mid-backfill, then a restart on the same database, loses and
       if (!progressed) await new Promise((r) => setTimeout(r, 100));
     }
     expect(progressed, "the indexer made progress in its backfill").toBe(true);
-    first.kill("SIGKILL");
-    await first.exited();
+    await first.kill("SIGKILL");
     expect(head).toBeGreaterThan(history.fromBlock);
 
-    const second = await startIndexer(chain, { database: first.database });
+    const second = await startIndexer(chain, { ...(first.dbDir === null ? {} : { dbDir: first.dbDir }), schema: first.schema });
     indexers.push(second);
     await waitForIndexed(second, chain);
     await expectMatchesChain(second, chain, history);

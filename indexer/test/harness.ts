@@ -56,16 +56,24 @@ export interface Indexer {
   schema: string;
   /** PGlite directory (null under Postgres). */
   dbDir: string | null;
-  /** Where its data is: pass it to startIndexer's `database` to start another Ponder on the same data. */
-  database: { dbDir: string | null; schema: string };
   /** Everything Ponder printed so far (for failure messages). */
   output(): string;
-  /** Sends `signal` to Ponder's whole process group (a crash: SIGKILL), keeping its data. */
-  kill(signal: NodeJS.Signals): void;
-  /** Resolves once Ponder's process has exited. */
-  exited(): Promise<void>;
   get<T = unknown>(path: string): Promise<{ status: number; body: T; headers: Headers }>;
-  stop(): Promise<void>;
+  /** Sends `signal` to Ponder's process group (e.g. SIGKILL for a crash) and waits for it to exit. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+  /** Stops Ponder; removes its PGlite directory unless `keepDatabase` (to start another on it). */
+  stop(options?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+export interface IndexerOptions {
+  /** Extra environment for `ponder start` (overrides the harness's). */
+  env?: Record<string, string>;
+  /** Reuse a database: a PGlite directory (under PGlite) ... */
+  dbDir?: string;
+  /** ... or a Postgres schema (under COTERIE_TEST_DATABASE_URL). */
+  schema?: string;
+  /** `false`: resolve as soon as Ponder is started, without waiting for /ready (to catch it mid-backfill). */
+  ready?: boolean;
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -165,6 +173,19 @@ function service(bin: string, args: string[], env: Record<string, string>) {
   };
 }
 
+/** Removes a directory, again if late writes of a stopping process recreated files in it. */
+async function removeDir(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // ENOTEMPTY while something still writes: try again
+    }
+    await sleep(300);
+    if (!existsSync(dir)) return;
+  }
+}
+
 let compiled = false;
 
 /** Compiles the contracts (production profile, as Ignition deploys them) and generates the ABIs. */
@@ -221,21 +242,13 @@ export async function startChain(options: { seed?: boolean } = {}): Promise<Chai
   };
 }
 
-/** Starts `ponder start --root indexer` on `chain` and resolves once GET /ready answers 200. */
-/**
- * Options: `ready: false` resolves as soon as Ponder is started (not waiting for /ready);
- * `database` reuses another indexer's data (`indexer.database`, e.g. a restart after a crash)
- * instead of a fresh directory or schema.
- */
-export async function startIndexer(
-  chain: Chain,
-  options: { env?: Record<string, string>; ready?: boolean; database?: { dbDir: string | null; schema: string } } = {},
-): Promise<Indexer> {
+/** Starts `ponder start --root indexer` on `chain` and resolves once GET /ready answers 200 (unless `ready: false`). */
+export async function startIndexer(chain: Chain, options: IndexerOptions = {}): Promise<Indexer> {
   const port = await freePort(process.env.COTERIE_TEST_INDEXER_PORTS ?? "42101-42110");
   const url = `http://${HOST}:${port}`;
   const postgres = process.env.COTERIE_TEST_DATABASE_URL;
-  const dbDir = options.database ? options.database.dbDir : postgres ? null : mkdtempSync(join(tmpdir(), "coterie-indexer-"));
-  const schema = options.database ? options.database.schema : postgres ? `coterie_test_${port}_${process.pid}_${Date.now().toString(36)}` : "public";
+  const dbDir = postgres ? null : (options.dbDir ?? mkdtempSync(join(tmpdir(), "coterie-indexer-")));
+  const schema = postgres ? (options.schema ?? `coterie_test_${port}_${process.pid}_${Date.now().toString(36)}`) : "public";
   const env: Record<string, string> = {
     COTERIE_RPC_URL: chain.rpcUrl,
     COTERIE_CHAIN_ID: String(chain.chainId),
@@ -255,15 +268,7 @@ export async function startIndexer(
     port,
     schema,
     dbDir,
-    database: { dbDir, schema },
     output: ponder.output,
-    kill(signal: NodeJS.Signals) {
-      if (ponder.child.pid !== undefined) process.kill(-ponder.child.pid, signal);
-    },
-    async exited() {
-      if (ponder.child.exitCode !== null || ponder.child.signalCode !== null) return;
-      await new Promise((r) => ponder.child.once("exit", r));
-    },
     async get<T>(path: string) {
       const res = await fetch(url + path);
       const text = await res.text();
@@ -275,9 +280,20 @@ export async function startIndexer(
       }
       return { status: res.status, body: body as T, headers: res.headers };
     },
-    async stop() {
+    async kill(signal: NodeJS.Signals) {
+      const child = ponder.child;
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        child.kill(signal);
+      }
+      await exited;
+    },
+    async stop(stopOptions: { keepDatabase?: boolean } = {}) {
       await ponder.stop();
-      if (dbDir) rmSync(dbDir, { recursive: true, force: true });
+      if (dbDir && !stopOptions.keepDatabase) await removeDir(dbDir);
     },
   };
   if (options.ready === false) return indexer;
