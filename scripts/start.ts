@@ -5,16 +5,20 @@
  *    the past by what the demo seed moves it (scripts/lib/demo-clock.ts), and meanwhile compiles the
  *    contracts (`hardhat build` with Ignition's production profile),
  * 2. deploys the platform with the same command a user runs (`npm run deploy -- --network localhost`),
- * 3. seeds a demo community with a crowdfund in progress (scripts/seed.ts),
- *    and a revenue deposit its holders can claim,
- * 4. builds the web app (frontend/) and serves it on http://127.0.0.1:5173 (or --web-port /
- *    COTERIE_WEB_PORT) with the runtime configuration for this chain at /coterie.json,
+ * 3. seeds a demo community with a crowdfund in progress (scripts/seed.ts), and a revenue deposit
+ *    its holders can claim, while it builds the web app (frontend/, which also generates the ABIs
+ *    the indexer reads); once built, it starts the indexer (indexer/, a Ponder app) on
+ *    http://127.0.0.1:42069 (or --indexer-port / COTERIE_INDEXER_PORT), on PGlite in a fresh
+ *    directory per run (indexer/.ponder/<deployment id>), which catches up with the seed,
+ * 4. once the indexer answers /ready, serves the web app on http://127.0.0.1:5173 (or --web-port /
+ *    COTERIE_WEB_PORT) with the runtime configuration for this chain (and the indexer's URL) at
+ *    /coterie.json,
  * 5. prints the URLs, the addresses, the demo claim links and the dev accounts, and keeps running
  *    until Ctrl-C, which stops everything it started.
  *
  * Each step prints one timestamped line; the children's own output (compiler, Ignition, seed) is
  * shown when a step fails, or passed straight through when the output is a terminal. Every child
- * runs in its own process group under a Supervisor (scripts/lib/supervise.ts): if the chain stops,
+ * runs in its own process group under a Supervisor (scripts/lib/supervise.ts): if the chain or the indexer stops,
  * a step fails or this process hits an unexpected error (it serves the web app), everything else is
  * stopped and start exits non-zero, so no chain is left orphaned on its port.
  */
@@ -25,32 +29,25 @@ import { formatEther, HDNodeWallet, Mnemonic, ZeroAddress } from "ethers";
 import { ROOT, DEPLOYMENTS_DIR } from "./lib/deployments.ts";
 import { chainStartDate, seedWarpSeconds } from "./lib/demo-clock.ts";
 import { waitForRpc } from "./lib/rpc.ts";
+import { indexerCommand, indexerDbDir, waitForIndexerReady } from "./lib/indexer.ts";
+import { parseStartPorts, START_PORTS } from "./lib/start-options.ts";
 import { compileEstimate, Supervisor } from "./lib/supervise.ts";
 import { buildWebApp, DIST_DIR, serveWebApp, webChainFromDeployment } from "./lib/web.ts";
 
 const HOST = "127.0.0.1";
 const DEV_MNEMONIC = "test test test test test test test test test test test junk"; // Hardhat's public dev mnemonic
 
-function option(name: string, envName: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const raw = i >= 0 ? process.argv[i + 1] : process.env[envName];
-  if (raw === undefined) return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    console.error(`coterie start: --${name} must be a port number (1-65535), got "${raw}"`);
-    process.exit(2);
-  }
-  return port;
-}
-
-const rpcPort = option("rpc-port", "COTERIE_RPC_PORT", 8545);
-const webPort = option("web-port", "COTERIE_WEB_PORT", 5173);
-const rpcUrl = `http://${HOST}:${rpcPort}`;
-const appUrl = `http://${HOST}:${webPort}`;
-if (rpcPort === webPort) {
-  console.error(`coterie start: --rpc-port and --web-port must differ (both ${rpcPort})`);
+const parsed = parseStartPorts(process.argv, process.env);
+if ("error" in parsed) {
+  console.error(`coterie start: ${parsed.error}`);
   process.exit(2);
 }
+const { rpcPort, webPort, indexerPort } = parsed.ports;
+const rpcUrl = `http://${HOST}:${rpcPort}`;
+const appUrl = `http://${HOST}:${webPort}`;
+const indexerUrl = `http://${HOST}:${indexerPort}`;
+/** How long the indexer may take to catch up with the seeded chain once the seed is done. */
+const INDEXER_READY_MS = 300_000;
 const hardhatBin = join(ROOT, "node_modules", ".bin", "hardhat");
 const startedAt = Date.now();
 const supervisor = new Supervisor({ log: (line) => console.log(line), exit: (code) => process.exit(code), tty: process.stdout.isTTY === true });
@@ -69,19 +66,20 @@ function hardhat(name: string, args: string[], env: Record<string, string> = {})
   return supervisor.run(name, hardhatBin, args, { cwd: ROOT, env: { ...process.env, ...env }, passThrough: true });
 }
 
-if (!(await portIsFree(rpcPort))) {
-  console.error(
-    `coterie start: port ${rpcPort} on ${HOST} is already in use (another \`npm start\` or \`hardhat node\`?).\n` +
-      `Stop that process, or pick another port: ./coterie start --rpc-port 8546`,
-  );
-  process.exit(1);
-}
-if (!(await portIsFree(webPort))) {
-  console.error(
-    `coterie start: port ${webPort} on ${HOST} is already in use (another \`npm start\` or a dev server?).\n` +
-      `Stop that process, or pick another port for the web app: ./coterie start --web-port 5180`,
-  );
-  process.exit(1);
+const portHints: Record<string, string> = {
+  "rpc-port": "another `npm start` or `hardhat node`?",
+  "web-port": "another `npm start` or a dev server?",
+  "indexer-port": "another `npm start` or `ponder`?",
+};
+for (const p of START_PORTS) {
+  const port = parsed.ports[p.key];
+  if (!(await portIsFree(port))) {
+    console.error(
+      `coterie start: port ${port} on ${HOST} is already in use (${portHints[p.option]}).\n` +
+        `Stop that process, or pick another port for ${p.what}: ./coterie start --${p.option} ${p.example}`,
+    );
+    process.exit(1);
+  }
 }
 
 // The chain starts in the past by what the seed's governance steps will move it, so its clock ends
@@ -113,23 +111,39 @@ rmSync(join(DEPLOYMENTS_DIR, deploymentId), { recursive: true, force: true });
 const env = { LOCALHOST_RPC_URL: rpcUrl, COTERIE_DEPLOYMENT_ID: deploymentId, COTERIE_DEMO_OUT: demoFile };
 supervisor.step("deploying the platform (hardhat ignition deploy deploy/modules/Platform.ts --network localhost)");
 await hardhat("deploying the platform (hardhat ignition deploy)", ["ignition", "deploy", "deploy/modules/Platform.ts", "--network", "localhost", "--deployment-id", deploymentId], env);
-// The app builds (from the artifacts compiled above) while the demo is seeded.
+// The app builds (from the artifacts compiled above) while the demo is seeded; the build also
+// generates the ABIs the indexer reads (indexer/generated/abis.ts), so the indexer starts once it is
+// built (never while that file is being rewritten) and catches up with the seed from there.
 supervisor.step("building the web app (vite)");
 const built = buildWebApp(webDist).then(
   () => null,
   (error: Error) => error,
 );
 supervisor.step("seeding the demo community: real proposals through the platform and community DAOs (scripts/seed.ts)");
-await hardhat("seeding the demo (scripts/seed.ts)", ["run", "--no-compile", "scripts/seed.ts", "--network", "localhost"], { ...env, COTERIE_APP_URL: appUrl });
+const seeded = hardhat("seeding the demo (scripts/seed.ts)", ["run", "--no-compile", "scripts/seed.ts", "--network", "localhost"], { ...env, COTERIE_APP_URL: appUrl });
 const buildError = await built;
 if (buildError) await supervisor.fail(buildError.message);
+// A fresh PGlite database per run: the chain is new, so an earlier run's data would be wrong.
+const indexerDir = indexerDbDir(deploymentId);
+rmSync(indexerDir, { recursive: true, force: true });
+supervisor.step(`starting the indexer on ${indexerUrl} (ponder start, PGlite in ${indexerDir.slice(ROOT.length + 1)})`);
+const indexerRun = indexerCommand({ rpcUrl, chainId: 31337, deploymentId, host: HOST, port: indexerPort, schema: "coterie", dbDir: indexerDir });
+const indexer = supervisor.service("the indexer (ponder start)", indexerRun.command, indexerRun.args, { cwd: ROOT, env: indexerRun.env });
+await seeded;
+supervisor.step(`waiting for the indexer to catch up with the chain (${indexerUrl}/ready)`);
+try {
+  await waitForIndexerReady(indexerUrl, INDEXER_READY_MS, () => indexer.exitCode === null && indexer.signalCode === null);
+} catch (error) {
+  // A dead indexer has been reported by the Supervisor already (with its last output); this is then a no-op.
+  await supervisor.fail((error as Error).message);
+}
 try {
   await serveWebApp({
     distDir: webDist,
     host: HOST,
     port: webPort,
     config: {
-      chains: [webChainFromDeployment({ chainId: 31337, rpcUrl, name: "Local chain", local: true, deploymentId })],
+      chains: [webChainFromDeployment({ chainId: 31337, rpcUrl, name: "Local chain", local: true, deploymentId, indexerUrl })],
       defaultChainId: 31337,
       appUrl,
     },
@@ -173,6 +187,7 @@ const lines = [
   `  Community    ${appUrl}/c/${demo.community.token}`,
   `  Launch       ${appUrl}/launch`,
   `  JSON-RPC     ${rpcUrl}   (chain id 31337)`,
+  `  Indexer      ${indexerUrl}/api/communities   (REST API, docs/indexer.md; GraphQL at ${indexerUrl}/graphql)`,
   `  Chain clock  ${Math.abs(drift) < 120 ? "the wall clock" : `${Math.round(drift / 60)} minutes ${drift > 0 ? "ahead of" : "behind"} the wall clock`} (the demo's governance history is in the past)`,
   "",
   "Platform",
@@ -229,7 +244,7 @@ lines.push(
   "",
   `Open ${appUrl} and connect a dev account (Connect wallet > Dev accounts), or any wallet on chain 31337.`,
   `Claim a demo link before ${utc(upcoming.snapshot)} to vote on proposal #${upcoming.id}.`,
-  "Ctrl-C stops the chain and the web app.",
+  "Ctrl-C stops the chain, the indexer and the web app.",
 );
 supervisor.step(`ready in ${Math.round((Date.now() - startedAt) / 1000)} s`);
 console.log(lines.join("\n"));

@@ -117,11 +117,13 @@ export async function launchCoterie(): Promise<Coterie> {
   const rpcPort = await freePort();
   let webPort = await freePort();
   while (webPort === rpcPort) webPort = await freePort();
+  let indexerPort = await freePort();
+  while (indexerPort === rpcPort || indexerPort === webPort) indexerPort = await freePort();
   const deploymentId = `e2e-${rpcPort}`;
   const demoOut = join(ROOT, "deploy", "deployments", `e2e-${rpcPort}-demo.json`);
   const child: ChildProcess = spawn(
     join(ROOT, "node_modules", ".bin", "tsx"),
-    ["scripts/start.ts", "--rpc-port", String(rpcPort), "--web-port", String(webPort)],
+    ["scripts/start.ts", "--rpc-port", String(rpcPort), "--web-port", String(webPort), "--indexer-port", String(indexerPort)],
     {
       cwd: ROOT,
       detached: true,

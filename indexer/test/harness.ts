@@ -72,6 +72,8 @@ export interface IndexerOptions {
   dbDir?: string;
   /** ... or a Postgres schema (under COTERIE_TEST_DATABASE_URL). */
   schema?: string;
+  /** `false`: resolve as soon as Ponder is started, without waiting for /ready (to catch it mid-backfill). */
+  ready?: boolean;
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -240,7 +242,7 @@ export async function startChain(options: { seed?: boolean } = {}): Promise<Chai
   };
 }
 
-/** Starts `ponder start --root indexer` on `chain` and resolves once GET /ready answers 200. */
+/** Starts `ponder start --root indexer` on `chain` and resolves once GET /ready answers 200 (unless `ready: false`). */
 export async function startIndexer(chain: Chain, options: IndexerOptions = {}): Promise<Indexer> {
   const port = await freePort(process.env.COTERIE_TEST_INDEXER_PORTS ?? "42101-42110");
   const url = `http://${HOST}:${port}`;
@@ -294,6 +296,7 @@ export async function startIndexer(chain: Chain, options: IndexerOptions = {}): 
       if (dbDir && !stopOptions.keepDatabase) await removeDir(dbDir);
     },
   };
+  if (options.ready === false) return indexer;
   try {
     for (;;) {
       if (ponder.child.exitCode !== null) throw new Error(`ponder exited (${ponder.child.exitCode}):\n${ponder.output().slice(-4000)}`);

@@ -1,6 +1,6 @@
 /**
  * Process supervision for `./coterie start` (scripts/start.ts): long-running children (the chain
- * node) and one-shot steps (compile, deploy, seed) each run in their own process group, so stopping
+ * node, the indexer) and one-shot steps (compile, deploy, seed) each run in their own process group, so stopping
  * one stops everything it spawned. The first unexpected event (a service exiting, a step failing,
  * SIGINT/SIGTERM, an uncaught exception in the parent, which serves the web app) stops every group
  * and exits: nothing is left listening on a port.
@@ -209,7 +209,7 @@ export class Supervisor {
     target.on("SIGINT", () => {
       // A terminal's Ctrl-C reaches this process twice when it runs under npx/tsx (from the
       // terminal and forwarded): say it once.
-      if (!this.stopped) this.step("stopping (Ctrl-C): the local chain and the web app");
+      if (!this.stopped) this.step("stopping (Ctrl-C): the local chain, the indexer and the web app");
       void this.stop(0);
     });
     target.on("SIGTERM", () => void this.stop(0));
