@@ -128,11 +128,27 @@ const indexerDir = indexerDbDir(deploymentId);
 rmSync(indexerDir, { recursive: true, force: true });
 supervisor.step(`starting the indexer on ${indexerUrl} (ponder start, PGlite in ${indexerDir.slice(ROOT.length + 1)})`);
 const indexerRun = indexerCommand({ rpcUrl, chainId: 31337, deploymentId, host: HOST, port: indexerPort, schema: "coterie", dbDir: indexerDir });
-const indexer = supervisor.service("the indexer (ponder start)", indexerRun.command, indexerRun.args, { cwd: ROOT, env: indexerRun.env });
+// Ponder treats a local-chain block as final 30 blocks deep; when the chain is rewound further
+// (`evm_revert` to an older snapshot, as the end-to-end tests do) it stops with an "unrecoverable
+// reorg". On this development chain that is expected, so the indexer starts again on a fresh
+// database and re-reads the (short) history; any other exit stops everything as before.
+const indexer = supervisor.restartableService(
+  "the indexer (ponder start)",
+  indexerRun.command,
+  indexerRun.args,
+  { cwd: ROOT, env: indexerRun.env },
+  {
+    when: (output) => /unrecoverable .*reorg/i.test(output),
+    prepare: () => rmSync(indexerDir, { recursive: true, force: true }),
+    note: "the local chain was rewound past the indexer's finality (30 blocks); it re-indexes from the deployment's first block",
+    max: 5,
+    windowMs: 60_000,
+  },
+);
 await seeded;
 supervisor.step(`waiting for the indexer to catch up with the chain (${indexerUrl}/ready)`);
 try {
-  await waitForIndexerReady(indexerUrl, INDEXER_READY_MS, () => indexer.exitCode === null && indexer.signalCode === null);
+  await waitForIndexerReady(indexerUrl, INDEXER_READY_MS, () => indexer.current().exitCode === null && indexer.current().signalCode === null);
 } catch (error) {
   // A dead indexer has been reported by the Supervisor already (with its last output); this is then a no-op.
   await supervisor.fail((error as Error).message);

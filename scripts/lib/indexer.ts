@@ -36,6 +36,8 @@ export function indexerCommand(run: IndexerRun, base: NodeJS.ProcessEnv = proces
     COTERIE_RPC_URL: run.rpcUrl,
     COTERIE_CHAIN_ID: String(run.chainId),
     COTERIE_DEPLOYMENT_ID: run.deploymentId,
+    // Ponder reports usage to its authors unless told not to; Coterie only ever talks to its own RPC.
+    PONDER_TELEMETRY_DISABLED: "true",
   };
   delete env.DATABASE_URL;
   delete env.COTERIE_INDEXER_DB_DIR;
