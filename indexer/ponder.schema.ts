@@ -274,7 +274,8 @@ export const revenueDeposit = onchainTable(
     txHash: t.hex().notNull(),
   }),
   (table) => ({
-    pk: primaryKey({ columns: [table.revenueShare, table.depositId] }),
+    // Deposit ids count per asset (ETH's 0, 1, … and each ERC-20's own 0, 1, …).
+    pk: primaryKey({ columns: [table.revenueShare, table.asset, table.depositId] }),
     listIdx: index().on(table.token, table.block, table.logIndex),
   }),
 );

@@ -268,3 +268,30 @@ export async function waitForTx(page: Page, testId = "tx-status", timeout = 60_0
     await page.waitForTimeout(100);
   }
 }
+
+/**
+ * Waits until the indexer named in the app's /coterie.json has indexed the chain's current head
+ * (Ponder's /status), so a page that lists from the indexer shows what a test just wrote straight to
+ * the chain. A no-op when the app names no indexer. Fails with the last status after `timeout` ms.
+ */
+export async function waitForIndexer(coterie: Coterie, timeout = 120_000): Promise<void> {
+  const config = (await (await fetch(`${coterie.appUrl}/coterie.json`)).json()) as { chains: Array<{ indexerUrl?: string }> };
+  const indexerUrl = config.chains[0]?.indexerUrl;
+  if (!indexerUrl) return;
+  const head = Number.parseInt(await coterie.rpc<string>("eth_blockNumber"), 16);
+  const deadline = Date.now() + timeout;
+  let last = "no answer";
+  for (;;) {
+    try {
+      const response = await fetch(`${indexerUrl}/status`);
+      const status = (await response.json()) as Record<string, { block: { number: number } | null; ready: boolean }> | null;
+      const chain = status === null ? undefined : Object.values(status)[0];
+      last = JSON.stringify(chain ?? null);
+      if (chain?.ready === true && chain.block !== null && chain.block.number >= head) return;
+    } catch (error) {
+      last = (error as Error).message; // restarting after a rewind of the chain, or not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the indexer at ${indexerUrl} did not reach block ${head} in ${timeout} ms (last status: ${last})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -117,8 +117,9 @@ describe("vote", () => {
     await page.getByTestId("my-votes-amount").waitFor({ timeout: TIMEOUT });
     page.off("request", onRequest);
     console.log(`vote tab first load: ${session.rpcCalls.length} requests (${session.rpcCalls.map((c) => c.method).join(", ")}); about the governor: ${governorReads.join(", ")}`);
-    // The governor's logs (titles) and one multicall for its settings and the page of proposals.
-    expect(governorReads.sort()).toEqual(["eth_call", "eth_getLogs"]);
+    // Titles come from the indexer (no log query); one multicall for the governor's settings and
+    // the page of proposals.
+    expect(governorReads.sort()).toEqual(["eth_call"]);
     expect(await row.getByTestId(`proposal-${live}-link`).innerText()).toContain("Fan-art contest: send 0.25 ETH from the treasury to the winner");
     // One vote For (fan 1's 10,000 AUR, "Great idea") is counted.
     expect(await row.getByTestId(`proposal-${live}-votes-for`).getAttribute("data-raw")).toBe(parseEther("10000").toString());

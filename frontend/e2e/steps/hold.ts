@@ -8,7 +8,7 @@
 import { expect } from "vitest";
 import { decodeFunctionResult, encodeFunctionData, getAddress, keccak256, parseEther, toHex, type Hex } from "viem";
 import { communityFactoryAbi } from "../../src/generated/abis.ts";
-import { waitForTx, type BrowserSession, type Coterie } from "../harness.ts";
+import { waitForIndexer, waitForTx, type BrowserSession, type Coterie } from "../harness.ts";
 
 export interface StepContext {
   coterie: Coterie;
@@ -110,6 +110,8 @@ export async function createCommunities(coterie: Coterie, count: number, { prefi
     const receipt = await coterie.rpc<{ status: Hex } | null>("eth_getTransactionReceipt", [hash]);
     if (receipt?.status !== "0x1") throw new Error(`creating ${prefix} ${i} failed (${hash})`);
   }
+  // Explore lists from the indexer when there is one: let it see what was just written to the chain.
+  await waitForIndexer(coterie);
 }
 
 /**
