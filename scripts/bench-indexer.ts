@@ -18,12 +18,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { DEPLOYMENTS_DIR, ROOT, readDeploymentStartBlock, readPlatformAddresses } from "./lib/deployments.ts";
 import { BENCH_SIZE, countLogs, generateHistory, Rpc, type HistorySize } from "./lib/history.ts";
 import { indexerCommand, waitForIndexerReady } from "./lib/indexer.ts";
+import { freePort } from "./lib/ports.ts";
 import { waitForRpc } from "./lib/rpc.ts";
 
 const HOST = "127.0.0.1";
@@ -38,17 +38,6 @@ const noFail = args.includes("--no-fail");
 const size = small ? SMALL : BENCH_SIZE;
 const rpcPortArg = args.indexOf("--rpc-port") >= 0 ? Number(args[args.indexOf("--rpc-port") + 1]) : null;
 const indexerPortArg = args.indexOf("--indexer-port") >= 0 ? Number(args[args.indexOf("--indexer-port") + 1]) : null;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
-    });
-  });
-}
 
 const children: ChildProcess[] = [];
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

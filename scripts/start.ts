@@ -23,11 +23,11 @@
  * stopped and start exits non-zero, so no chain is left orphaned on its port.
  */
 import { readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { formatEther, HDNodeWallet, Mnemonic, ZeroAddress } from "ethers";
 import { ROOT, DEPLOYMENTS_DIR } from "./lib/deployments.ts";
 import { chainStartDate, seedWarpSeconds } from "./lib/demo-clock.ts";
+import { portIsFree } from "./lib/ports.ts";
 import { waitForRpc } from "./lib/rpc.ts";
 import { indexerCommand, indexerDbDir, waitForIndexerReady } from "./lib/indexer.ts";
 import { parseStartPorts, START_PORTS } from "./lib/start-options.ts";
@@ -52,14 +52,6 @@ const hardhatBin = join(ROOT, "node_modules", ".bin", "hardhat");
 const startedAt = Date.now();
 const supervisor = new Supervisor({ log: (line) => console.log(line), exit: (code) => process.exit(code), tty: process.stdout.isTTY === true });
 supervisor.handleSignals();
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once("error", () => resolve(false));
-    server.listen(port, HOST, () => server.close(() => resolve(true)));
-  });
-}
 
 /** Runs `hardhat <args>` as a supervised step (its output shown on failure, or live on a terminal). */
 function hardhat(name: string, args: string[], env: Record<string, string> = {}): Promise<void> {

@@ -8,10 +8,10 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { inject } from "vitest";
+import { freePort } from "../../scripts/lib/ports.ts";
 
 /** What the global setup (global-setup.ts) shares with every test file: one running Coterie. */
 export interface SharedCoterie {
@@ -55,18 +55,6 @@ export interface Coterie {
   /** Moves chain time forward and mines a block. */
   advanceTime(seconds: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function rpcClient(rpcUrl: string) {
