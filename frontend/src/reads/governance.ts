@@ -366,12 +366,7 @@ export async function fetchProposal(
       deployless: true,
       allowFailure: true,
       contracts: [
-        { ...g, functionName: "state", args: [id] },
-        { ...g, functionName: "proposalVotes", args: [id] },
-        { ...g, functionName: "proposalSnapshot", args: [id] },
-        { ...g, functionName: "proposalDeadline", args: [id] },
-        { ...g, functionName: "proposalEta", args: [id] },
-        { ...g, functionName: "proposalProposer", args: [id] },
+        ...proposalCalls(governor, id),
         { ...g, functionName: "proposalGuardian" },
         { ...g, functionName: "proposalNeedsQueuing", args: [id] },
         { ...g, functionName: "clock" },
