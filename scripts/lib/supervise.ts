@@ -52,6 +52,9 @@ export function timestamp(date: Date): string {
   return date.toISOString().slice(11, 19);
 }
 
+/** A restart rule that never applies: the plain `service`. */
+const NEVER_RESTART = { when: () => false, prepare: () => {}, note: "", max: 0, windowMs: 0 };
+
 export class Supervisor {
   private readonly managed: Managed[] = [];
   private stopping: Promise<void> | null = null;
@@ -82,16 +85,7 @@ export class Supervisor {
    * every other group is stopped and the parent exits 1 with the child's last output.
    */
   service(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    const managed = this.track(name, child);
-    child.once("error", (error) => void this.fail(`${name} could not start: ${error.message}`));
-    child.once("exit", (code, signal) => {
-      if (this.stopped) return;
-      const how = signal === null ? `exit ${code}` : `signal ${signal}`;
-      const output = managed.output();
-      void this.fail(`${name} stopped unexpectedly (${how}); stopping everything else${output === "" ? "" : `. Its last output:\n${output}`}`);
-    });
-    return child;
+    return this.restartableService(name, command, args, options, NEVER_RESTART).current();
   }
 
   /**
