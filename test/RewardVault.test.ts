@@ -964,6 +964,29 @@ describe("RewardVault", function () {
         .withArgs(referrer.address);
     });
 
+    it("claimReferralRewardsFor, sent by anyone (a relayer), mints the referrer's unclaimed bonus to the referrer only", async function () {
+      const c = await loadFixture(withVault);
+      const { vault, token, fan, referrer, outsider } = c;
+      await expect(vault.connect(outsider).claimReferralRewardsFor(referrer.address))
+        .to.be.revertedWithCustomError(vault, "RewardVaultNothingToClaim")
+        .withArgs(referrer.address);
+      const v = await newVoucher({ recipient: fan.address, referrer: referrer.address, amount: T(300) });
+      await mined(vault.redeem(v, await sign(c, v)));
+      const spent = await vault.epochSpent();
+      const tx = vault.connect(outsider).claimReferralRewardsFor(referrer.address);
+      await expect(tx).to.emit(vault, "ReferralRewardsClaimed").withArgs(referrer.address, referrer.address, T(30));
+      await expect(tx).to.changeTokenBalances(ethers, token, [referrer, outsider], [T(30), 0n]);
+      expect(await statsOf(vault, referrer.address)).to.deep.equal([1n, T(30), 0n]);
+      expect(await vault.epochSpent()).to.equal(spent);
+      await expect(vault.connect(outsider).claimReferralRewardsFor(referrer.address))
+        .to.be.revertedWithCustomError(vault, "RewardVaultNothingToClaim")
+        .withArgs(referrer.address);
+      await expect(vault.connect(outsider).claimReferralRewardsFor(ZeroAddress)).to.be.revertedWithCustomError(
+        vault,
+        "RewardVaultZeroAddress"
+      );
+    });
+
     it("claimReferralRewards with nothing credited reverts RewardVaultNothingToClaim, and to the zero address RewardVaultZeroAddress", async function () {
       const c = await loadFixture(withVault);
       const { vault, outsider, fan, referrer } = c;
@@ -1284,7 +1307,7 @@ describe("RewardVault", function () {
       await expect(vault.connect(timelock).pause()).to.emit(vault, "PausedSet").withArgs(true, timelock.address);
     });
 
-    it("while paused, redeem, redeemBatch, claimCampaign and claimReferralRewards revert RewardVaultPaused", async function () {
+    it("while paused, redeem, redeemBatch, claimCampaign, claimReferralRewards and claimReferralRewardsFor revert RewardVaultPaused", async function () {
       const c = await loadFixture(withCampaign);
       const { vault, token, creator, timelock, fan, referrer, built, campaignId } = c;
       const referred = await newVoucher({ recipient: fan.address, referrer: referrer.address });
@@ -1295,6 +1318,10 @@ describe("RewardVault", function () {
       await expect(vault.redeem(v, signature)).to.be.revertedWithCustomError(vault, "RewardVaultPaused");
       await expect(vault.redeemBatch([v], [signature])).to.be.revertedWithCustomError(vault, "RewardVaultPaused");
       await expect(vault.claimCampaign(campaignId, ...claimOf(built, fan.address))).to.be.revertedWithCustomError(
+        vault,
+        "RewardVaultPaused"
+      );
+      await expect(vault.connect(fan).claimReferralRewardsFor(referrer.address)).to.be.revertedWithCustomError(
         vault,
         "RewardVaultPaused"
       );

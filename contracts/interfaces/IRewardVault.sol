@@ -198,6 +198,11 @@ interface IRewardVault is ICommunityRewardVault {
     /// @param to Receiver of the tokens.
     function claimReferralRewards(address to) external;
 
+    /// @notice Mints `referrer`'s credited referral bonuses to `referrer` itself. Anyone may submit it
+    /// (a relayer pays the gas); the tokens can only go to the referrer.
+    /// @param referrer The referrer whose bonuses are minted.
+    function claimReferralRewardsFor(address referrer) external;
+
     /// @notice Opens a Merkle campaign (operator or Timelock). Reserves `total` from this epoch's budget.
     /// @param root Root of an OpenZeppelin StandardMerkleTree over `(uint256 index, address account, uint256 amount)`.
     /// @param total Sum of the tree's amounts.

@@ -241,14 +241,24 @@ contract RewardVault is IRewardVault, EIP712 {
     /// @dev The bonuses were charged to the budget when credited, so minting them charges nothing.
     /// Emits {ReferralRewardsClaimed}.
     function claimReferralRewards(address to) external {
+        _claimReferral(msg.sender, to);
+    }
+
+    /// @inheritdoc IRewardVault
+    /// @dev Same as the referrer calling `claimReferralRewards(referrer)`. Emits {ReferralRewardsClaimed}.
+    function claimReferralRewardsFor(address referrer) external {
+        _claimReferral(referrer, referrer);
+    }
+
+    function _claimReferral(address referrer, address to) private {
         Config memory cfg = _config;
         if (cfg.paused) revert RewardVaultPaused();
         if (to == address(0)) revert RewardVaultZeroAddress();
-        ReferralStats storage s = _referralStats[msg.sender];
+        ReferralStats storage s = _referralStats[referrer];
         uint256 amount = s.unclaimed;
-        if (amount == 0) revert RewardVaultNothingToClaim(msg.sender);
+        if (amount == 0) revert RewardVaultNothingToClaim(referrer);
         s.unclaimed = 0;
-        emit ReferralRewardsClaimed(msg.sender, to, amount);
+        emit ReferralRewardsClaimed(referrer, to, amount);
         _mintChecked(_token(), to, amount);
     }
 
