@@ -66,6 +66,8 @@ const BUDGETS: Record<string, Budget> = {
     why: "each holder's mint alone costs about 51,000 (a fresh votes checkpoint slot of 22,100, balance, events, call), leaving too little for calldata, the signature check and the event",
   },
   "claimCampaign.newHolder": { max: 190_000 },
+  // Issue 14: a relayer claiming a referrer's bonus for them costs what the referrer's own claim costs.
+  "claimReferralRewardsFor.relayed": { withinPctOfBaseline: 5 },
   "contribute.eth.first": { max: 90_000 },
   "contribute.erc20.first": { max: 110_000 },
   "claimCrowdfundTokens.newHolder": { max: 160_000 },
@@ -362,6 +364,15 @@ for (const key of ["propose", "propose.later", "castVote", "castVote.repeatVoter
     plainNew + plainDelegate + plainExisting,
     "plain: voucher to a new holder + their delegate + a second mint of the bonus to the referrer",
   );
+
+  // The referrer's bonus: claimed by the referrer (direct), then, after another referral, claimed
+  // for them by a relayer (issue 14's sponsored path); the tokens go to the referrer both times.
+  const directClaim = await gasOf(vault.connect(fanA).claimReferralRewards(fanA.address), "claimReferralRewards.direct");
+  await redeem((await freshFan()).address, referrer);
+  await networkHelpers.mine(1);
+  const relayedClaim = await gasOf(vault.connect(relayer).claimReferralRewardsFor(fanA.address), "claimReferralRewardsFor.relayed");
+  record("claimReferralRewards.direct", directClaim, null, "reference: the referrer claims their own bonus (and pays the gas)");
+  record("claimReferralRewardsFor.relayed", relayedClaim, directClaim, "the referrer's own claimReferralRewards (claimReferralRewards.direct)");
 
   // Ten vouchers for ten existing holders in one transaction.
   const holders = await Promise.all(Array.from({ length: 10 }, () => freshFan()));
