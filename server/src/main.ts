@@ -4,6 +4,7 @@
  * what is in flight (database writes included) and exits.
  */
 import { ConfigError, readConfig } from "./config.ts";
+import { joinRoutes } from "./join.ts";
 import { createLogger } from "./log.ts";
 import { startServer } from "./server.ts";
 
@@ -19,7 +20,7 @@ try {
   }
   throw error;
 }
-const running = await startServer(config, { log });
+const running = await startServer(config, { log, routers: (ctx) => [joinRoutes(ctx)] });
 log.info({ url: running.url, chainId: config.chainId, db: config.database.kind, sponsor: running.ctx.sponsor, attester: running.ctx.attester }, `listening on ${running.url}`);
 
 let stopping = false;
