@@ -151,5 +151,9 @@ export async function readConfig(env: Env = process.env): Promise<ServerConfig> 
     maxBodyBytes: intVar(env, "COTERIE_SERVER_MAX_BODY", 16_384, 256, 10_000_000),
     defaults,
     initialSettings,
+    relayLimits: {
+      perIpPerMinute: intVar(env, "COTERIE_RELAY_PER_IP_PER_MINUTE", 120, 1, 1_000_000),
+      perAccountPerMinute: intVar(env, "COTERIE_RELAY_PER_ACCOUNT_PER_MINUTE", 20, 1, 1_000_000),
+    },
   };
 }

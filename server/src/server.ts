@@ -1,6 +1,7 @@
 /**
  * Starts the server: opens and migrates the database, connects to the chain, builds the context,
- * serves the app. `close()` stops taking requests, lets in-flight ones finish, then closes the database.
+ * starts the relay's sender, serves the app. `close()` stops taking requests, lets in-flight ones
+ * finish, stops the sender after its current step, then closes the database.
  */
 import { serve, type ServerType } from "@hono/node-server";
 import type { Hono } from "hono";
@@ -13,6 +14,9 @@ import type { ServerConfig, ServerContext } from "./context.ts";
 import { migrate, openDb } from "./db.ts";
 import { createLogger } from "./log.ts";
 import { BUDGET_TABLES } from "./relay/budget.ts";
+import { relayRouter } from "./relay/router.ts";
+import { jsonRpc } from "./relay/rpc.ts";
+import { Sender } from "./relay/sender.ts";
 import { RELAY_TABLES } from "./relay/store.ts";
 import { SETTINGS_TABLES, loadSettings } from "./settings.ts";
 
@@ -63,8 +67,12 @@ export async function createContext(config: ServerConfig, log: Logger): Promise<
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger();
   const ctx = await createContext(config, log);
+  const rpc = jsonRpc(config.rpcUrl);
+  const sender = new Sender(ctx, privateKeyToAccount(config.sponsorKey), rpc);
+  await sender.start();
+  const relay = relayRouter(ctx, rpc, () => sender.wake(), config.relayLimits ?? { perIpPerMinute: 120, perAccountPerMinute: 20 });
   const extra = options.routers ? await options.routers(ctx) : [];
-  const app = createApp(ctx, extra);
+  const app = createApp(ctx, [relay, ...extra]);
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
   });
@@ -78,6 +86,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await sender.stop();
         await ctx.db.close();
       })();
       return closing;

@@ -3,7 +3,8 @@
  * (queued → failed when the request became ineligible before it was sent). A request is stored
  * `queued` before the client gets its 202; it becomes `sent` together with its signed transaction,
  * nonce and hash before the transaction is broadcast, so a restart re-broadcasts instead of signing
- * twice. At most one non-failed request per action key (a partial unique index).
+ * twice. At most one queued or sent request per action key (a partial unique index); for
+ * one-time actions (vote, delegate, redeem, campaign, crowdfund) a mined one also makes a new request a duplicate.
  */
 import type { Address, Hex } from "viem";
 import type { Db } from "../context.ts";
@@ -33,8 +34,9 @@ export const RELAY_TABLES = [
      sent_at TIMESTAMPTZ,
      mined_at TIMESTAMPTZ
    )`,
-  `CREATE UNIQUE INDEX IF NOT EXISTS relay_requests_active_key ON relay_requests (action_key) WHERE status <> 'failed'`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS relay_requests_active_key ON relay_requests (action_key) WHERE status IN ('queued', 'sent')`,
   `CREATE INDEX IF NOT EXISTS relay_requests_open ON relay_requests (status, seq) WHERE status IN ('queued', 'sent')`,
+  `CREATE INDEX IF NOT EXISTS relay_requests_key ON relay_requests (action_key)`,
 ];
 
 export interface RelayError {
@@ -104,9 +106,10 @@ export async function getRequest(db: Db, id: string): Promise<RelayRow | null> {
   return rows[0] ? toRow(rows[0]) : null;
 }
 
-/** The non-failed request with this action key, if any. */
-export async function activeByKey(db: Db, actionKey: string): Promise<{ id: string; status: RelayStatus } | null> {
-  const rows = await db.query<{ id: string; status: RelayStatus }>("SELECT id, status FROM relay_requests WHERE action_key = $1 AND status <> 'failed'", [actionKey]);
+/** The queued or sent request with this action key (or also a mined one, with `mined`), if any. */
+export async function activeByKey(db: Db, actionKey: string, mined: boolean): Promise<{ id: string; status: RelayStatus } | null> {
+  const statuses = mined ? "('queued', 'sent', 'mined')" : "('queued', 'sent')";
+  const rows = await db.query<{ id: string; status: RelayStatus }>(`SELECT id, status FROM relay_requests WHERE action_key = $1 AND status IN ${statuses} LIMIT 1`, [actionKey]);
   return rows[0] ?? null;
 }
 
