@@ -3,18 +3,17 @@
  * with EIP-4361 and gets a welcome voucher naming their referrer, once per community; the sybil
  * limits (self-referral, per-referrer and per-IP limits, allowlist) and every sign-in refusal;
  * settings changed only by the vault's operator; a server that is not the vault's attester refuses.
- * Real hardhat node with the demo seeded (indexer/test/harness.ts), the server in this process.
+ * Real hardhat node with the demo seeded (server/test/harness.ts), the server in this process, on
+ * PGlite or PostgreSQL (COTERIE_TEST_DATABASE_URL) like the relay's tests.
  */
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { pino } from "pino";
-import { createWalletClient, getAddress, http, keccak256, toBytes, toHex, type Address, type Hex, type LocalAccount } from "viem";
-import { generatePrivateKey, mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
+import { createWalletClient, getAddress, http, keccak256, toBytes, type Address, type Hex, type LocalAccount } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startChain, type Chain } from "../../indexer/test/harness.ts";
+import { freePort } from "../../indexer/test/harness.ts";
+import { CREATOR_KEY, serverEnv, settled, startChain, type Chain } from "./harness.ts";
 import { rewardVaultAbi, socialTokenAbi } from "../../indexer/generated/abis.ts";
 import { parseClaimLink } from "../../shared/rewards.ts";
 import { readConfig } from "../src/config.ts";
@@ -24,9 +23,7 @@ import { startServer, type RunningServer } from "../src/server.ts";
 import { saveSettings } from "../src/settings.ts";
 import { joinResource, settingsResource } from "../src/siwe.ts";
 
-const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-const dev = (index: number) => mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index });
-const creator = dev(1);
+const creator = privateKeyToAccount(CREATOR_KEY);
 const APP_URL = "http://127.0.0.1:5173";
 const WELCOME = 50n * 10n ** 18n;
 
@@ -35,34 +32,24 @@ let server: RunningServer;
 let config: ServerConfig;
 let token: Address;
 let vault: Address;
-const dirs: string[] = [];
+const disposals: Array<() => void> = [];
 const others: RunningServer[] = [];
 
 const fresh = () => privateKeyToAccount(generatePrivateKey());
 
-async function serverConfig(attesterKey: Hex, dbDir: string): Promise<ServerConfig> {
-  const port = await freePort("8750-8799");
-  return readConfig({
-    COTERIE_RPC_URL: chain.rpcUrl,
-    COTERIE_CHAIN_ID: String(chain.chainId),
-    COTERIE_DEPLOYMENT_ID: chain.deploymentId,
-    COTERIE_SERVER_PORT: String(port),
+/** A configuration on `chain` with a fresh database (PGlite, or a PostgreSQL schema under COTERIE_TEST_DATABASE_URL). */
+async function serverConfig(attesterKey: Hex): Promise<ServerConfig> {
+  const { env, dispose } = await serverEnv(chain, {
     COTERIE_APP_URLS: APP_URL,
-    COTERIE_SPONSOR_KEY: generatePrivateKey(),
     COTERIE_ATTESTER_KEY: attesterKey,
-    COTERIE_SERVER_DB_DIR: dbDir,
     COTERIE_SERVER_COMMUNITIES: JSON.stringify({ [token]: { join: { enabled: true, welcome: WELCOME.toString(), perIpPerHour: 1000 } } }),
   });
+  disposals.push(dispose);
+  return readConfig(env);
 }
 
 function start(cfg: ServerConfig, gateUrl: string | null = null): Promise<RunningServer> {
   return startServer(cfg, { log: pino({ level: "silent" }), routers: (ctx) => [joinRoutes(ctx, { gateUrl })] });
-}
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "coterie-join-"));
-  dirs.push(dir);
-  return dir;
 }
 
 async function call(method: "GET" | "POST" | "PUT", path: string, body?: unknown, on: RunningServer = server) {
@@ -126,18 +113,17 @@ async function redeem(claim: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  process.env.COTERIE_TEST_CHAIN_PORTS = "8650-8699";
   chain = await startChain();
   token = getAddress(chain.demo.community.token);
   vault = getAddress(chain.demo.rewardVault);
-  config = await serverConfig(toHex(creator.getHdKey().privateKey!), tempDir()); // the demo vault's attester is the creator
+  config = await serverConfig(CREATOR_KEY); // the demo vault's attester is the creator
   server = await start(config);
 });
 
 afterAll(async () => {
   for (const s of [server, ...others]) await s?.close();
   await chain?.stop();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  for (const dispose of disposals) dispose();
 });
 
 describe("join: a signed-in fan gets one welcome voucher per community", () => {
@@ -163,6 +149,26 @@ describe("join: a signed-in fan gets one welcome voucher per community", () => {
     expect(await read.readContract({ address: token, abi: socialTokenAbi, functionName: "balanceOf", args: [fan.address] })).toBe(WELCOME);
     expect(await read.readContract({ address: vault, abi: rewardVaultAbi, functionName: "referrerOf", args: [fan.address] })).toBe(referrer);
     expect(await read.readContract({ address: vault, abi: rewardVaultAbi, functionName: "isRedeemed", args: [BigInt(voucher.id!)] })).toBe(true);
+  });
+
+  it("a fan with 0 ETH redeems the join voucher through the relay, and the referrer's bonus is claimed for it, neither paying gas", async () => {
+    const [fan, referrer] = [fresh(), fresh()];
+    const joined = await joinAs(fan, referrer.address);
+    expect(joined.status, joined.body.error).toBe(200);
+    const relayed = async (action: Record<string, unknown>) => {
+      const res = await call("POST", "/v1/relay", { chainId: chain.chainId, community: token, action });
+      expect(res.status, res.body.error).toBe(202);
+      const done = await settled(server.url, res.body.id as string);
+      expect(done.status, JSON.stringify(done.error)).toBe("mined");
+    };
+    await relayed({ kind: "redeem", voucher: joined.body.voucher, signature: joined.body.signature });
+    await relayed({ kind: "referral", referrer: referrer.address });
+    const read = server.ctx.chain;
+    const balance = (account: Address) => read.readContract({ address: token, abi: socialTokenAbi, functionName: "balanceOf", args: [account] });
+    expect(await balance(fan.address)).toBe(WELCOME);
+    expect(await balance(referrer.address)).toBe(WELCOME / 10n); // the demo vault's 10% referral bonus
+    expect(await read.getBalance({ address: fan.address })).toBe(0n);
+    expect(await read.getBalance({ address: referrer.address })).toBe(0n);
   });
 
   it("a fan who joins again gets the same voucher back (existing), even with another referrer", async () => {
@@ -337,7 +343,7 @@ describe("join: the server must be the vault's attester", () => {
   it("answers 503 not_configured telling the creator to set the attester", async () => {
     const otherKey = generatePrivateKey();
     const other = privateKeyToAccount(otherKey);
-    const cfg = await serverConfig(otherKey, tempDir());
+    const cfg = await serverConfig(otherKey);
     const wrong = await start(cfg);
     others.push(wrong);
     const res = await joinAs(fresh(), null, wrong);
@@ -368,10 +374,10 @@ describe("join: the optional gate hook (COTERIE_JOIN_GATE_URL)", () => {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body.fan === allowed ? { allow: true } : { allow: false, reason: "not a subscriber" }));
       });
     });
-    const port = await freePort("8750-8799");
+    const port = await freePort(process.env.COTERIE_TEST_SERVER_PORTS ?? "8700-8749");
     await new Promise<void>((resolve) => gate.listen(port, "127.0.0.1", resolve));
     try {
-      const gated = await start(await serverConfig(toHex(creator.getHdKey().privateKey!), tempDir()), `http://127.0.0.1:${port}/gate`);
+      const gated = await start(await serverConfig(CREATOR_KEY), `http://127.0.0.1:${port}/gate`);
       others.push(gated);
       const [fan, referrer] = [fresh(), fresh().address];
       const refused = await joinAs(fan, referrer, gated);
