@@ -11,6 +11,7 @@ import { claimLink, signVoucher, type TypedDataSigner, type Voucher } from "../.
 import { rewardVaultAbi } from "../../indexer/generated/abis.ts";
 import { addressParam, clientIp, communityJson, readJson, validate } from "./app.ts";
 import { HttpError, type Community, type CommunitySettings, type ServerContext } from "./context.ts";
+import { ConfigError } from "./config.ts";
 import { migrate } from "./db.ts";
 import { parseSettingsInput, saveSettings } from "./settings.ts";
 import { issueNonce, joinResource, settingsResource, SIWE_SCHEMA, verifySignIn } from "./siwe.ts";
@@ -45,7 +46,7 @@ export function settingsHash(settings: unknown): Hex {
 
 /**
  * COTERIE_JOIN_GATE_URL: a loopback (http://127.0.0.1, http://localhost, http://[::1]) or https URL,
- * or null when unset. Throws naming the variable otherwise.
+ * or null when unset. Throws a ConfigError naming the variable otherwise.
  */
 export function joinGateUrl(env: Record<string, string | undefined> = process.env): string | null {
   const raw = env.COTERIE_JOIN_GATE_URL;
@@ -54,10 +55,10 @@ export function joinGateUrl(env: Record<string, string | undefined> = process.en
   try {
     url = new URL(raw);
   } catch {
-    throw new Error(`COTERIE_JOIN_GATE_URL is not a URL: "${raw}"`);
+    throw new ConfigError(`COTERIE_JOIN_GATE_URL is not a URL: "${raw}"`);
   }
   const loopback = url.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-  if (url.protocol !== "https:" && !loopback) throw new Error(`COTERIE_JOIN_GATE_URL must be https (or http on loopback), got "${raw}"`);
+  if (url.protocol !== "https:" && !loopback) throw new ConfigError(`COTERIE_JOIN_GATE_URL must be https (or http on loopback), got "${raw}"`);
   return url.toString();
 }
 
