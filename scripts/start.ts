@@ -46,6 +46,8 @@ const DEV_MNEMONIC = "test test test test test test test test test test test jun
 const SPONSOR_ACCOUNT = 10;
 /** The demo community's welcome reward for a fan who joins through the server: 50 tokens. */
 const DEMO_WELCOME = 50n * 10n ** 18n;
+/** The demo's per-IP join limit: high, since every fan of the local demo connects from 127.0.0.1. */
+const DEMO_JOINS_PER_IP_PER_HOUR = 1_000;
 
 const parsed = parseStartPorts(process.argv, process.env);
 if ("error" in parsed) {
@@ -168,7 +170,8 @@ const serverRun = serverCommand({
   appUrls: [appUrl],
   sponsorKey: devKey(SPONSOR_ACCOUNT),
   attesterKey: devKey(1),
-  communities: { [demo.community.token]: { join: { enabled: true, welcome: DEMO_WELCOME.toString() }, relay: { enabled: true } } },
+  // Every local fan comes from 127.0.0.1: the per-IP join limit would count them all as one network.
+  communities: { [demo.community.token]: { join: { enabled: true, welcome: DEMO_WELCOME.toString(), perIpPerHour: DEMO_JOINS_PER_IP_PER_HOUR }, relay: { enabled: true } } },
   dbDir: serverDir,
 });
 const server = supervisor.service("the Coterie server (server/src/main.ts)", serverRun.command, serverRun.args, { cwd: ROOT, env: serverRun.env });
