@@ -111,8 +111,8 @@ export interface JoinRoutesOptions {
   gateUrl?: string | null;
 }
 
-/** The attester's routes. Creates its tables on first use. */
-export function joinRoutes(ctx: ServerContext, options: JoinRoutesOptions = {}): Hono {
+/** The attester's routes, once its tables exist (nonces, joins). */
+export async function joinRoutes(ctx: ServerContext, options: JoinRoutesOptions = {}): Promise<Hono> {
   const gateUrl = options.gateUrl !== undefined ? options.gateUrl : joinGateUrl();
   const attester = ctx.config.attesterKey === null ? null : privateKeyToAccount(ctx.config.attesterKey);
   const signer: TypedDataSigner | null =
@@ -122,16 +122,11 @@ export function joinRoutes(ctx: ServerContext, options: JoinRoutesOptions = {}):
           // shared/rewards.ts signs with ethers-style (domain, types, value); viem's account takes one object.
           signTypedData: (domain, types, value) => attester.signTypedData({ domain: { ...domain, verifyingContract: getAddress(domain.verifyingContract) }, types, primaryType: "Voucher", message: value }),
         };
-  let tables: Promise<void> | null = null;
-  const ready = () => (tables ??= migrate(ctx.db, JOIN_SCHEMA).catch((error: unknown) => {
-    tables = null;
-    throw error;
-  }));
+  await migrate(ctx.db, JOIN_SCHEMA);
 
   const app = new Hono();
 
   app.get("/v1/nonce", async (c) => {
-    await ready();
     return c.json({ nonce: await issueNonce(ctx.db) });
   });
 
@@ -173,7 +168,6 @@ export function joinRoutes(ctx: ServerContext, options: JoinRoutesOptions = {}):
   }
 
   app.post("/v1/join", async (c) => {
-    await ready();
     const body = validate(joinBody, await readJson(c));
     const token = body.token;
     const community = await known(token);
@@ -279,7 +273,6 @@ export function joinRoutes(ctx: ServerContext, options: JoinRoutesOptions = {}):
   }
 
   app.put("/v1/communities/:token/settings", async (c) => {
-    await ready();
     const token = addressParam(c.req.param("token"), "token");
     const body = validate(settingsBody, await readJson(c));
     const community = await known(token);

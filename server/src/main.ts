@@ -20,7 +20,7 @@ try {
   }
   throw error;
 }
-const running = await startServer(config, { log, routers: (ctx) => [joinRoutes(ctx)] });
+const running = await startServer(config, { log, routers: async (ctx) => [await joinRoutes(ctx)] });
 log.info({ url: running.url, chainId: config.chainId, db: config.database.kind, sponsor: running.ctx.sponsor, attester: running.ctx.attester }, `listening on ${running.url}`);
 
 let stopping = false;

@@ -49,7 +49,7 @@ async function serverConfig(attesterKey: Hex): Promise<ServerConfig> {
 }
 
 function start(cfg: ServerConfig, gateUrl: string | null = null): Promise<RunningServer> {
-  return startServer(cfg, { log: pino({ level: "silent" }), routers: (ctx) => [joinRoutes(ctx, { gateUrl })] });
+  return startServer(cfg, { log: pino({ level: "silent" }), routers: async (ctx) => [await joinRoutes(ctx, { gateUrl })] });
 }
 
 async function call(method: "GET" | "POST" | "PUT", path: string, body?: unknown, on: RunningServer = server) {
@@ -229,6 +229,20 @@ describe("join: a signed-in fan gets one welcome voucher per community", () => {
     const after = await joinAs(fresh(), null);
     expect(after.status).toBe(429);
     await setJoin({ perIpPerHour: 1000 });
+  });
+
+  it("concurrent joins cannot overshoot the per-IP limit, and one fan racing itself gets one voucher", async () => {
+    const [{ n }] = await server.ctx.db.query<{ n: number }>("SELECT count(*)::int AS n FROM joins WHERE token = $1", [token]);
+    await setJoin({ perIpPerHour: n + 3 });
+    const signed = await Promise.all(Array.from({ length: 6 }, async () => ({ token, referrer: null, ...(await signIn(fresh(), joinResource(token))) })));
+    const results = await Promise.all(signed.map((body) => call("POST", "/v1/join", body)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429, 429]);
+    await setJoin({ perIpPerHour: 1000 });
+    const fan = fresh();
+    const twice = await Promise.all([0, 1].map(async () => call("POST", "/v1/join", { token, referrer: null, ...(await signIn(fan, joinResource(token))) })));
+    expect(twice.map((r) => r.status)).toEqual([200, 200]);
+    expect(twice.map((r) => r.body.existing).sort()).toEqual([false, true]);
+    expect(twice[0]!.body.voucher).toEqual(twice[1]!.body.voucher);
   });
 
   it("with an allowlist only the listed addresses join", async () => {
