@@ -63,13 +63,25 @@ try {
       return { id: a.body.id as string, t0: started[i]! };
     });
     const latencies: number[] = [];
+    const accepting: number[] = [];
     for (const a of accepted) {
       const done = await settled(server.url, a.id);
       if (done.status !== "mined") throw new Error(`request ${a.id} ${done.status}: ${JSON.stringify(done.error)}`);
       latencies.push(Date.parse(done.sentAt!) - a.t0);
+      accepting.push(Date.parse(done.createdAt) - a.t0);
     }
     latencies.sort((a, b) => a - b);
-    const relayResult = { concurrent: CONCURRENT, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), maxMs: latencies.at(-1)!, p95BudgetMs: P95_BUDGET_MS };
+    accepting.sort((a, b) => a - b);
+    const relayResult = {
+      concurrent: CONCURRENT,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      maxMs: latencies.at(-1)!,
+      p95BudgetMs: P95_BUDGET_MS,
+      // The part of it spent before the request was stored (checks, simulation, budget): request → createdAt.
+      acceptP50Ms: percentile(accepting, 50),
+      acceptP95Ms: percentile(accepting, 95),
+    };
 
     // 2. gas per fan join, relayed and direct.
     const joinGas = async (relayed: boolean, i: number) => {
@@ -112,7 +124,7 @@ try {
     };
     writeFileSync(join(ROOT, "bench", "server.json"), JSON.stringify(out, null, 2) + "\n");
     console.table([
-      { measure: `relay request→sent, ${CONCURRENT} concurrent`, value: `p50 ${round(relayResult.p50Ms)} ms, p95 ${round(relayResult.p95Ms)} ms`, budget: `p95 < ${P95_BUDGET_MS} ms`, result: relayPass ? "PASS" : "FAIL" },
+      { measure: `relay request→sent, ${CONCURRENT} concurrent`, value: `p50 ${round(relayResult.p50Ms)} ms, p95 ${round(relayResult.p95Ms)} ms (stored: p95 ${round(relayResult.acceptP95Ms)} ms)`, budget: `p95 < ${P95_BUDGET_MS} ms`, result: relayPass ? "PASS" : "FAIL" },
       { measure: "sponsor gas per join (redeem + referral)", value: `relayed ${relayedGas}, direct ${directGas} (×${joinResult.ratio})`, budget: `within ${JOIN_GAS_TOLERANCE * 100}%`, result: joinPass ? "PASS" : "FAIL" },
     ]);
     console.log("bench:server: wrote bench/server.json");

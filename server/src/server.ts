@@ -42,7 +42,8 @@ export function chainClient(config: Pick<ServerConfig, "chainId" | "rpcUrl">): P
     nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [config.rpcUrl] } },
   });
-  return createPublicClient({ chain, transport: http(config.rpcUrl, { retryCount: 1, timeout: 20_000 }) });
+  // Reads made in the same turn go out as one JSON-RPC batch (much faster on a node under load).
+  return createPublicClient({ chain, transport: http(config.rpcUrl, { retryCount: 1, timeout: 20_000, batch: { batchSize: 200, wait: 0 } }) });
 }
 
 /** Builds the shared context (database opened and migrated). */

@@ -89,6 +89,25 @@ export function settingsToJson(settings: CommunitySettings): CommunitySettingsIn
   };
 }
 
+/** Stored settings read in the last CACHE_MS, per database (saveSettings replaces its entry). */
+const CACHE_MS = 2_000;
+const cache = new WeakMap<Db, Map<Address, { at: number; value: Partial<CommunitySettingsInput> | null }>>();
+
+function cacheOf(db: Db) {
+  let map = cache.get(db);
+  if (!map) cache.set(db, (map = new Map()));
+  return map;
+}
+
+async function cachedStored(db: Db, token: Address): Promise<Partial<CommunitySettingsInput> | null> {
+  const map = cacheOf(db);
+  const hit = map.get(token);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const value = await stored(db, token);
+  map.set(token, { at: Date.now(), value });
+  return value;
+}
+
 async function stored(db: Db, token: Address): Promise<Partial<CommunitySettingsInput> | null> {
   const rows = await db.query<{ settings: string }>("SELECT settings FROM community_settings WHERE token = $1", [getAddress(token)]);
   return rows[0] ? parseSettingsInput(JSON.parse(rows[0].settings)) : null;
@@ -96,7 +115,8 @@ async function stored(db: Db, token: Address): Promise<Partial<CommunitySettings
 
 /**
  * A community's settings: stored over the deployment's initial ones over the defaults, relay gas
- * capped at the defaults. (Initial settings apply only while nothing is stored.)
+ * capped at the defaults. (Initial settings apply only while nothing is stored.) Stored settings are
+ * cached for two seconds (another server on the same database sees a change that much later).
  */
 export async function loadSettings(
   db: Db,
@@ -104,7 +124,7 @@ export async function loadSettings(
   defaults: CommunitySettings,
   initial: Record<string, Partial<CommunitySettingsInput>> = {},
 ): Promise<CommunitySettings> {
-  const own = await stored(db, token);
+  const own = await cachedStored(db, getAddress(token));
   return applySettingsInput(defaults, own ?? initial[getAddress(token)] ?? {}, defaults);
 }
 
@@ -114,7 +134,7 @@ export async function loadSettings(
  */
 export async function saveSettings(db: Db, token: Address, input: Partial<CommunitySettingsInput>, defaults: CommunitySettings): Promise<CommunitySettings> {
   const key = getAddress(token);
-  return db.transaction(async (tx) => {
+  const saved = await db.transaction(async (tx) => {
     const current = (await stored(tx, key)) ?? {};
     const merged = applySettingsInput(applySettingsInput(defaults, current), input, defaults);
     const json = JSON.stringify(settingsToJson(merged));
@@ -125,4 +145,6 @@ export async function saveSettings(db: Db, token: Address, input: Partial<Commun
     );
     return merged;
   });
+  cacheOf(db).delete(key);
+  return saved;
 }

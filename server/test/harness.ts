@@ -24,6 +24,7 @@ import {
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import { pino } from "pino";
 import { freePort, startChain, type Chain } from "../../indexer/test/harness.ts";
+import { portIsFree } from "../../scripts/lib/ports.ts";
 import { communityGovernorAbi, rewardVaultAbi, socialTokenAbi } from "../../indexer/generated/abis.ts";
 import { readConfig } from "../src/config.ts";
 import { startServer, type RunningServer } from "../src/server.ts";
@@ -92,9 +93,18 @@ export async function startTestServer(chain: Chain, extra: Record<string, string
 }
 
 /** A server as a child process (`tsx server/src/main.ts`), for crash and restart tests. */
-export function spawnServer(env: Record<string, string>): { child: ChildProcess; url: string; output: () => string; ready: Promise<void>; exited: Promise<void> } {
+export function spawnServer(env: Record<string, string>): {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  ready: Promise<void>;
+  exited: Promise<void>;
+  /** Sends `signal` to the server's process group (tsx and the node it runs) and waits until its port is free. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+} {
   const child = spawn(join(ROOT, "node_modules", ".bin", "tsx"), ["server/src/main.ts"], {
     cwd: ROOT,
+    detached: true,
     env: { ...process.env, ...env, COTERIE_LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -110,7 +120,16 @@ export function spawnServer(env: Record<string, string>): { child: ChildProcess;
     child.stderr?.on("data", onData);
     void exited.then(() => reject(new Error(`server exited before listening:\n${out.slice(-3000)}`)));
   });
-  return { child, url: `http://127.0.0.1:${env.COTERIE_SERVER_PORT}`, output: () => out, ready, exited };
+  const kill = async (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+    await exited;
+    for (let i = 0; i < 100 && !(await portIsFree(Number(env.COTERIE_SERVER_PORT))); i++) await new Promise((r) => setTimeout(r, 100));
+  };
+  return { child, url: `http://127.0.0.1:${env.COTERIE_SERVER_PORT}`, output: () => out, ready, exited, kill };
 }
 
 /** A viem client on the chain. */

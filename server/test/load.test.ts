@@ -158,7 +158,7 @@ describe("a restart mid-load loses no accepted request", () => {
           acked.push({ id: res.body.id as string, voucherId: 800_000n + BigInt(i) });
           if (acked.length === 60 && !killed) {
             killed = true;
-            first.child.kill(postgres ? "SIGKILL" : "SIGTERM");
+            void first.kill(postgres ? "SIGKILL" : "SIGTERM");
           }
         }
       } catch {
@@ -166,8 +166,7 @@ describe("a restart mid-load loses no accepted request", () => {
       }
     });
     await Promise.all(sends);
-    if (!killed) first.child.kill(postgres ? "SIGKILL" : "SIGTERM");
-    await first.exited;
+    await first.kill(postgres ? "SIGKILL" : "SIGTERM");
     expect(acked.length).toBeGreaterThanOrEqual(60);
 
     const second = spawnServer(env);
@@ -185,8 +184,7 @@ describe("a restart mid-load loses no accepted request", () => {
       expect(new Set(redeemed.map((l) => l.args.id)).size).toBe(redeemed.length);
       expect(redeemed.length).toBe(sent);
     } finally {
-      second.child.kill("SIGTERM");
-      await second.exited;
+      await second.kill("SIGTERM");
       dispose();
     }
   });

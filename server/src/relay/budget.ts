@@ -1,13 +1,14 @@
 /**
  * Gas budgets per community and per account per epoch (docs/server.md): a request reserves its
- * gas limit (estimate × 1.2) when it is accepted, inside the transaction that stores it; once
+ * gas limit (estimate × 1.2) when it is accepted, inside the transaction that stores it
+ * (accept.ts); once
  * mined, the reservation is replaced by the gas it used; a request that fails before it is sent
  * gives its reservation back. So `used` never exceeds the budget, and neither does the gas spent.
  *
  * Table relay_budgets: one row per (community, epoch, account), account '' for the community's total.
  */
 import { getAddress, type Address } from "viem";
-import { HttpError, type Db } from "../context.ts";
+import type { Db } from "../context.ts";
 
 export const BUDGET_TABLES = [
   `CREATE TABLE IF NOT EXISTS relay_budgets (
@@ -32,40 +33,6 @@ export async function budgetUsed(db: Db, community: Address, epoch: number, acco
     account === null ? "" : getAddress(account),
   ]);
   return BigInt(rows[0]?.used ?? "0");
-}
-
-/** Locks and reads a budget row (creating it), inside a transaction. */
-async function lockRow(tx: Db, community: Address, epoch: number, account: string): Promise<bigint> {
-  await tx.query("INSERT INTO relay_budgets (community, epoch, account) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [community, epoch, account]);
-  const rows = await tx.query<{ used: string }>(
-    "SELECT used::text AS used FROM relay_budgets WHERE community = $1 AND epoch = $2 AND account = $3 FOR UPDATE",
-    [community, epoch, account],
-  );
-  return BigInt(rows[0]!.used);
-}
-
-/**
- * Reserves `gas` for `account` of `community` in `epoch`, inside the caller's transaction `tx`;
- * refuses 429 budget_exhausted when the community's or the account's budget would be exceeded.
- * Rows are locked community first, then account (one order, no deadlock).
- */
-export async function reserveGas(
-  tx: Db,
-  where: { community: Address; account: Address; epoch: number },
-  gas: bigint,
-  limits: { gasPerEpoch: bigint; gasPerAccountPerEpoch: bigint },
-): Promise<void> {
-  const community = getAddress(where.community);
-  const account = getAddress(where.account);
-  const total = await lockRow(tx, community, where.epoch, "");
-  const own = await lockRow(tx, community, where.epoch, account);
-  if (total + gas > limits.gasPerEpoch) {
-    throw new HttpError(429, "budget_exhausted", "The community's sponsored gas for this period is used up; try again next period or pay the gas yourself.");
-  }
-  if (own + gas > limits.gasPerAccountPerEpoch) {
-    throw new HttpError(429, "budget_exhausted", "Your sponsored gas for this period is used up; try again next period or pay the gas yourself.");
-  }
-  await adjust(tx, { community, account, epoch: where.epoch }, gas);
 }
 
 /** Adds `delta` (negative to give back) to the community's and the account's `used`. */

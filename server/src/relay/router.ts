@@ -1,8 +1,9 @@
 /**
  * POST /v1/relay and GET /v1/relay/:id (docs/server.md). A request is checked (schema, chain,
  * community, settings, duplicate, rate, eligibility, simulation), its gas is reserved in the
- * community's and the account's budget and it is stored `queued` in one database transaction,
- * and only then answered 202; the sender takes it from there.
+ * community's and the account's budget and it is stored `queued` in one database transaction
+ * (shared with the requests accepted at the same moment, accept.ts), and only then answered 202;
+ * the sender takes it from there.
  */
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
@@ -10,7 +11,8 @@ import { numberToHex } from "viem";
 import { clientIp, readJson, validate } from "../app.ts";
 import { HttpError, type ServerContext } from "../context.ts";
 import { chainClock, prepare, relayBodySchema, type Prepared } from "./actions.ts";
-import { epochOf, reserveGas } from "./budget.ts";
+import { Acceptor } from "./accept.ts";
+import { epochOf } from "./budget.ts";
 import { RateLimiter } from "./ratelimit.ts";
 import { describeRevert } from "./revert.ts";
 import { RpcError, type JsonRpc } from "./rpc.ts";
@@ -33,6 +35,7 @@ export function relayRouter(ctx: ServerContext, rpc: JsonRpc, wake: () => void, 
   const perIp = new RateLimiter(limits.perIpPerMinute);
   const perAccount = new RateLimiter(limits.perAccountPerMinute);
   const now = chainClock(ctx);
+  const acceptor = new Acceptor(ctx.db);
 
   const duplicate = (id: string) => new HttpError(409, "duplicate", "The same action is already relayed (see its id).", { id });
 
@@ -67,22 +70,7 @@ export function relayRouter(ctx: ServerContext, rpc: JsonRpc, wake: () => void, 
 
     const id = randomUUID();
     const epoch = epochOf(Math.floor(Date.now() / 1000), settings.relay.epochSeconds);
-    try {
-      await ctx.db.transaction(async (tx) => {
-        await reserveGas(tx, { community: community.token, account: p.account, epoch }, gas, settings.relay);
-        await tx.query(
-          `INSERT INTO relay_requests (id, community, kind, account, action_key, target, data, gas_limit, epoch, status)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8::numeric, $9, 'queued')`,
-          [id, community.token, body.action.kind, p.account, p.key, p.target, p.data, gas.toString(), epoch],
-        );
-      });
-    } catch (error) {
-      if ((error as { code?: unknown }).code === "23505") {
-        const other = await activeByKey(ctx.db, p.key, p.once);
-        if (other) throw duplicate(other.id);
-      }
-      throw error;
-    }
+    await acceptor.accept({ id, community: community.token, kind: body.action.kind, account: p.account, key: p.key, once: p.once, target: p.target, data: p.data, gas, epoch, limits: settings.relay });
     wake();
     ctx.log.debug({ id, kind: body.action.kind, gas: numberToHex(gas) }, "relay request queued");
     return c.json({ id, status: "queued", kind: body.action.kind, account: p.account }, 202);

@@ -3,7 +3,7 @@
  *
  * - send: takes every queued request (in order), assigns nonces from a local counter, signs
  *   locally, stores the signed transactions (status `sent`, nonce, hash) in ONE database
- *   transaction, then broadcasts them as ONE JSON-RPC batch in nonce order. Stored before
+ *   statement, then broadcasts them as ONE JSON-RPC batch in nonce order. Stored before
  *   broadcast: a crash after it re-broadcasts the same bytes; a request is never signed twice.
  * - watch: fetches the receipts of sent requests (one batch), settles them (mined with gasUsed,
  *   or failed with the revert replayed by eth_call at the parent block and decoded), and settles
@@ -141,16 +141,13 @@ export class Sender {
       const nonce = this.nonce! + signed.length;
       signed.push({ id: row.id, nonce, ...(await this.sign(row.target, row.data, row.gasLimit, nonce)) });
     }
-    await this.ctx.db.transaction(async (tx) => {
-      for (const s of signed) {
-        await tx.query("UPDATE relay_requests SET status = 'sent', nonce = $2, raw_tx = $3, tx_hash = $4, sent_at = now() WHERE id = $1 AND status = 'queued'", [
-          s.id,
-          s.nonce,
-          s.raw,
-          s.hash,
-        ]);
-      }
-    });
+    // One statement, so one transaction, for the whole batch.
+    await this.ctx.db.query(
+      `UPDATE relay_requests r SET status = 'sent', nonce = v.nonce, raw_tx = v.raw, tx_hash = v.hash, sent_at = now()
+       FROM (SELECT unnest($1::text[]) AS id, unnest($2::bigint[]) AS nonce, unnest($3::text[]) AS raw, unnest($4::text[]) AS hash) v
+       WHERE r.id = v.id AND r.status = 'queued'`,
+      [signed.map((s) => s.id), signed.map((s) => s.nonce), signed.map((s) => s.raw), signed.map((s) => s.hash)],
+    );
     this.nonce! += signed.length;
     await this.broadcast(signed);
     if (rows.length === BATCH) this.wake();
