@@ -52,12 +52,16 @@ try {
     }
     await settled(server.url, (await relay(server.url, bodies[0])).body.id as string);
     const started: number[] = [];
+    const acked: number[] = [];
     const answers = await Promise.all(
-      bodies.slice(1).map((body, i) => {
+      bodies.slice(1).map(async (body, i) => {
         started[i] = Date.now();
-        return relay(server.url, body);
+        const answer = await relay(server.url, body);
+        acked.push(Date.now() - started[i]!);
+        return answer;
       }),
     );
+    acked.sort((a, b) => a - b);
     const accepted = answers.map((a, i) => {
       if (a.status !== 202) throw new Error(`request ${i} refused: ${JSON.stringify(a.body)}`);
       return { id: a.body.id as string, t0: started[i]! };
@@ -81,6 +85,8 @@ try {
       // The part of it spent before the request was stored (checks, simulation, budget): request → createdAt.
       acceptP50Ms: percentile(accepting, 50),
       acceptP95Ms: percentile(accepting, 95),
+      // The client's view of the same: request → 202 received.
+      ackP95Ms: percentile(acked, 95),
     };
 
     // 2. gas per fan join, relayed and direct.
@@ -124,7 +130,7 @@ try {
     };
     writeFileSync(join(ROOT, "bench", "server.json"), JSON.stringify(out, null, 2) + "\n");
     console.table([
-      { measure: `relay request→sent, ${CONCURRENT} concurrent`, value: `p50 ${round(relayResult.p50Ms)} ms, p95 ${round(relayResult.p95Ms)} ms (stored: p95 ${round(relayResult.acceptP95Ms)} ms)`, budget: `p95 < ${P95_BUDGET_MS} ms`, result: relayPass ? "PASS" : "FAIL" },
+      { measure: `relay request→sent, ${CONCURRENT} concurrent`, value: `p50 ${round(relayResult.p50Ms)} ms, p95 ${round(relayResult.p95Ms)} ms (stored: p95 ${round(relayResult.acceptP95Ms)} ms, 202 received: p95 ${round(relayResult.ackP95Ms)} ms)`, budget: `p95 < ${P95_BUDGET_MS} ms`, result: relayPass ? "PASS" : "FAIL" },
       { measure: "sponsor gas per join (redeem + referral)", value: `relayed ${relayedGas}, direct ${directGas} (×${joinResult.ratio})`, budget: `within ${JOIN_GAS_TOLERANCE * 100}%`, result: joinPass ? "PASS" : "FAIL" },
     ]);
     console.log("bench:server: wrote bench/server.json");

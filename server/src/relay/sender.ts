@@ -173,6 +173,10 @@ export class Sender {
         resync = true;
         continue;
       }
+      // A node that mines on arrival (hardhat's automine) answers an error for a transaction that it
+      // mined and that reverted: if the node knows the transaction, it is sent; the watcher settles it.
+      const known = await this.rpc.call<unknown>("eth_getTransactionByHash", [s.hash]).catch(() => null);
+      if (known !== null) continue;
       this.ctx.log.error({ id: s.id, nonce: s.nonce, err: message }, "relay: the node refused a transaction");
       await this.failUnsent(s.id, { code: "rejected", reason: null, message: `The node refused the transaction: ${message}` });
       await this.fillNonce(s.nonce);
