@@ -41,7 +41,9 @@ export function relayRouter(ctx: ServerContext, rpc: JsonRpc, wake: () => void, 
 
   async function simulate(p: Prepared): Promise<bigint> {
     try {
-      const gas = await rpc.call<string>("eth_estimateGas", [{ from: ctx.sponsor, to: p.target, data: p.data }]);
+      // Against "pending", i.e. the next block: "latest" runs in the latest block's context, where a
+      // vote checkpoint written at the same timestamp costs less than in the block that mines it.
+      const gas = await rpc.call<string>("eth_estimateGas", [{ from: ctx.sponsor, to: p.target, data: p.data }, "pending"]);
       return BigInt(gas);
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;

@@ -14,7 +14,8 @@
  *   the nonce; any other refusal fails the request (its reservation is given back) and fills its
  *   nonce with a zero-value transfer to the sponsor, so later nonces are never stuck behind a gap.
  *
- * All of it runs one step at a time (a promise chain), so nonces are never assigned concurrently.
+ * Sending, re-broadcasting and recovery run one step at a time (a promise chain), so nonces are
+ * never assigned concurrently; settling receipts runs beside them (it touches only sent rows).
  */
 import { getAddress, keccak256, numberToHex, type Address, type Hex, type PrivateKeyAccount } from "viem";
 import type { ServerContext } from "../context.ts";
@@ -48,6 +49,7 @@ export class Sender {
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private lastRebroadcastCheck = 0;
+  private watching: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -61,9 +63,14 @@ export class Sender {
     this.wake();
     const tick = () => {
       if (this.stopped) return;
-      void this.step(() => this.watch()).finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, WATCH_MS);
-      });
+      // Receipts are settled beside the send steps (they touch only sent rows, never nonces);
+      // re-broadcasting, which may resync the nonce, is a step of its own.
+      this.watching = this.watch(false)
+        .then((lost) => (lost.length > 0 ? this.step(() => this.broadcast(lost)) : undefined))
+        .catch((error: unknown) => this.ctx.log.error({ err: (error as Error).message }, "relay watcher failed"))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, WATCH_MS);
+        });
       this.wake();
     };
     this.timer = setTimeout(tick, WATCH_MS);
@@ -83,6 +90,7 @@ export class Sender {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.watching;
     await this.chain;
   }
 
@@ -173,6 +181,10 @@ export class Sender {
         resync = true;
         continue;
       }
+      // A node that mines on arrival (hardhat's automine) answers an error for a transaction that it
+      // mined and that reverted: if the node knows the transaction, it is sent; the watcher settles it.
+      const known = await this.rpc.call<unknown>("eth_getTransactionByHash", [s.hash]).catch(() => null);
+      if (known !== null) continue;
       this.ctx.log.error({ id: s.id, nonce: s.nonce, err: message }, "relay: the node refused a transaction");
       await this.failUnsent(s.id, { code: "rejected", reason: null, message: `The node refused the transaction: ${message}` });
       await this.fillNonce(s.nonce);
@@ -206,10 +218,10 @@ export class Sender {
     }
   }
 
-  /** Settles the receipts of sent requests; re-broadcasts those the node does not know. */
-  private async watch(force = false): Promise<void> {
+  /** Settles the receipts of sent requests; returns those the node does not know (to broadcast again). */
+  private async watch(force: boolean): Promise<Signed[]> {
     const rows = (await this.ctx.db.query(`${SELECT_ROW} WHERE status = 'sent' ORDER BY nonce LIMIT 1000`)).map(toRow);
-    if (rows.length === 0) return;
+    if (rows.length === 0) return [];
     const receipts = await this.rpc.batch(rows.map((r) => ({ method: "eth_getTransactionReceipt", params: [r.txHash] })));
     const missing: RelayRow[] = [];
     for (const [i, result] of receipts.entries()) {
@@ -218,17 +230,19 @@ export class Sender {
       if (receipt === null) missing.push(row);
       else await this.settle(row, receipt);
     }
-    if (missing.length === 0) return;
+    if (missing.length === 0) return [];
     const now = Date.now();
-    if (!force && now - this.lastRebroadcastCheck < REBROADCAST_MS) return;
+    if (!force && now - this.lastRebroadcastCheck < REBROADCAST_MS) return [];
     this.lastRebroadcastCheck = now;
     const old = force ? missing : missing.filter((r) => r.sentAt !== null && now - r.sentAt.getTime() > REBROADCAST_MS);
-    if (old.length === 0) return;
+    if (old.length === 0) return [];
     const known = await this.rpc.batch(old.map((r) => ({ method: "eth_getTransactionByHash", params: [r.txHash] })));
-    const lost = old.filter((_, i) => !(known[i]!.ok && known[i]!.ok && (known[i] as { result: unknown }).result !== null));
-    if (lost.length === 0) return;
-    this.ctx.log.warn({ count: lost.length }, "relay: re-broadcasting transactions the node does not know");
-    await this.broadcast(lost.map((r) => ({ id: r.id, nonce: r.nonce!, raw: r.rawTx!, hash: r.txHash! })));
+    const lost = old.filter((_, i) => {
+      const k = known[i]!;
+      return !(k.ok && k.result !== null);
+    });
+    if (lost.length > 0) this.ctx.log.warn({ count: lost.length }, "relay: re-broadcasting transactions the node does not know");
+    return lost.map((r) => ({ id: r.id, nonce: r.nonce!, raw: r.rawTx!, hash: r.txHash! }));
   }
 
   private async settle(row: RelayRow, receipt: Receipt): Promise<void> {
@@ -256,7 +270,8 @@ export class Sender {
 
   /** At start: settle what was mined meanwhile, re-broadcast what the chain lost, take the nonce from the chain. */
   private async recover(): Promise<void> {
-    await this.watch(true);
+    const lost = await this.watch(true);
+    if (lost.length > 0) await this.broadcast(lost);
     await this.resyncNonce();
     const open = await this.ctx.db.query<{ status: string; n: string }>("SELECT status, count(*)::text AS n FROM relay_requests WHERE status IN ('queued', 'sent') GROUP BY status");
     this.ctx.log.info({ sponsor: getAddress(this.account.address), nonce: this.nonce, open }, "relay sender recovered");
