@@ -163,7 +163,7 @@ export async function makeJoinReady(ctx: StepContext, { token, operator }: { tok
   await connectDev(ctx, operator);
   const panel = page.getByTestId("server-panel");
   await panel.waitFor({ timeout: TIMEOUT });
-  await page.locator(`[data-testid="server-panel"][data-loaded="true"]`).waitFor({ timeout: TIMEOUT });
+  await page.locator(`[data-testid="server-settings"][data-loaded="true"]`).waitFor({ timeout: TIMEOUT });
   if (!(await page.getByTestId("server-join-enabled").isChecked())) {
     await page.getByTestId("server-join-enabled").check();
     await page.getByTestId("server-settings-save").click();
