@@ -46,10 +46,13 @@ function JoinReady({ data, welcome, vault, holder }: { data: CommunityData; welc
   const unit = { decimals: community.decimals, symbol: community.symbol };
   const referrer = rememberedReferrer(community.token, address);
 
-  // Whether this fan already joined: the vault knows the join voucher's id (one per fan), and who referred them.
+  // Whether this fan already joined: the vault knows the join voucher's id (one per fan), and who
+  // referred them. Read only for an account that holds tokens (one eth_call, on chains with a
+  // server): an account with none has not joined, or gave everything away, and may ask again.
+  const holds = holder !== null && holder.account === address && holder.balance > 0n;
   const status = useQuery({
     queryKey: ["join-status", chain.id, vault, address ?? null],
-    enabled: address !== undefined,
+    enabled: address !== undefined && holds,
     retry: false,
     queryFn: async () => {
       if (!address) throw new Error("no account");
@@ -121,7 +124,7 @@ function JoinReady({ data, welcome, vault, holder }: { data: CommunityData; welc
             </p>
           ) : null}
           <div className="row">
-            <Button onClick={() => void join()} loading={redeem.busy} disabled={status.isPending && address !== undefined} data-testid="join-free">
+            <Button onClick={() => void join()} loading={redeem.busy} disabled={holds && status.isPending} data-testid="join-free">
               {address ? "Join for free" : "Connect a wallet to join for free"}
             </Button>
           </div>
