@@ -10,15 +10,20 @@
  *    the indexer reads); once built, it starts the indexer (indexer/, a Ponder app) on
  *    http://127.0.0.1:42069 (or --indexer-port / COTERIE_INDEXER_PORT), on PGlite in a fresh
  *    directory per run (indexer/.ponder/<deployment id>), which catches up with the seed,
- * 4. once the indexer answers /ready, serves the web app on http://127.0.0.1:5173 (or --web-port /
+ * 4. starts the Coterie server (server/, docs/server.md: relay and attester) on
+ *    http://127.0.0.1:8787 (or --server-port / COTERIE_SERVER_PORT), on PGlite in a fresh directory
+ *    per run (server/.data/<deployment id>), configured for the demo community: join enabled (a
+ *    50-token welcome; the vault's referral rate applies), the relay's default budgets, dev account
+ *    #10 as the sponsor and the creator's key (#1, the demo vault's attester) as the attester,
+ * 5. once the indexer answers /ready and the server /health, serves the web app on http://127.0.0.1:5173 (or --web-port /
  *    COTERIE_WEB_PORT) with the runtime configuration for this chain (and the indexer's URL) at
- *    /coterie.json,
- * 5. prints the URLs, the addresses, the demo claim links and the dev accounts, and keeps running
+ *    /coterie.json (which names the indexer and the server),
+ * 6. prints the URLs, the addresses, the demo claim links and the dev accounts, and keeps running
  *    until Ctrl-C, which stops everything it started.
  *
  * Each step prints one timestamped line; the children's own output (compiler, Ignition, seed) is
  * shown when a step fails, or passed straight through when the output is a terminal. Every child
- * runs in its own process group under a Supervisor (scripts/lib/supervise.ts): if the chain or the indexer stops,
+ * runs in its own process group under a Supervisor (scripts/lib/supervise.ts): if the chain, the indexer or the server stops,
  * a step fails or this process hits an unexpected error (it serves the web app), everything else is
  * stopped and start exits non-zero, so no chain is left orphaned on its port.
  */
@@ -30,22 +35,32 @@ import { chainStartDate, seedWarpSeconds } from "./lib/demo-clock.ts";
 import { portIsFree } from "./lib/ports.ts";
 import { waitForRpc } from "./lib/rpc.ts";
 import { indexerCommand, indexerDbDir, waitForIndexerReady } from "./lib/indexer.ts";
+import { serverCommand, serverDbDir, waitForServerReady } from "./lib/server.ts";
 import { parseStartPorts, START_PORTS } from "./lib/start-options.ts";
 import { compileEstimate, Supervisor } from "./lib/supervise.ts";
 import { buildWebApp, DIST_DIR, serveWebApp, webChainFromDeployment } from "./lib/web.ts";
 
 const HOST = "127.0.0.1";
 const DEV_MNEMONIC = "test test test test test test test test test test test junk"; // Hardhat's public dev mnemonic
+/** The dev account that sponsors the server's relayed transactions. */
+const SPONSOR_ACCOUNT = 10;
+/** The demo community's welcome reward for a fan who joins through the server: 50 tokens. */
+const DEMO_WELCOME = 50n * 10n ** 18n;
+/** The demo's per-IP join limit: high, since every fan of the local demo connects from 127.0.0.1. */
+const DEMO_JOINS_PER_IP_PER_HOUR = 1_000;
 
 const parsed = parseStartPorts(process.argv, process.env);
 if ("error" in parsed) {
   console.error(`coterie start: ${parsed.error}`);
   process.exit(2);
 }
-const { rpcPort, webPort, indexerPort } = parsed.ports;
+const { rpcPort, webPort, indexerPort, serverPort } = parsed.ports;
 const rpcUrl = `http://${HOST}:${rpcPort}`;
 const appUrl = `http://${HOST}:${webPort}`;
 const indexerUrl = `http://${HOST}:${indexerPort}`;
+const serverUrl = `http://${HOST}:${serverPort}`;
+/** How long the server may take to open its database and reach the chain. */
+const SERVER_READY_MS = 120_000;
 /** How long the indexer may take to catch up with the seeded chain once the seed is done. */
 const INDEXER_READY_MS = 300_000;
 const hardhatBin = join(ROOT, "node_modules", ".bin", "hardhat");
@@ -62,6 +77,7 @@ const portHints: Record<string, string> = {
   "rpc-port": "another `npm start` or `hardhat node`?",
   "web-port": "another `npm start` or a dev server?",
   "indexer-port": "another `npm start` or `ponder`?",
+  "server-port": "another `npm start` or a Coterie server?",
 };
 for (const p of START_PORTS) {
   const port = parsed.ports[p.key];
@@ -138,6 +154,27 @@ const indexer = supervisor.restartableService(
   },
 );
 await seeded;
+const demo = JSON.parse(readFileSync(demoFile, "utf8")) as DemoFile;
+// The dev keys: #1 is the demo creator, the demo vault's attester (scripts/seed.ts); #10 sponsors
+// relayed transactions (funded by the node like every dev account).
+const devKey = (index: number) => HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), "m/44'/60'/0'/0").deriveChild(index).privateKey;
+const serverDir = serverDbDir(deploymentId);
+rmSync(serverDir, { recursive: true, force: true });
+supervisor.step(`starting the Coterie server on ${serverUrl} (relay and attester, PGlite in ${serverDir.slice(ROOT.length + 1)})`);
+const serverRun = serverCommand({
+  rpcUrl,
+  chainId: 31337,
+  deploymentId,
+  host: HOST,
+  port: serverPort,
+  appUrls: [appUrl],
+  sponsorKey: devKey(SPONSOR_ACCOUNT),
+  attesterKey: devKey(1),
+  // Every local fan comes from 127.0.0.1: the per-IP join limit would count them all as one network.
+  communities: { [demo.community.token]: { join: { enabled: true, welcome: DEMO_WELCOME.toString(), perIpPerHour: DEMO_JOINS_PER_IP_PER_HOUR }, relay: { enabled: true } } },
+  dbDir: serverDir,
+});
+const server = supervisor.service("the Coterie server (server/src/main.ts)", serverRun.command, serverRun.args, { cwd: ROOT, env: serverRun.env });
 supervisor.step(`waiting for the indexer to catch up with the chain (${indexerUrl}/ready)`);
 try {
   await waitForIndexerReady(indexerUrl, INDEXER_READY_MS, () => indexer.current().exitCode === null && indexer.current().signalCode === null);
@@ -146,12 +183,17 @@ try {
   await supervisor.fail((error as Error).message);
 }
 try {
+  await waitForServerReady(serverUrl, SERVER_READY_MS, () => server.exitCode === null && server.signalCode === null);
+} catch (error) {
+  await supervisor.fail((error as Error).message);
+}
+try {
   await serveWebApp({
     distDir: webDist,
     host: HOST,
     port: webPort,
     config: {
-      chains: [webChainFromDeployment({ chainId: 31337, rpcUrl, name: "Local chain", local: true, deploymentId, indexerUrl })],
+      chains: [webChainFromDeployment({ chainId: 31337, rpcUrl, name: "Local chain", local: true, deploymentId, indexerUrl, serverUrl })],
       defaultChainId: 31337,
       appUrl,
     },
@@ -160,7 +202,7 @@ try {
   await supervisor.fail(`cannot serve the web app on ${appUrl}: ${(error as Error).message}`);
 }
 
-const demo = JSON.parse(readFileSync(demoFile, "utf8")) as {
+interface DemoFile {
   platform: Record<string, string>;
   community: { id: number; name: string; symbol: string; token: string; governor: string; timelock: string; verified: boolean };
   liveProposalId: number;
@@ -179,7 +221,7 @@ const demo = JSON.parse(readFileSync(demoFile, "utf8")) as {
     referralBps: number;
     claimLinks: Array<{ recipient: string; amount: string; referrer: string; id: string; link: string }>;
   };
-};
+}
 const aur = (wei: string) => `${formatEther(wei).replace(/\.0$/, "")} ${demo.community.symbol}`;
 const eth = (wei: string) => formatEther(wei).replace(/\.0$/, "");
 const rewardsEnv = rpcPort === 8545 ? "" : `LOCALHOST_RPC_URL=${rpcUrl} `;
@@ -196,6 +238,7 @@ const lines = [
   `  Launch       ${appUrl}/launch`,
   `  JSON-RPC     ${rpcUrl}   (chain id 31337)`,
   `  Indexer      ${indexerUrl}/api/communities   (REST API, docs/indexer.md; GraphQL at ${indexerUrl}/graphql)`,
+  `  Server       ${serverUrl}/v1/communities/${demo.community.token}   (relay and attester, docs/server.md; ${aur(DEMO_WELCOME.toString())} welcome per fan who joins)`,
   `  Chain clock  ${Math.abs(drift) < 120 ? "the wall clock" : `${Math.round(drift / 60)} minutes ${drift > 0 ? "ahead of" : "behind"} the wall clock`} (the demo's governance history is in the past)`,
   "",
   "Platform",
@@ -242,9 +285,12 @@ const roles = [
   "demo claim link recipient",
   "demo claim link recipient (referred)",
   "demo claim link recipient",
+  "",
+  "the Coterie server's sponsor (pays relayed transactions' gas)",
 ];
 const root = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(DEV_MNEMONIC), "m/44'/60'/0'/0");
 roles.forEach((role, i) => {
+  if (role === "") return;
   const w = root.deriveChild(i);
   lines.push(`  #${i} ${w.address}  ${w.privateKey}  ${role}`);
 });
@@ -252,7 +298,7 @@ lines.push(
   "",
   `Open ${appUrl} and connect a dev account (Connect wallet > Dev accounts), or any wallet on chain 31337.`,
   `Claim a demo link before ${utc(upcoming.snapshot)} to vote on proposal #${upcoming.id}.`,
-  "Ctrl-C stops the chain, the indexer and the web app.",
+  "Ctrl-C stops the chain, the indexer, the server and the web app.",
 );
 supervisor.step(`ready in ${Math.round((Date.now() - startedAt) / 1000)} s`);
 console.log(lines.join("\n"));

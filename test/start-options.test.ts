@@ -1,6 +1,6 @@
 /**
  * `./coterie start`'s ports (scripts/lib/start-options.ts, scripts/start.ts): the chain's, the web
- * app's and the indexer's, each from its option, else its environment variable, else its default;
+ * app's, the indexer's and the Coterie server's, each from its option, else its environment variable, else its default;
  * a bad value exits 2, two equal ports exit 2, and a port in use exits 1 naming the option that
  * moves it, all before anything is started.
  */
@@ -33,31 +33,35 @@ function listen(): Promise<{ server: Server; port: number }> {
   });
 }
 
-describe("start's ports: --rpc-port, --web-port, --indexer-port", function () {
+describe("start's ports: --rpc-port, --web-port, --indexer-port, --server-port", function () {
   this.timeout(120_000);
 
-  it("defaults to 8545, 5173 and 42069", () => {
-    expect(parseStartPorts([], {})).to.deep.equal({ ports: { rpcPort: 8545, webPort: 5173, indexerPort: 42069 } });
+  it("defaults to 8545, 5173, 42069 and 8787", () => {
+    expect(parseStartPorts([], {})).to.deep.equal({ ports: { rpcPort: 8545, webPort: 5173, indexerPort: 42069, serverPort: 8787 } });
   });
 
   it("takes each port from its option before its environment variable", () => {
-    const env = { COTERIE_RPC_PORT: "8600", COTERIE_WEB_PORT: "5200", COTERIE_INDEXER_PORT: "42100" };
-    expect(parseStartPorts([], env)).to.deep.equal({ ports: { rpcPort: 8600, webPort: 5200, indexerPort: 42100 } });
-    expect(parseStartPorts(["--indexer-port", "42111", "--web-port", "5201"], env)).to.deep.equal({ ports: { rpcPort: 8600, webPort: 5201, indexerPort: 42111 } });
+    const env = { COTERIE_RPC_PORT: "8600", COTERIE_WEB_PORT: "5200", COTERIE_INDEXER_PORT: "42100", COTERIE_SERVER_PORT: "8790" };
+    expect(parseStartPorts([], env)).to.deep.equal({ ports: { rpcPort: 8600, webPort: 5200, indexerPort: 42100, serverPort: 8790 } });
+    expect(parseStartPorts(["--indexer-port", "42111", "--web-port", "5201", "--server-port", "8791"], env)).to.deep.equal({
+      ports: { rpcPort: 8600, webPort: 5201, indexerPort: 42111, serverPort: 8791 },
+    });
   });
 
   it("rejects a value that is not a port number", () => {
     for (const bad of ["0", "65536", "abc", "1.5", ""]) {
       expect(parseStartPorts(["--indexer-port", bad], {})).to.deep.equal({ error: `--indexer-port must be a port number (1-65535), got "${bad}"` });
     }
-    expect(parseStartPorts(["--indexer-port"], {})).to.deep.equal({ ports: { rpcPort: 8545, webPort: 5173, indexerPort: 42069 } });
+    expect(parseStartPorts(["--indexer-port"], {})).to.deep.equal({ ports: { rpcPort: 8545, webPort: 5173, indexerPort: 42069, serverPort: 8787 } });
     expect(parseStartPorts([], { COTERIE_INDEXER_PORT: "x" })).to.deep.equal({ error: '--indexer-port must be a port number (1-65535), got "x"' });
+    expect(parseStartPorts(["--server-port", "99999"], {})).to.deep.equal({ error: '--server-port must be a port number (1-65535), got "99999"' });
   });
 
   it("rejects two services on one port", () => {
     expect(parseStartPorts(["--indexer-port", "5173"], {})).to.deep.equal({ error: "--web-port and --indexer-port must differ (both 5173)" });
     expect(parseStartPorts(["--rpc-port", "42069"], {})).to.deep.equal({ error: "--rpc-port and --indexer-port must differ (both 42069)" });
     expect(parseStartPorts(["--rpc-port", "5173"], {})).to.deep.equal({ error: "--rpc-port and --web-port must differ (both 5173)" });
+    expect(parseStartPorts(["--server-port", "42069"], {})).to.deep.equal({ error: "--indexer-port and --server-port must differ (both 42069)" });
   });
 
   it("start exits 2 on a bad or clashing port before starting anything", async () => {
@@ -71,14 +75,29 @@ describe("start's ports: --rpc-port, --web-port, --indexer-port", function () {
 
   it("start exits 1 when the indexer's port is in use, naming the option that moves it", async () => {
     const busy = await listen();
-    const [rpc, web] = [await listen(), await listen()];
-    // Free ports for the chain and the app (closed again), the indexer's held.
-    await Promise.all([rpc, web].map(({ server }) => new Promise((resolve) => server.close(resolve))));
+    const [rpc, web, server] = [await listen(), await listen(), await listen()];
+    // Free ports for the chain, the app and the server (closed again), the indexer's held.
+    await Promise.all([rpc, web, server].map(({ server }) => new Promise((resolve) => server.close(resolve))));
     try {
-      const run = await start(["--rpc-port", String(rpc.port), "--web-port", String(web.port), "--indexer-port", String(busy.port)]);
+      const run = await start(["--rpc-port", String(rpc.port), "--web-port", String(web.port), "--indexer-port", String(busy.port), "--server-port", String(server.port)]);
       expect(run.code).to.equal(1);
       expect(run.stderr).to.contain(`port ${busy.port} on 127.0.0.1 is already in use`);
       expect(run.stderr).to.contain("--indexer-port 42070");
+    } finally {
+      busy.server.close();
+    }
+  });
+
+  it("start exits 1 when the server's port is in use, naming --server-port", async () => {
+    const busy = await listen();
+    const free = [await listen(), await listen(), await listen()];
+    await Promise.all(free.map(({ server }) => new Promise((resolve) => server.close(resolve))));
+    const [rpc, web, indexer] = free.map((f) => String(f.port));
+    try {
+      const run = await start(["--rpc-port", rpc!, "--web-port", web!, "--indexer-port", indexer!, "--server-port", String(busy.port)]);
+      expect(run.code).to.equal(1);
+      expect(run.stderr).to.contain(`port ${busy.port} on 127.0.0.1 is already in use`);
+      expect(run.stderr).to.contain("--server-port 8788");
     } finally {
       busy.server.close();
     }

@@ -170,7 +170,7 @@ describe("start's supervisor (scripts/lib/supervise.ts)", function () {
       fakeProcess.emit(signal); // a terminal's Ctrl-C arrives twice under npx/tsx
       expect(await exited, signal).to.equal(0);
       expect(await listening(port), signal).to.equal(false);
-      if (signal === "SIGINT") expect(lines).to.deep.equal(["[21:30:05] stopping (Ctrl-C): the local chain, the indexer and the web app"]);
+      if (signal === "SIGINT") expect(lines).to.deep.equal(["[21:30:05] stopping (Ctrl-C): the local chain, the indexer, the server and the web app"]);
     }
   });
 

@@ -443,6 +443,15 @@ describe("web server", function () {
       const chain = webChainFromDeployment({ chainId: 5, rpcUrl: "https://rpc.example.org", deploymentId: id });
       expect(chain.startBlock).to.equal(1203);
       expect(chain).to.not.have.property("indexerUrl");
+      expect(chain).to.not.have.property("serverUrl");
+    });
+
+    it("names the Coterie server only when given one, and refuses a URL that is not http(s)", function () {
+      const chain = webChainFromDeployment({ chainId: 5, rpcUrl: "https://rpc.example.org", deploymentId: id, serverUrl: "http://127.0.0.1:8787/" });
+      expect(chain.serverUrl).to.equal("http://127.0.0.1:8787");
+      expect(() => webChainFromDeployment({ chainId: 5, rpcUrl: "https://rpc.example.org", deploymentId: id, serverUrl: "ws://x" })).to.throw(
+        'the server URL "ws://x" is not an http(s) URL',
+      );
     });
 
     it("names the indexer only when given one, and refuses a URL that is not http(s)", function () {
@@ -480,6 +489,13 @@ describe("web server", function () {
       const run = serve("--chain-id", "5", "--rpc-url", "https://rpc.example.org", "--indexer-url", "ws://x", "--no-build");
       expect(run.status).to.equal(2);
       expect(run.stderr).to.match(/^serve: --indexer-url must be an http\(s\) URL/);
+    });
+
+    it("refuses a --server-url that is not an http(s) URL", function () {
+      this.timeout(60_000);
+      const run = serve("--chain-id", "5", "--rpc-url", "https://rpc.example.org", "--server-url", "ws://x", "--no-build");
+      expect(run.status).to.equal(2);
+      expect(run.stderr).to.match(/^serve: --server-url must be an http\(s\) URL/);
     });
   });
 });

@@ -107,11 +107,13 @@ export async function launchCoterie(): Promise<Coterie> {
   while (webPort === rpcPort) webPort = await freePort();
   let indexerPort = await freePort();
   while (indexerPort === rpcPort || indexerPort === webPort) indexerPort = await freePort();
+  let serverPort = await freePort();
+  while (serverPort === rpcPort || serverPort === webPort || serverPort === indexerPort) serverPort = await freePort();
   const deploymentId = `e2e-${rpcPort}`;
   const demoOut = join(ROOT, "deploy", "deployments", `e2e-${rpcPort}-demo.json`);
   const child: ChildProcess = spawn(
     join(ROOT, "node_modules", ".bin", "tsx"),
-    ["scripts/start.ts", "--rpc-port", String(rpcPort), "--web-port", String(webPort), "--indexer-port", String(indexerPort)],
+    ["scripts/start.ts", "--rpc-port", String(rpcPort), "--web-port", String(webPort), "--indexer-port", String(indexerPort), "--server-port", String(serverPort)],
     {
       cwd: ROOT,
       detached: true,

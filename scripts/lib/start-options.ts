@@ -7,13 +7,15 @@ export interface StartPorts {
   rpcPort: number;
   webPort: number;
   indexerPort: number;
+  serverPort: number;
 }
 
-/** The three ports, their options, environment variables and defaults. */
+/** The four ports, their options, environment variables and defaults. */
 export const START_PORTS = [
   { key: "rpcPort", option: "rpc-port", env: "COTERIE_RPC_PORT", fallback: 8545, what: "the local chain (JSON-RPC)", example: 8546 },
   { key: "webPort", option: "web-port", env: "COTERIE_WEB_PORT", fallback: 5173, what: "the web app", example: 5180 },
   { key: "indexerPort", option: "indexer-port", env: "COTERIE_INDEXER_PORT", fallback: 42069, what: "the indexer (REST API)", example: 42070 },
+  { key: "serverPort", option: "server-port", env: "COTERIE_SERVER_PORT", fallback: 8787, what: "the Coterie server (relay and attester)", example: 8788 },
 ] as const;
 
 /** Parses the ports; returns a one-line message (no "coterie start:" prefix) for a bad option instead. */

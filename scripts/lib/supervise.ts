@@ -203,7 +203,7 @@ export class Supervisor {
     target.on("SIGINT", () => {
       // A terminal's Ctrl-C reaches this process twice when it runs under npx/tsx (from the
       // terminal and forwarded): say it once.
-      if (!this.stopped) this.step("stopping (Ctrl-C): the local chain, the indexer and the web app");
+      if (!this.stopped) this.step("stopping (Ctrl-C): the local chain, the indexer, the server and the web app");
       void this.stop(0);
     });
     target.on("SIGTERM", () => void this.stop(0));

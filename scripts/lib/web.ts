@@ -26,6 +26,8 @@ export interface WebChain {
   startBlock: number;
   /** The Coterie indexer's REST API (indexer/, docs/indexer.md), when one runs for this chain. */
   indexerUrl?: string;
+  /** The Coterie server (server/, docs/server.md: relay and attester), when one runs for this chain. */
+  serverUrl?: string;
   contracts: {
     factory: string;
     platformToken: string;
@@ -52,11 +54,16 @@ export function webChainFromDeployment(options: {
   deploymentId?: string;
   /** The indexer's base URL (http(s)); omitted from the entry when not given. */
   indexerUrl?: string;
+  /** The Coterie server's base URL (http(s)); omitted from the entry when not given. */
+  serverUrl?: string;
 }): WebChain {
   const deploymentId = options.deploymentId ?? `chain-${options.chainId}`;
   const p = readPlatformAddresses(deploymentId);
   if (options.indexerUrl !== undefined && !/^https?:\/\/[^/]/.test(options.indexerUrl)) {
     throw new Error(`the indexer URL ${JSON.stringify(options.indexerUrl)} is not an http(s) URL`);
+  }
+  if (options.serverUrl !== undefined && !/^https?:\/\/[^/]/.test(options.serverUrl)) {
+    throw new Error(`the server URL ${JSON.stringify(options.serverUrl)} is not an http(s) URL`);
   }
   return {
     id: options.chainId,
@@ -66,6 +73,7 @@ export function webChainFromDeployment(options: {
     local: options.local ?? false,
     startBlock: readDeploymentStartBlock(deploymentId),
     ...(options.indexerUrl !== undefined ? { indexerUrl: options.indexerUrl.replace(/\/+$/, "") } : {}),
+    ...(options.serverUrl !== undefined ? { serverUrl: options.serverUrl.replace(/\/+$/, "") } : {}),
     contracts: {
       factory: p.factory,
       platformToken: p.platformToken,

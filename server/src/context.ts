@@ -38,6 +38,8 @@ export interface ServerConfig {
   defaults: CommunitySettings;
   /** Settings a deployment gives some communities at start (COTERIE_SERVER_COMMUNITIES, JSON). */
   initialSettings: Record<string, Partial<CommunitySettingsInput>>;
+  /** Relay rate limits (token buckets): requests a minute per client IP and per account (defaults 120 and 20). */
+  relayLimits?: { perIpPerMinute: number; perAccountPerMinute: number };
 }
 
 /** A community's relay and join settings (stored per community; defaults from the configuration). */

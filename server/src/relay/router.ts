@@ -1,0 +1,88 @@
+/**
+ * POST /v1/relay and GET /v1/relay/:id (docs/server.md). A request is checked (schema, chain,
+ * community, settings, duplicate, rate, eligibility, simulation), its gas is reserved in the
+ * community's and the account's budget and it is stored `queued` in one database transaction
+ * (shared with the requests accepted at the same moment, accept.ts), and only then answered 202;
+ * the sender takes it from there.
+ */
+import { randomUUID } from "node:crypto";
+import { Hono } from "hono";
+import { numberToHex } from "viem";
+import { clientIp, readJson, validate } from "../app.ts";
+import { HttpError, type ServerContext } from "../context.ts";
+import { chainClock, prepare, relayBodySchema, type Prepared } from "./actions.ts";
+import { Acceptor } from "./accept.ts";
+import { epochOf } from "./budget.ts";
+import { RateLimiter } from "./ratelimit.ts";
+import { describeRevert } from "./revert.ts";
+import { RpcError, type JsonRpc } from "./rpc.ts";
+import { activeByKey, getRequest, requestJson } from "./store.ts";
+
+/** Reverts that mean "this signature is not the account's": 401 rather than 422. */
+const BAD_SIGNATURE = new Set(["GovernorInvalidSignature", "ERC2612InvalidSigner", "RewardVaultBadSignature", "ECDSAInvalidSignature", "ECDSAInvalidSignatureLength", "ECDSAInvalidSignatureS"]);
+
+/** Gas reserved (and the transaction's gas limit): the estimate plus 20%. */
+export const reserveFor = (estimate: bigint) => (estimate * 12n) / 10n;
+
+export interface RelayLimits {
+  perIpPerMinute: number;
+  perAccountPerMinute: number;
+}
+
+/** The relay's routes; `wake` tells the sender that something was queued. */
+export function relayRouter(ctx: ServerContext, rpc: JsonRpc, wake: () => void, limits: RelayLimits): Hono {
+  const router = new Hono();
+  const perIp = new RateLimiter(limits.perIpPerMinute);
+  const perAccount = new RateLimiter(limits.perAccountPerMinute);
+  const now = chainClock(ctx);
+  const acceptor = new Acceptor(ctx.db);
+
+  const duplicate = (id: string) => new HttpError(409, "duplicate", "The same action is already relayed (see its id).", { id });
+
+  async function simulate(p: Prepared): Promise<bigint> {
+    try {
+      // Against "pending", i.e. the next block: "latest" runs in the latest block's context, where a
+      // vote checkpoint written at the same timestamp costs less than in the block that mines it.
+      const gas = await rpc.call<string>("eth_estimateGas", [{ from: ctx.sponsor, to: p.target, data: p.data }, "pending"]);
+      return BigInt(gas);
+    } catch (error) {
+      if (!(error instanceof RpcError)) throw error;
+      const decoded = describeRevert(error.data, `The chain would refuse it: ${error.message.split("\n")[0]}`);
+      if (decoded.reason !== null && BAD_SIGNATURE.has(decoded.reason)) {
+        throw new HttpError(401, "bad_signature", "The signature does not match the account it claims.", { reason: decoded.reason });
+      }
+      throw new HttpError(422, "reverted", decoded.message, { reason: decoded.reason });
+    }
+  }
+
+  router.post("/v1/relay", async (c) => {
+    if (!perIp.take(`ip:${clientIp(c)}`)) throw new HttpError(429, "rate_limited", "Too many requests from your address; wait a minute.");
+    const body = validate(relayBodySchema, await readJson(c));
+    if (body.chainId !== ctx.config.chainId) throw new HttpError(400, "wrong_chain", `This server relays on chain ${ctx.config.chainId}, not ${body.chainId}.`);
+    const community = await ctx.community(body.community);
+    if (community === null) throw new HttpError(404, "unknown_community", `${body.community} is not a community of this platform.`);
+    const settings = await ctx.settings(community.token);
+    if (!settings.relay.enabled) throw new HttpError(503, "not_configured", "This community does not sponsor transactions.");
+
+    const p = await prepare(ctx, community, body.action, now);
+    const existing = await activeByKey(ctx.db, p.key, p.once);
+    if (existing) throw duplicate(existing.id);
+    if (!perAccount.take(`account:${community.token}:${p.account}`)) throw new HttpError(429, "rate_limited", "Too many requests for this account; wait a minute.");
+    const gas = reserveFor(await simulate(p));
+
+    const id = randomUUID();
+    const epoch = epochOf(Math.floor(Date.now() / 1000), settings.relay.epochSeconds);
+    await acceptor.accept({ id, community: community.token, kind: body.action.kind, account: p.account, key: p.key, once: p.once, target: p.target, data: p.data, gas, epoch, limits: settings.relay });
+    wake();
+    ctx.log.debug({ id, kind: body.action.kind, gas: numberToHex(gas) }, "relay request queued");
+    return c.json({ id, status: "queued", kind: body.action.kind, account: p.account }, 202);
+  });
+
+  router.get("/v1/relay/:id", async (c) => {
+    const id = c.req.param("id");
+    const row = /^[0-9a-f-]{36}$/.test(id) ? await getRequest(ctx.db, id) : null;
+    if (row === null) throw new HttpError(404, "not_found", "No relay request with this id.");
+    return c.json(requestJson(row));
+  });
+  return router;
+}
