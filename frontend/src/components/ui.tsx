@@ -225,6 +225,12 @@ export function TxStatus({ state, success, testId = "tx-status" }: { state: TxSt
           <span className="spinner" aria-hidden /> Confirm in your wallet…
         </div>
       );
+    case "queued":
+      return (
+        <div className="tx tx-busy" data-testid={testId} data-status={state.status}>
+          <span className="spinner" aria-hidden /> Queued: the Coterie server will send it and pay the gas…
+        </div>
+      );
     case "pending":
       return (
         <div className="tx tx-busy" data-testid={testId} data-status={state.status}>

@@ -5,9 +5,16 @@
  *
  * It is never offered on any other chain (see wagmi.ts), and the node refuses to sign for any
  * account it does not hold, so it cannot be used against a real network.
+ *
+ * Test key (local chain only, for the browser tests): when localStorage holds `coterie.devKey` (a
+ * private key the test put there, e.g. a brand-new account with 0 ETH), the connector connects that
+ * account instead and signs messages and typed data with the key in the page; it sends no
+ * transactions (such an account has no ETH: it uses the "… for free" actions). The connector exists
+ * only when /coterie.json marks a chain `local`, so a build served for any other chain ignores it.
  */
 import { createConnector } from "wagmi";
-import { getAddress, numberToHex, type Address, type EIP1193RequestFn } from "viem";
+import { getAddress, numberToHex, type Address, type EIP1193RequestFn, type Hex, type TypedDataDefinition } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
 import type { ChainConfig } from "./runtime.ts";
 
 export const DEV_CONNECTOR_ID = "coterie-dev";
@@ -18,6 +25,9 @@ const STORAGE_KEY = "coterie.devAccount";
  * yes). The choice of account is kept for the next connect.
  */
 export const DISCONNECTED_KEY = "coterie.devDisconnected";
+
+/** localStorage key of the test key (see the file's comment): local chain and tests only. */
+export const DEV_KEY = "coterie.devKey";
 
 function storage(): Storage | null {
   return typeof localStorage === "undefined" ? null : localStorage;
@@ -77,9 +87,46 @@ export function selectDevAccount(account: Address): void {
   localStorage.setItem(STORAGE_KEY, getAddress(account));
 }
 
+/** The test key the page was given, if any (0x + 64 hex digits). */
+export function devKey(): Hex | null {
+  const stored = storage()?.getItem(DEV_KEY) ?? null;
+  return stored !== null && /^0x[0-9a-fA-F]{64}$/.test(stored) ? (stored as Hex) : null;
+}
+
+/** The test key's account; viem's key code loads only when a key is set. */
+async function keyAccount(): Promise<PrivateKeyAccount | null> {
+  const key = devKey();
+  if (!key) return null;
+  const { privateKeyToAccount } = await import("viem/accounts");
+  return privateKeyToAccount(key);
+}
+
+const INT_TYPE = /^u?int\d*$/;
+
+/**
+ * eth_signTypedData_v4's JSON back into what viem signs: integers (sent as decimal strings or numbers)
+ * become bigints, following the types; the EIP712Domain entry is viem's to derive.
+ */
+export function typedDataFromJson(json: string): TypedDataDefinition {
+  const data = JSON.parse(json) as { domain: Record<string, unknown>; types: Record<string, Array<{ name: string; type: string }>>; primaryType: string; message: Record<string, unknown> };
+  const types = Object.fromEntries(Object.entries(data.types).filter(([name]) => name !== "EIP712Domain"));
+  const convert = (type: string, value: unknown): unknown => {
+    if (type.endsWith("]")) return (value as unknown[]).map((v) => convert(type.slice(0, type.lastIndexOf("[")), v));
+    if (INT_TYPE.test(type)) return BigInt(value as string | number);
+    const struct = types[type];
+    if (struct) return Object.fromEntries(struct.map((f) => [f.name, convert(f.type, (value as Record<string, unknown>)[f.name])]));
+    return value;
+  };
+  const domain = { ...data.domain };
+  if (domain.chainId !== undefined) domain.chainId = Number(domain.chainId);
+  // Checked by viem when it hashes: the wallet's JSON is typed only at run time.
+  return { domain, types, primaryType: data.primaryType, message: convert(data.primaryType, data.message) } as unknown as TypedDataDefinition;
+}
+
 export function devConnector(chain: ChainConfig) {
   let account: Address | null = null;
   let connected = false;
+  let keyed: PrivateKeyAccount | null = null;
 
   return createConnector<{ request: EIP1193RequestFn }>((config) => {
     const request = (async ({ method, params }: { method: string; params?: unknown }) => {
@@ -89,6 +136,15 @@ export function devConnector(chain: ChainConfig) {
           return account ? [account] : [];
         case "eth_chainId":
           return numberToHex(chain.id);
+        case "personal_sign":
+          if (keyed) return keyed.signMessage({ message: { raw: (params as [Hex, Address])[0] } });
+          return rpc(chain.rpcUrl, method, params);
+        case "eth_signTypedData_v4":
+          if (keyed) return keyed.signTypedData(typedDataFromJson((params as [Address, string])[1]));
+          return rpc(chain.rpcUrl, method, params);
+        case "eth_sendTransaction":
+          if (keyed) throw new ProviderRpcError(4200, "This test account sends no transactions (it has no ETH for gas); use the free actions.");
+          return rpc(chain.rpcUrl, method, params);
         case "wallet_switchEthereumChain": {
           const wanted = Number((params as Array<{ chainId: string }>)[0]?.chainId);
           if (wanted !== chain.id) throw new ProviderRpcError(4902, `The dev accounts only exist on ${chain.name}.`);
@@ -105,9 +161,10 @@ export function devConnector(chain: ChainConfig) {
       name: "Dev account (local chain)",
       type: "coterie-dev",
       async connect(parameters) {
-        const accounts = await devAccounts(chain);
+        keyed = await keyAccount();
+        const accounts = keyed ? [keyed.address] : await devAccounts(chain);
         const chosen = selectedDevAccount();
-        account = chosen && accounts.includes(chosen) ? chosen : accounts[1] ?? accounts[0];
+        account = keyed ? keyed.address : chosen && accounts.includes(chosen) ? chosen : accounts[1] ?? accounts[0];
         if (!account) throw new ProviderRpcError(4100, "The local node has no unlocked accounts.");
         connected = true;
         storage()?.removeItem(DISCONNECTED_KEY);
@@ -121,6 +178,7 @@ export function devConnector(chain: ChainConfig) {
       async disconnect() {
         connected = false;
         account = null;
+        keyed = null;
         storage()?.setItem(DISCONNECTED_KEY, "1");
       },
       async getAccounts() {
@@ -134,7 +192,13 @@ export function devConnector(chain: ChainConfig) {
       },
       async isAuthorized() {
         // Reconnect on reload when a dev account was chosen before, unless the person disconnected it.
-        if (selectedDevAccount() === null || devDisconnected()) return false;
+        if (devDisconnected()) return false;
+        keyed = await keyAccount();
+        if (keyed) {
+          account = keyed.address;
+          return true;
+        }
+        if (selectedDevAccount() === null) return false;
         const accounts = await devAccounts(chain).catch(() => []);
         account = accounts.find((a) => a === selectedDevAccount()) ?? null;
         return account !== null;
@@ -147,6 +211,7 @@ export function devConnector(chain: ChainConfig) {
       /** Switches to another dev account without disconnecting. */
       async useAccount(next: Address) {
         selectDevAccount(next);
+        keyed = null;
         account = getAddress(next);
         if (connected) config.emitter.emit("change", { accounts: [account] });
       },

@@ -79,6 +79,19 @@ describe("runtime configuration", () => {
       }
     });
 
+    it("reads each chain's server URL (free actions), defaulting to no server so nothing is offered for free", () => {
+      const config = parseRuntimeConfig({ chains: [{ ...local, serverUrl: "http://127.0.0.1:8787/" }, sepolia] }, "http://x");
+      expect(config.chains[0].serverUrl).toBe("http://127.0.0.1:8787");
+      expect(config.chains[1].serverUrl).toBeNull();
+      expect(parseRuntimeConfig({ chains: [{ ...local, serverUrl: null }] }, "http://x").chains[0].serverUrl).toBeNull();
+    });
+
+    it("refuses a server URL that is not an http(s) URL", () => {
+      for (const serverUrl of ["ws://127.0.0.1:8787", "127.0.0.1:8787", "", "http://", 8787, {}]) {
+        expect(() => parseRuntimeConfig({ chains: [local, { ...sepolia, serverUrl }] }, "http://x")).toThrow("coterie.json chains[1].serverUrl is not an http(s) URL");
+      }
+    });
+
     it("refuses a default chain that is not among the chains", () => {
       expect(() => parseRuntimeConfig({ chains: [local], defaultChainId: 1 }, "http://x")).toThrow("coterie.json defaultChainId 1 is not among its chains");
     });

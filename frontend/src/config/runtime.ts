@@ -32,6 +32,11 @@ export interface ChainConfig {
    * come from it when it answers, the chain otherwise, and no money decision relies on it.
    */
   indexerUrl: string | null;
+  /**
+   * The Coterie server's base URL (relay + attester, docs/server.md; no trailing slash), or null.
+   * The app offers "… for free" actions only on a chain that names one.
+   */
+  serverUrl: string | null;
   contracts: PlatformContracts;
 }
 
@@ -85,6 +90,11 @@ export function parseRuntimeConfig(json: unknown, fallbackAppUrl: string): Runti
       if (typeof chain.indexerUrl !== "string" || !isHttpUrl(chain.indexerUrl)) throw new Error(`${where}.indexerUrl is not an http(s) URL`);
       indexerUrl = chain.indexerUrl.replace(/\/+$/, "");
     }
+    let serverUrl: string | null = null;
+    if (chain.serverUrl !== undefined && chain.serverUrl !== null) {
+      if (typeof chain.serverUrl !== "string" || !isHttpUrl(chain.serverUrl)) throw new Error(`${where}.serverUrl is not an http(s) URL`);
+      serverUrl = chain.serverUrl.replace(/\/+$/, "");
+    }
     const contractsRaw = (chain.contracts ?? {}) as Record<string, unknown>;
     const contracts = {} as PlatformContracts;
     for (const key of CONTRACT_KEYS) {
@@ -101,6 +111,7 @@ export function parseRuntimeConfig(json: unknown, fallbackAppUrl: string): Runti
       local: chain.local === true,
       startBlock,
       indexerUrl,
+      serverUrl,
       contracts,
     };
   });

@@ -4,7 +4,11 @@
  * not offered here) opt out of voting.
  */
 import { useCallback } from "react";
+import { useConfig, useConnection } from "wagmi";
 import { zeroAddress, type Address } from "viem";
+import { useActiveChain } from "../config/context.tsx";
+import { useRelay, type Relay } from "./useRelay.ts";
+import { relayOn, signDelegation, useServerCommunity } from "./useSponsored.ts";
 import { socialTokenAbi } from "../generated/abis.ts";
 import { checkAddress, type Checked } from "../lib/validate.ts";
 import { useTransaction, type Transaction } from "./useTransaction.ts";
@@ -48,4 +52,29 @@ export function useDelegateVotes(token: Address): { tx: Transaction; delegateTo:
     [send, token],
   );
   return { tx, delegateTo };
+}
+
+/**
+ * "Delegate for free": the holder signs an EIP-712 Delegation (the token's domain, its nonce, an
+ * expiry an hour of chain time away) and the Coterie server submits `delegateBySig`. `free` is true
+ * only when the chain names a server that sponsors this community and the account holds tokens
+ * (the server refuses a delegation without a balance).
+ */
+export function useDelegateForFree(token: Address, balance: bigint): { relay: Relay; free: boolean; delegateTo: (to: Address) => Promise<boolean> } {
+  const config = useConfig();
+  const { chain } = useActiveChain();
+  const { address } = useConnection();
+  const relay = useRelay();
+  const sponsor = useServerCommunity(token);
+  const free = relayOn(sponsor.data) && !relay.unreachable && balance > 0n;
+  const { submit } = relay;
+  const delegateTo = useCallback(
+    async (to: Address) => {
+      if (!address) return false;
+      const account = address;
+      return (await submit(token, () => signDelegation(config, { chainId: chain.id, token, account, delegatee: to }))) !== null;
+    },
+    [submit, token, config, chain.id, address],
+  );
+  return { relay, free, delegateTo };
 }

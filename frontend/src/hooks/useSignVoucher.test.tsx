@@ -45,6 +45,7 @@ const runtime: RuntimeConfig = {
       local: true,
       startBlock: 0n,
       indexerUrl: null,
+      serverUrl: null,
       contracts: { factory: REF, platformToken: REF, platformGovernor: REF, platformTimelock: REF, crowdfundFactory: REF, revenueShareFactory: REF },
     },
   ],

@@ -20,6 +20,8 @@ export type TxState =
   | { status: "idle" }
   | { status: "simulating" }
   | { status: "awaiting-signature" }
+  /** Relayed actions (hooks/useRelay.ts): the Coterie server stored the request and will send it. */
+  | { status: "queued" }
   | { status: "pending"; hash: Hex }
   /** `refreshing`: the reads on screen are being brought up to the receipt's block (lib/freshness.ts). */
   | { status: "confirmed"; hash: Hex; receipt: TransactionReceipt; refreshing?: true }

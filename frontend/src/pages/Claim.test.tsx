@@ -34,6 +34,7 @@ const runtime: RuntimeConfig = {
       local: true,
       startBlock: 0n,
       indexerUrl: null,
+      serverUrl: null,
       contracts: { factory: VAULT, platformToken: TOKEN, platformGovernor: VAULT, platformTimelock: VAULT, crowdfundFactory: VAULT, revenueShareFactory: VAULT },
     },
   ],

@@ -19,6 +19,9 @@ import { useActiveChain, useRuntime } from "../config/context.tsx";
 import { rewardVaultAbi } from "../generated/abis.ts";
 import { useClaimLink, type ClaimReads } from "../hooks/useClaimLink.ts";
 import { useTransaction } from "../hooks/useTransaction.ts";
+import { useRelay } from "../hooks/useRelay.ts";
+import { relayOn, useServerCommunity } from "../hooks/useSponsored.ts";
+import { wireVoucher } from "../lib/server.ts";
 import { explainError } from "../lib/errors.ts";
 import { formatDate, formatRelative } from "../lib/format.ts";
 import { rememberReferrer } from "../lib/referral.ts";
@@ -115,12 +118,26 @@ export function ClaimDetails({ payload, data, verdict, now, linkChainName }: {
   const { voucher } = payload;
   const { address } = useConnection();
   const tx = useTransaction();
+  const relay = useRelay();
   const switchChain = useSwitchChain();
   const community = data.community;
+  // "Redeem for free" when the link's chain is the app's, it names a server, and that server sponsors this community.
+  const sponsor = useServerCommunity(community?.token ?? null);
+  const free = relayOn(sponsor.data) && !relay.unreachable && sponsor.data?.rewardVault === getAddress(payload.vault);
   const decimals = community?.decimals ?? 18;
   const symbol = community?.symbol ?? "tokens";
   const isRecipient = address !== undefined && address === voucher.recipient;
-  const redeemedHere = tx.state.status === "confirmed";
+  const redeemedHere = tx.state.status === "confirmed" || relay.state.status === "confirmed";
+  const redeemRefreshing =
+    (tx.state.status === "confirmed" && tx.state.refreshing === true) || (relay.state.status === "confirmed" && relay.state.refreshing === true);
+  const redeemFree = () => {
+    if (!community) return;
+    void relay.submit(community.token, async () => ({
+      kind: "redeem",
+      voucher: wireVoucher({ recipient: getAddress(voucher.recipient), amount: voucher.amount, referrer: getAddress(voucher.referrer), id: voucher.id, deadline: voucher.deadline }),
+      signature: payload.signature as Hex,
+    }));
+  };
   const expired = now > voucher.deadline;
 
   const redeem = () =>
@@ -182,7 +199,7 @@ export function ClaimDetails({ payload, data, verdict, now, linkChainName }: {
 
       <Card title="Redeem">
         {redeemedHere ? (
-          <RedeemedView payload={payload} data={data} refreshing={tx.state.status === "confirmed" && tx.state.refreshing === true} />
+          <RedeemedView payload={payload} data={data} refreshing={redeemRefreshing} />
         ) : (
           <>
             <div data-testid="claim-status" data-status={verdict.status}>
@@ -212,8 +229,17 @@ export function ClaimDetails({ payload, data, verdict, now, linkChainName }: {
                 )}
                 {address ? (
                   <div className="row">
-                    <Button onClick={redeem} loading={tx.busy} data-testid="claim-redeem">
-                      Redeem {community ? <Amount value={voucher.amount} decimals={decimals} symbol={symbol} /> : null}
+                    {free && (
+                      <Button onClick={redeemFree} loading={relay.busy} disabled={tx.busy} data-testid="claim-redeem-free">
+                        Redeem {community ? <Amount value={voucher.amount} decimals={decimals} symbol={symbol} /> : null} for free
+                      </Button>
+                    )}
+                    <Button variant={free ? "secondary" : "primary"} onClick={redeem} loading={tx.busy} disabled={relay.busy} data-testid="claim-redeem">
+                      {free ? (
+                        "Pay gas yourself"
+                      ) : (
+                        <>Redeem {community ? <Amount value={voucher.amount} decimals={decimals} symbol={symbol} /> : null}</>
+                      )}
                     </Button>
                   </div>
                 ) : (
@@ -231,6 +257,7 @@ export function ClaimDetails({ payload, data, verdict, now, linkChainName }: {
           </>
         )}
         <TxStatus state={tx.state} success="Redeemed" testId="claim-tx" />
+        <TxStatus state={relay.state} success="Redeemed (sent for free)" testId="claim-free-tx" />
       </Card>
     </div>
   );

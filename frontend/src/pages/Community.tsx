@@ -10,7 +10,7 @@ import { rememberReferrer } from "../lib/referral.ts";
 import { Link, useLocation, type CommunityTab } from "../lib/router.tsx";
 import { HoldTab } from "./community/HoldTab.tsx";
 import { LaunchedPanel } from "./community/LaunchedPanel.tsx";
-import { useRuntime } from "../config/context.tsx";
+import { useActiveChain, useRuntime } from "../config/context.tsx";
 import { communityPath } from "../lib/routes.ts";
 
 // Tabs other than the first load on demand, keeping the first page's JavaScript small.
@@ -18,6 +18,8 @@ const EarnTab = lazy(() => import("./community/EarnTab.tsx"));
 const FundTab = lazy(() => import("./community/FundTab.tsx"));
 const VoteTab = lazy(() => import("./community/VoteTab.tsx"));
 const CreatorTab = lazy(() => import("./creator/CreatorTab.tsx"));
+// Only on chains with a Coterie server: elsewhere neither its code nor a request is loaded.
+const JoinCard = lazy(() => import("./community/JoinCard.tsx"));
 
 const TAB_LABELS: Record<CommunityTab, string> = {
   hold: "Hold",
@@ -32,6 +34,7 @@ export function CommunityPage({ token, tab }: { token: string; tab: CommunityTab
   const { address } = useConnection();
   const { query: search } = useLocation();
   const runtime = useRuntime();
+  const { chain } = useActiveChain();
   const refParam = search.get("ref");
   useEffect(() => {
     if (isAddress(token) && refParam) rememberReferrer(token, new URLSearchParams({ ref: refParam }));
@@ -73,6 +76,11 @@ export function CommunityPage({ token, tab }: { token: string; tab: CommunityTab
         </div>
       </header>
       {search.get("launched") === "1" && isCreator && <LaunchedPanel community={community} appUrl={runtime.appUrl} />}
+      {chain.serverUrl !== null && community.rewardVault !== null && !community.isPlatform && (
+        <Suspense fallback={null}>
+          <JoinCard data={data} />
+        </Suspense>
+      )}
       <nav className="tabs" aria-label="Community sections">
         {tabs.map((t) => (
           <Link key={t} href={communityPath(community.token, t)} className={`tab ${t === tab ? "tab-active" : ""}`} aria-current={t === tab ? "page" : undefined} data-testid={`tab-${t}`}>

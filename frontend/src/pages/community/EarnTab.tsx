@@ -15,6 +15,8 @@ import { rewardVaultAbi } from "../../generated/abis.ts";
 import { useCampaignClaim } from "../../hooks/useCampaignClaim.ts";
 import type { CommunityData } from "../../hooks/useCommunity.ts";
 import { useTransaction } from "../../hooks/useTransaction.ts";
+import { useRelay } from "../../hooks/useRelay.ts";
+import { relayOn, useServerCommunity } from "../../hooks/useSponsored.ts";
 import { useVaultStatus, type VaultAccount, type VaultStatus } from "../../hooks/useVault.ts";
 import { explainError } from "../../lib/errors.ts";
 import { formatBps, formatDate, formatRelative } from "../../lib/format.ts";
@@ -130,6 +132,10 @@ export function ReferralTerms({ vault }: { vault: Pick<VaultStatus, "referralBps
 function ReferralCard({ token, account, vault, unit }: { token: Address; account: VaultAccount | null; vault: VaultStatus; unit: Unit }) {
   const runtime = useRuntime();
   const tx = useTransaction();
+  // "Claim for free": the Coterie server submits claimReferralRewardsFor; the bonus goes to the referrer.
+  const relay = useRelay();
+  const sponsor = useServerCommunity(token);
+  const free = relayOn(sponsor.data) && !relay.unreachable;
   if (!account) {
     return (
       <Card title="Refer fans" testId="referral-card">
@@ -176,16 +182,28 @@ function ReferralCard({ token, account, vault, unit }: { token: Address; account
         </Stat>
       </div>
       <div className="row">
+        {free && account.unclaimed > 0n && (
+          <Button
+            onClick={() => void relay.submit(token, async () => ({ kind: "referral", referrer: account.account }))}
+            loading={relay.busy}
+            disabled={tx.busy || vault.paused}
+            data-testid="referral-claim-free"
+          >
+            Claim <Amount value={account.unclaimed} {...unit} /> for free
+          </Button>
+        )}
         <Button
+          variant={free && account.unclaimed > 0n ? "secondary" : "primary"}
           onClick={() => void tx.send({ address: vault.address, abi: rewardVaultAbi, functionName: "claimReferralRewards", args: [account.account] })}
           loading={tx.busy}
-          disabled={account.unclaimed === 0n || vault.paused}
+          disabled={account.unclaimed === 0n || vault.paused || relay.busy}
           data-testid="referral-claim"
         >
-          {account.unclaimed === 0n ? "Nothing to claim" : <>Claim <Amount value={account.unclaimed} {...unit} /></>}
+          {account.unclaimed === 0n ? "Nothing to claim" : free ? "Pay gas yourself" : <>Claim <Amount value={account.unclaimed} {...unit} /></>}
         </Button>
       </div>
       <TxStatus state={tx.state} success="Referral bonus claimed" testId="referral-tx" />
+      <TxStatus state={relay.state} success="Referral bonus claimed (sent for free)" testId="referral-free-tx" />
     </Card>
   );
 }

@@ -10,7 +10,7 @@ import { useBytecode } from "wagmi";
 import { useActiveChain } from "../../config/context.tsx";
 import { AddressView, Amount, Button, Card, Field, Notice, Progress, Stat, TxStatus } from "../../components/ui.tsx";
 import type { CommunityData, CommunityInfo, HolderInfo } from "../../hooks/useCommunity.ts";
-import { checkDelegateInput, delegateKind, useDelegateVotes, votesFromOthers } from "../../hooks/useDelegate.ts";
+import { checkDelegateInput, delegateKind, useDelegateForFree, useDelegateVotes, votesFromOthers } from "../../hooks/useDelegate.ts";
 import { formatAmount, formatShare } from "../../lib/format.ts";
 
 export function HoldTab({ data }: { data: CommunityData }) {
@@ -71,6 +71,9 @@ function DelegateView({ holder }: { holder: HolderInfo }) {
 
 function DelegateForm({ token, holder }: { token: Address; holder: HolderInfo }) {
   const { tx, delegateTo } = useDelegateVotes(token);
+  const sponsored = useDelegateForFree(token, holder.balance);
+  const { free } = sponsored;
+  const busy = tx.busy || sponsored.relay.busy;
   const [text, setText] = useState("");
   const [touched, setTouched] = useState(false);
   const checked = checkDelegateInput(text, holder.delegate);
@@ -81,7 +84,8 @@ function DelegateForm({ token, holder }: { token: Address; holder: HolderInfo })
     event.preventDefault();
     setTouched(true);
     if (!checked.ok) return;
-    if (await delegateTo(checked.value)) {
+    const viaServer = free && (event.nativeEvent as SubmitEvent).submitter?.getAttribute("data-testid") === "delegate-free-submit";
+    if (await (viaServer ? sponsored.delegateTo : delegateTo)(checked.value)) {
       setText("");
       setTouched(false);
     }
@@ -93,10 +97,15 @@ function DelegateForm({ token, holder }: { token: Address; holder: HolderInfo })
         Voting power counts from checkpoints: a proposal uses the votes you had just before its voting starts, so delegate before then.
       </p>
       <div className="row">
+        {free && !isSelf && (
+          <Button onClick={() => void sponsored.delegateTo(holder.account)} loading={sponsored.relay.busy} disabled={tx.busy} data-testid="delegate-self-free">
+            Delegate to yourself for free
+          </Button>
+        )}
         <Button
           variant="secondary"
           onClick={() => void delegateTo(holder.account)}
-          disabled={tx.busy || isSelf}
+          disabled={busy || isSelf}
           title={isSelf ? "You already vote with your own tokens" : undefined}
           data-testid="delegate-self"
         >
@@ -121,11 +130,17 @@ function DelegateForm({ token, holder }: { token: Address; holder: HolderInfo })
           hint="They vote with your tokens; your tokens stay with you."
           data-testid="delegate-address"
         />
-        <Button type="submit" loading={tx.busy} data-testid="delegate-submit">
-          Delegate
+        {free && (
+          <Button type="submit" loading={sponsored.relay.busy} disabled={tx.busy} data-testid="delegate-free-submit">
+            Delegate for free
+          </Button>
+        )}
+        <Button type="submit" variant={free ? "secondary" : "primary"} loading={tx.busy} disabled={sponsored.relay.busy} data-testid="delegate-submit">
+          {free ? "Delegate (pay gas yourself)" : "Delegate"}
         </Button>
       </form>
       <TxStatus state={tx.state} success="Delegation updated" testId="delegate-tx" />
+      <TxStatus state={sponsored.relay.state} success="Delegation updated (sent for free)" testId="delegate-free-tx" />
     </div>
   );
 }

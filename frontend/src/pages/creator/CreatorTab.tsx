@@ -3,14 +3,20 @@
  * funding (start a crowdfund, revenue share, deposit revenue). Launching a community is /launch.
  * Shown to the community's creator; anyone else sees why they cannot use it.
  */
+import { lazy, Suspense } from "react";
 import { useConnection } from "wagmi";
+import { useActiveChain } from "../../config/context.tsx";
 import { Card, Notice } from "../../components/ui.tsx";
 import type { CommunityData } from "../../hooks/useCommunity.ts";
 import FundingConsole from "./FundingConsole.tsx";
 import RewardsConsole from "./RewardsConsole.tsx";
 
+// Only on chains whose /coterie.json names a Coterie server.
+const ServerPanel = lazy(() => import("./ServerPanel.tsx"));
+
 export default function CreatorTab({ data }: { data: CommunityData }) {
   const { address } = useConnection();
+  const { chain } = useActiveChain();
   const { community } = data;
   if (!address) {
     return (
@@ -30,6 +36,11 @@ export default function CreatorTab({ data }: { data: CommunityData }) {
   }
   return (
     <div className="stack" data-testid="creator-console">
+      {chain.serverUrl !== null && community.rewardVault !== null && (
+        <Suspense fallback={null}>
+          <ServerPanel data={data} />
+        </Suspense>
+      )}
       <RewardsConsole data={data} />
       <FundingConsole data={data} />
     </div>

@@ -14,6 +14,9 @@ import { useGovernorLogs, useGovernorRegistry } from "../../hooks/useGovernor.ts
 import { useProposal } from "../../hooks/useProposal.ts";
 import type { ProposalDetail, VoteRecord } from "../../reads/governance.ts";
 import { useTransaction } from "../../hooks/useTransaction.ts";
+import { useRelay } from "../../hooks/useRelay.ts";
+import { relayOn, signVote, useServerCommunity } from "../../hooks/useSponsored.ts";
+import { useConfig } from "wagmi";
 import { communityGovernorAbi } from "../../generated/abis.ts";
 import { explainError } from "../../lib/errors.ts";
 import { formatDate, votesUnit } from "../../lib/format.ts";
@@ -240,6 +243,12 @@ function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: Prop
   // Every amount on this page is voting power: worded "N votes" (issue 11 item 17).
   const unit = votesUnit(community.decimals);
   const tx = useTransaction();
+  // "Vote for free" through the Coterie server, when the chain names one and it sponsors this community.
+  const config = useConfig();
+  const { chain } = useActiveChain();
+  const relay = useRelay();
+  const sponsor = useServerCommunity(community.isPlatform ? null : community.token);
+  const free = relayOn(sponsor.data) && !relay.unreachable;
   const [choice, setChoice] = useState<SupportValue | null>(null);
   const [reason, setReason] = useState("");
   const reasonError = reason.trim() === "" ? null : checkText(reason, MAX_REASON, "The reason");
@@ -288,6 +297,15 @@ function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: Prop
         await tx.send({ address: community.governor, abi: communityGovernorAbi, functionName: "castVoteWithReason", args: [detail.id, choice, text] });
       }
     };
+    const submitFree = async () => {
+      if (choice === null) return relay.fail("Choose For, Against or Abstain.");
+      if (reasonError && !reasonError.ok) return relay.fail(reasonError.error);
+      const voter = holder.account;
+      await relay.submit(community.token, () =>
+        signVote(config, { chainId: chain.id, governor: community.governor, voter, proposalId: detail.id, support: choice, reason: reason.trim() }),
+      );
+    };
+    const busy = tx.busy || relay.busy;
     content = (
       <div className="stack vote-form" data-testid="vote-form" data-account={holder.account}>
         <div className="choice-group" role="radiogroup" aria-label="Your vote">
@@ -300,7 +318,7 @@ function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: Prop
               className={`choice choice-${c.label.toLowerCase()} ${choice === c.support ? "choice-on" : ""}`}
               onClick={() => setChoice(c.support)}
               data-testid={c.testId}
-              disabled={tx.busy}
+              disabled={busy}
             >
               {c.label}
             </button>
@@ -317,14 +335,30 @@ function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: Prop
             </p>
           )}
         </div>
-        <Button onClick={() => void submit()} loading={tx.busy} disabled={choice === null || (reasonError !== null && !reasonError.ok)} data-testid="vote-submit">
-          {choice === null ? "Choose your vote" : `Vote ${supportName(choice)}`}
-          {detail.weight !== null && choice !== null && (
-            <>
-              {" "}with <Amount value={detail.weight} {...unit} />
-            </>
+        <div className="row">
+          {free && (
+            <Button onClick={() => void submitFree()} loading={relay.busy} disabled={tx.busy || choice === null || (reasonError !== null && !reasonError.ok)} data-testid="vote-free">
+              {choice === null ? "Choose your vote" : `Vote ${supportName(choice)} for free`}
+            </Button>
           )}
-        </Button>
+          <Button
+            variant={free ? "secondary" : "primary"}
+            onClick={() => void submit()}
+            loading={tx.busy}
+            disabled={relay.busy || choice === null || (reasonError !== null && !reasonError.ok)}
+            data-testid="vote-submit"
+            title={free ? "Send the vote from your wallet and pay the gas yourself" : undefined}
+          >
+            {choice === null ? "Choose your vote" : `Vote ${supportName(choice)}`}
+            {detail.weight !== null && choice !== null && (
+              <>
+                {" "}with <Amount value={detail.weight} {...unit} />
+              </>
+            )}
+            {free && choice !== null && " (pay gas yourself)"}
+          </Button>
+        </div>
+        {free && <p className="muted small">Voting for free: you sign your vote and the community's server sends it and pays the gas.</p>}
       </div>
     );
   }
@@ -332,6 +366,7 @@ function VotePanel({ data, detail, myVote }: { data: CommunityData; detail: Prop
     <Card title="Your vote" testId="vote-panel">
       {content}
       <TxStatus state={tx.state} success="Your vote is recorded." testId="vote-tx" />
+      <TxStatus state={relay.state} success="Your vote is recorded (sent for free)." testId="vote-free-tx" />
     </Card>
   );
 }

@@ -3,6 +3,8 @@ import { parseEventLogs, type TransactionReceipt } from "viem";
 import { AddressView, Amount, Badge, Button, Card, Notice, Progress, Stat, TxStatus, type Tone } from "../../../components/ui.tsx";
 import type { CommunityData } from "../../../hooks/useCommunity.ts";
 import { useTransaction } from "../../../hooks/useTransaction.ts";
+import { useRelay } from "../../../hooks/useRelay.ts";
+import { relayOn, useServerCommunity } from "../../../hooks/useSponsored.ts";
 import { crowdfundAbi } from "../../../generated/abis.ts";
 import { formatAmount, formatBps, formatDate, formatRelative, formatShare } from "../../../lib/format.ts";
 import { crowdfundPhase, formatPrice, type CrowdfundPhase, type CrowdfundState } from "../../../lib/funding.ts";
@@ -130,12 +132,21 @@ function PhaseActions({ data, cf, phase }: { data: CommunityData; cf: CrowdfundV
   const claimTx = useTransaction();
   const refundTx = useTransaction();
   const payoutTx = useTransaction();
+  // "Claim for free": the Coterie server submits claimTokens(account); the tokens go to the account.
+  const claimRelay = useRelay();
+  const sponsor = useServerCommunity(community.token);
+  const free = relayOn(sponsor.data) && !claimRelay.unreachable;
   const money = (v: bigint) => formatAmount(v, cf.payment.decimals, cf.payment.symbol);
   const tok = (v: bigint) => formatAmount(v, community.decimals, community.symbol);
   const a = cf.account;
 
   const finalize = () => finalizeTx.send({ address: cf.address, abi: crowdfundAbi, functionName: "finalize" });
   const claim = () => holder && claimTx.send({ address: cf.address, abi: crowdfundAbi, functionName: "claimTokens", args: [holder.account] });
+  const claimFree = () => {
+    if (!holder) return;
+    const account = holder.account;
+    void claimRelay.submit(community.token, async () => ({ kind: "crowdfund", crowdfund: cf.address, account }));
+  };
   const refund = () => holder && refundTx.send({ address: cf.address, abi: crowdfundAbi, functionName: "refund", args: [holder.account] });
   const withdraw = (recipient: `0x${string}`) =>
     payoutTx.send({ address: cf.address, abi: crowdfundAbi, functionName: "withdrawPayout", args: [recipient] });
@@ -215,8 +226,13 @@ function PhaseActions({ data, cf, phase }: { data: CommunityData; cf: CrowdfundV
         <div className="row">
           {canClaim ? (
             <>
-              <Button onClick={claim} loading={claimTx.busy} disabled={busy} data-testid={cfId("cf-claim", cf)}>
-                Claim {tok(a.tokens + a.bonus)}
+              {free && (
+                <Button onClick={claimFree} loading={claimRelay.busy} disabled={busy} data-testid={cfId("cf-claim-free", cf)}>
+                  Claim {tok(a.tokens + a.bonus)} for free
+                </Button>
+              )}
+              <Button variant={free ? "secondary" : "primary"} onClick={claim} loading={claimTx.busy} disabled={busy || claimRelay.busy} data-testid={cfId("cf-claim", cf)}>
+                {free ? "Pay gas yourself" : `Claim ${tok(a.tokens + a.bonus)}`}
               </Button>
               {a.bonus > 0n && <span className="muted">including {tok(a.bonus)} referral bonus</span>}
             </>
@@ -246,6 +262,10 @@ function PhaseActions({ data, cf, phase }: { data: CommunityData; cf: CrowdfundV
       )}
       <TxStatus state={finalizeTx.state} success={finalizeText} testId={cfId("cf-finalize-tx", cf)} />
       <TxStatus state={claimTx.state} success={claimed ? `Claimed ${tok(claimed.args.tokens + claimed.args.bonus)}; they vote at once.` : "Tokens claimed"} testId={cfId("cf-claim-tx", cf)} />
+      <TxStatus state={claimRelay.state} success={(() => {
+        const ev = eventOf(confirmedReceipt(claimRelay.state), cf, "TokensClaimed");
+        return ev ? `Claimed ${tok(ev.args.tokens + ev.args.bonus)} for free; they vote at once.` : "Tokens claimed for free";
+      })()} testId={cfId("cf-claim-free-tx", cf)} />
       <TxStatus state={refundTx.state} success={refunded ? `Refunded ${money(refunded.args.amount)}: everything you paid.` : "Refunded"} testId={cfId("cf-refund-tx", cf)} />
       <TxStatus state={payoutTx.state} success={paidOut ? `Sent ${money(paidOut.args.amount)} to its recipient.` : "Payout sent"} testId={cfId("cf-payout-tx", cf)} />
     </div>

@@ -3,6 +3,8 @@ import { parseEventLogs } from "viem";
 import { AddressView, Amount, Badge, Button, Card, Empty, Notice, TxStatus } from "../../../components/ui.tsx";
 import type { CommunityData } from "../../../hooks/useCommunity.ts";
 import { useTransaction } from "../../../hooks/useTransaction.ts";
+import { useRelay } from "../../../hooks/useRelay.ts";
+import { relayOn, useServerCommunity } from "../../../hooks/useSponsored.ts";
 import { revenueShareAbi } from "../../../generated/abis.ts";
 import { formatAmount, formatDate, formatRelative, shortAddress } from "../../../lib/format.ts";
 import { assetAddress, CLAIM_MAX_DEPOSITS } from "../../../lib/funding.ts";
@@ -63,6 +65,10 @@ export function RevenuePanel({ data, revenue, now }: { data: CommunityData; reve
 function RevenueAsset({ data, revenue, view, now }: { data: CommunityData; revenue: RevenueView; view: RevenueAssetView; now: bigint | undefined }) {
   const { holder, community } = data;
   const tx = useTransaction();
+  // "Claim for free": the Coterie server submits claim(asset, account, maxDeposits); the revenue goes to the account.
+  const relay = useRelay();
+  const sponsor = useServerCommunity(community.token);
+  const free = relayOn(sponsor.data) && !relay.unreachable;
   const { asset } = view;
   const key = assetKey(asset);
   const money = (v: bigint) => formatAmount(v, asset.decimals, asset.symbol);
@@ -77,8 +83,20 @@ function RevenueAsset({ data, revenue, view, now }: { data: CommunityData; reven
       args: [assetAddress(asset), holder.account, CLAIM_MAX_DEPOSITS],
     });
   };
+  const claimFree = () => {
+    if (!holder) return;
+    const account = holder.account;
+    void relay.submit(community.token, async () => ({
+      kind: "revenue",
+      revenueShare: revenue.address,
+      asset: assetAddress(asset),
+      account,
+      maxDeposits: CLAIM_MAX_DEPOSITS.toString(),
+    }));
+  };
   // The success message comes from the mined receipt's RevenueClaimed event.
   const claimed = parseEventLogs({ abi: revenueShareAbi, logs: confirmedReceipt(tx.state)?.logs ?? [], eventName: "RevenueClaimed" })[0];
+  const claimedFree = parseEventLogs({ abi: revenueShareAbi, logs: confirmedReceipt(relay.state)?.logs ?? [], eventName: "RevenueClaimed" })[0];
 
   return (
     <div className="stack revenue-asset" data-testid={`revenue-asset-${key}`}>
@@ -102,14 +120,28 @@ function RevenueAsset({ data, revenue, view, now }: { data: CommunityData; reven
             )}
             {more && <div className="muted">One claim covers {CLAIM_MAX_DEPOSITS.toString()} deposits; claim again for the rest.</div>}
           </div>
-          <Button onClick={claim} loading={tx.busy} disabled={tx.busy || view.claimable === 0n} data-testid={`revenue-claim-${key}`}>
-            {view.claimable === 0n ? "Nothing to claim" : `Claim ${money(view.claimable)}`}
-          </Button>
+          <div className="row">
+            {free && view.claimable > 0n && (
+              <Button onClick={claimFree} loading={relay.busy} disabled={tx.busy} data-testid={`revenue-claim-free-${key}`}>
+                Claim {money(view.claimable)} for free
+              </Button>
+            )}
+            <Button
+              variant={free && view.claimable > 0n ? "secondary" : "primary"}
+              onClick={claim}
+              loading={tx.busy}
+              disabled={tx.busy || relay.busy || view.claimable === 0n}
+              data-testid={`revenue-claim-${key}`}
+            >
+              {view.claimable === 0n ? "Nothing to claim" : free ? "Pay gas yourself" : `Claim ${money(view.claimable)}`}
+            </Button>
+          </div>
         </div>
       ) : (
         <Notice>Connect a wallet to see and claim your share.</Notice>
       )}
       <TxStatus state={tx.state} success={claimed ? `Claimed ${money(claimed.args.amount)} of revenue.` : "Claimed"} testId={`revenue-claim-tx-${key}`} />
+      <TxStatus state={relay.state} success={claimedFree ? `Claimed ${money(claimedFree.args.amount)} of revenue for free.` : "Claimed for free"} testId={`revenue-claim-free-tx-${key}`} />
       <ul className="list deposit-list">
         {view.deposits.map((d) => (
           <li key={d.id.toString()} className="list-item" data-testid={`revenue-deposit-${key}-${d.id}`}>
