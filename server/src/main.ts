@@ -9,18 +9,18 @@ import { createLogger } from "./log.ts";
 import { startServer } from "./server.ts";
 
 const log = createLogger();
-let config;
-try {
-  config = await readConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    log.fatal({ err: error.message }, `configuration: ${error.message}`);
-    console.error(`coterie server: ${error.message}`);
-    process.exit(2);
-  }
-  throw error;
+
+/** A configuration mistake (a variable missing or malformed) is one readable line and exit 2, not a stack trace. */
+function configFailure(error: unknown): never {
+  if (!(error instanceof ConfigError)) throw error;
+  log.fatal({ err: error.message }, `configuration: ${error.message}`);
+  console.error(`coterie server: ${error.message}`);
+  process.exit(2);
 }
-const running = await startServer(config, { log, routers: async (ctx) => [await joinRoutes(ctx)] });
+
+// Some variables (COTERIE_JOIN_GATE_URL) are read by the parts that use them while the server starts.
+const config = await readConfig().catch(configFailure);
+const running = await startServer(config, { log, routers: async (ctx) => [await joinRoutes(ctx)] }).catch(configFailure);
 log.info({ url: running.url, chainId: config.chainId, db: config.database.kind, sponsor: running.ctx.sponsor, attester: running.ctx.attester }, `listening on ${running.url}`);
 
 let stopping = false;
