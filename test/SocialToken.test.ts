@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import { id, parseEther, Signature, ZeroAddress, type Signer } from "ethers";
 import PlatformModule from "../deploy/modules/Platform.ts";
 import { communityParams, findCommunityCreated } from "../scripts/lib/community.ts";
+import { DELEGATION_TYPES as SHARED_DELEGATION_TYPES } from "../shared/server-protocol.ts";
 
 const { ethers, networkHelpers, ignition } = await network.create();
 
@@ -16,13 +17,7 @@ const PERMIT_TYPES = {
   ],
 };
 
-const DELEGATION_TYPES = {
-  Delegation: [
-    { name: "delegatee", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-  ],
-};
+const DELEGATION_TYPES = { Delegation: SHARED_DELEGATION_TYPES.Delegation.map((f) => ({ ...f })) };
 
 // ERC-165 interface ids.
 const IERC165_ID = "0x01ffc9a7";

@@ -17,6 +17,7 @@ import {
   type ContractTransactionResponse,
   type Signer,
 } from "ethers";
+import { EXTENDED_BALLOT_TYPES as SHARED_EXTENDED_BALLOT_TYPES } from "../../shared/server-protocol.ts";
 import type { CommunityGovernor } from "../../typechain-types/index.js";
 
 /** `IGovernor.ProposalState`, as the bigint values `state(id)` returns. */
@@ -119,17 +120,8 @@ export const BALLOT_TYPES = {
   ],
 };
 
-/** EIP-712 `ExtendedBallot` type of OpenZeppelin's Governor (castVoteWithReasonAndParamsBySig). */
-export const EXTENDED_BALLOT_TYPES = {
-  ExtendedBallot: [
-    { name: "proposalId", type: "uint256" },
-    { name: "support", type: "uint8" },
-    { name: "voter", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "reason", type: "string" },
-    { name: "params", type: "bytes" },
-  ],
-};
+/** EIP-712 `ExtendedBallot` type of OpenZeppelin's Governor (castVoteWithReasonAndParamsBySig), shared with the app and the server. */
+export const EXTENDED_BALLOT_TYPES = { ExtendedBallot: SHARED_EXTENDED_BALLOT_TYPES.ExtendedBallot.map((f) => ({ ...f })) };
 
 /** The governor's EIP-712 domain, read from the contract (name, version, chain id, address). */
 export async function governorDomain(governor: CommunityGovernor): Promise<{

@@ -4,17 +4,18 @@
  * PUT /v1/communities/:token/settings (the vault's operator changes the community's settings).
  */
 import { Hono } from "hono";
-import { encodeAbiParameters, getAddress, keccak256, toBytes, zeroAddress, type Address, type Hex } from "viem";
+import { getAddress, zeroAddress, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import { claimLink, signVoucher, type TypedDataSigner, type Voucher } from "../../shared/rewards.ts";
+import { joinResource, joinVoucherId, settingsHash, settingsResource } from "../../shared/server-protocol.ts";
 import { rewardVaultAbi } from "../../indexer/generated/abis.ts";
 import { addressParam, clientIp, communityJson, readJson, validate } from "./app.ts";
 import { HttpError, type Community, type CommunitySettings, type ServerContext } from "./context.ts";
 import { ConfigError } from "./config.ts";
 import { migrate } from "./db.ts";
 import { parseSettingsInput, saveSettings } from "./settings.ts";
-import { issueNonce, joinResource, settingsResource, SIWE_SCHEMA, verifySignIn } from "./siwe.ts";
+import { issueNonce, SIWE_SCHEMA, verifySignIn } from "./siwe.ts";
 
 export const JOIN_SCHEMA = [
   ...SIWE_SCHEMA,
@@ -33,16 +34,6 @@ export const JOIN_SCHEMA = [
   "CREATE INDEX IF NOT EXISTS joins_ip ON joins (token, ip, created_at)",
   "CREATE INDEX IF NOT EXISTS joins_referrer ON joins (token, referrer, created_at)",
 ];
-
-/** The join voucher's id for `fan`: `uint256(keccak256(abi.encode("coterie.join", fan)))`, one per fan per vault. */
-export function joinVoucherId(fan: Address): bigint {
-  return BigInt(keccak256(encodeAbiParameters([{ type: "string" }, { type: "address" }], ["coterie.join", getAddress(fan)])));
-}
-
-/** The hash a settings sign-in names: keccak256 of the UTF-8 JSON of `settings` (JSON.stringify, keys as sent). */
-export function settingsHash(settings: unknown): Hex {
-  return keccak256(toBytes(JSON.stringify(settings)));
-}
 
 /**
  * COTERIE_JOIN_GATE_URL: a loopback (http://127.0.0.1, http://localhost, http://[::1]) or https URL,

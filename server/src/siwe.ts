@@ -33,16 +33,6 @@ export async function issueNonce(db: Db): Promise<string> {
   return nonce;
 }
 
-/** `urn:coterie:join:<token>`: the resource a join sign-in names. */
-export function joinResource(token: Address): string {
-  return `urn:coterie:join:${getAddress(token)}`;
-}
-
-/** `urn:coterie:settings:<token>:<hash>`: the resource a settings sign-in names (hash = keccak256 of the settings' JSON). */
-export function settingsResource(token: Address, settingsHash: Hex): string {
-  return `urn:coterie:settings:${getAddress(token)}:${settingsHash.toLowerCase()}`;
-}
-
 const bad = (message: string) => new HttpError(400, "bad_request", message);
 
 /** The hosts (host[:port]) a sign-in message may name as its domain: those of the app URLs. */

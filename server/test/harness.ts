@@ -26,6 +26,8 @@ import { pino } from "pino";
 import { freePort, startChain, type Chain } from "../../indexer/test/harness.ts";
 import { portIsFree } from "../../scripts/lib/ports.ts";
 import { communityGovernorAbi, rewardVaultAbi, socialTokenAbi } from "../../indexer/generated/abis.ts";
+import { VOUCHER_TYPES } from "../../shared/rewards.ts";
+import { DELEGATION_TYPES, EXTENDED_BALLOT_TYPES } from "../../shared/server-protocol.ts";
 import { readConfig } from "../src/config.ts";
 import { startServer, type RunningServer } from "../src/server.ts";
 
@@ -190,16 +192,7 @@ export async function voteAction(pc: PublicClient, governor: Address, voter: Pri
   const nonce = await pc.readContract({ address: governor, abi: communityGovernorAbi, functionName: "nonces", args: [voter.address] });
   const signature = await voter.signTypedData({
     domain: await domainOf(pc, governor, communityGovernorAbi),
-    types: {
-      ExtendedBallot: [
-        { name: "proposalId", type: "uint256" },
-        { name: "support", type: "uint8" },
-        { name: "voter", type: "address" },
-        { name: "nonce", type: "uint256" },
-        { name: "reason", type: "string" },
-        { name: "params", type: "bytes" },
-      ],
-    },
+    types: EXTENDED_BALLOT_TYPES,
     primaryType: "ExtendedBallot",
     message: { proposalId, support, voter: voter.address, nonce, reason, params: "0x" },
   });
@@ -211,7 +204,7 @@ export async function delegateAction(pc: PublicClient, token: Address, holder: P
   const nonce = await pc.readContract({ address: token, abi: socialTokenAbi, functionName: "nonces", args: [holder.address] });
   const signature = await holder.signTypedData({
     domain: await domainOf(pc, token, socialTokenAbi),
-    types: { Delegation: [{ name: "delegatee", type: "address" }, { name: "nonce", type: "uint256" }, { name: "expiry", type: "uint256" }] },
+    types: DELEGATION_TYPES,
     primaryType: "Delegation",
     message: { delegatee, nonce, expiry },
   });
@@ -230,15 +223,7 @@ export interface Voucher {
 export async function redeemAction(pc: PublicClient, vault: Address, attester: PrivateKeyAccount, voucher: Voucher) {
   const signature = await attester.signTypedData({
     domain: await domainOf(pc, vault, rewardVaultAbi),
-    types: {
-      Voucher: [
-        { name: "recipient", type: "address" },
-        { name: "amount", type: "uint256" },
-        { name: "referrer", type: "address" },
-        { name: "id", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: VOUCHER_TYPES,
     primaryType: "Voucher",
     message: voucher,
   });

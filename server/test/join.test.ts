@@ -18,10 +18,10 @@ import { rewardVaultAbi, socialTokenAbi } from "../../indexer/generated/abis.ts"
 import { parseClaimLink } from "../../shared/rewards.ts";
 import { readConfig } from "../src/config.ts";
 import type { ServerConfig } from "../src/context.ts";
-import { joinGateUrl, joinRoutes, joinVoucherId, settingsHash } from "../src/join.ts";
+import { joinGateUrl, joinRoutes } from "../src/join.ts";
+import { joinResource, joinVoucherId, settingsHash, settingsResource } from "../../shared/server-protocol.ts";
 import { startServer, type RunningServer } from "../src/server.ts";
 import { saveSettings } from "../src/settings.ts";
-import { joinResource, settingsResource } from "../src/siwe.ts";
 
 const creator = privateKeyToAccount(CREATOR_KEY);
 const APP_URL = "http://127.0.0.1:5173";

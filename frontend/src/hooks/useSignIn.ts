@@ -8,19 +8,18 @@ import { useConfig, useConnection } from "wagmi";
 import { signMessage } from "wagmi/actions";
 import { getAddress, keccak256, stringToBytes, type Address, type Hex } from "viem";
 import { createSiweMessage } from "viem/siwe";
+import { joinResource, settingsResource as sharedSettingsResource } from "../../../shared/server-protocol.ts";
 import { useActiveChain } from "../config/context.tsx";
 import type { ServerClient, SettingsInput } from "../lib/server.ts";
+
+export { joinResource };
 
 /** A sign-in message stays valid this long (the server accepts at most 10 minutes). */
 const SIGN_IN_TTL_MS = 5 * 60_000;
 
-export function joinResource(token: Address): string {
-  return `urn:coterie:join:${getAddress(token)}`;
-}
-
 /** The settings resource: the token and the keccak256 of the exact UTF-8 JSON sent as `settings`. */
 export function settingsResource(token: Address, settingsJson: string): string {
-  return `urn:coterie:settings:${getAddress(token)}:${keccak256(stringToBytes(settingsJson))}`;
+  return sharedSettingsResource(token, keccak256(stringToBytes(settingsJson)));
 }
 
 /** The settings' JSON as sent (and hashed): one serialisation, used for both. */

@@ -3,28 +3,10 @@
  * the contract's own domain, read from its `eip712Domain()` (ERC-5267), so the signature is the one
  * `castVoteWithReasonAndParamsBySig` or `delegateBySig` recovers. Pure builders, tested without a wallet.
  */
-import { keccak256, encodeAbiParameters, getAddress, type Address, type Hex, type TypedDataDomain } from "viem";
+import { getAddress, type Address, type Hex, type TypedDataDomain } from "viem";
+import { DELEGATION_TYPES, EXTENDED_BALLOT_TYPES } from "../../../shared/server-protocol.ts";
 
-/** OpenZeppelin Governor's `EXTENDED_BALLOT_TYPEHASH` fields. */
-export const EXTENDED_BALLOT_TYPES = {
-  ExtendedBallot: [
-    { name: "proposalId", type: "uint256" },
-    { name: "support", type: "uint8" },
-    { name: "voter", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "reason", type: "string" },
-    { name: "params", type: "bytes" },
-  ],
-} as const;
-
-/** OpenZeppelin Votes' `DELEGATION_TYPEHASH` fields. */
-export const DELEGATION_TYPES = {
-  Delegation: [
-    { name: "delegatee", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-  ],
-} as const;
+export { DELEGATION_TYPES, EXTENDED_BALLOT_TYPES, joinVoucherId } from "../../../shared/server-protocol.ts";
 
 /** `eip712Domain()`'s answer: (fields, name, version, chainId, verifyingContract, salt, extensions). */
 export type Eip712DomainResult = readonly [Hex, string, string, bigint, Address, Hex, readonly bigint[]];
@@ -67,11 +49,6 @@ export function delegationTypedData(domain: TypedDataDomain, delegation: { deleg
     primaryType: "Delegation" as const,
     message: { delegatee: getAddress(delegation.delegatee), nonce: delegation.nonce, expiry: delegation.expiry },
   };
-}
-
-/** The server's join voucher id for `fan`: `uint256(keccak256(abi.encode("coterie.join", fan)))`. */
-export function joinVoucherId(fan: Address): bigint {
-  return BigInt(keccak256(encodeAbiParameters([{ type: "string" }, { type: "address" }], ["coterie.join", getAddress(fan)])));
 }
 
 /** How long a delegation signature stays valid (the relay sends it within seconds). */
