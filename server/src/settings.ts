@@ -91,7 +91,7 @@ export function settingsToJson(settings: CommunitySettings): CommunitySettingsIn
 
 /** Stored settings read in the last CACHE_MS, per database (saveSettings replaces its entry). */
 const CACHE_MS = 2_000;
-const cache = new WeakMap<Db, Map<Address, { at: number; value: Partial<CommunitySettingsInput> | null }>>();
+const cache = new WeakMap<Db, Map<Address, { at: number; value: Promise<Partial<CommunitySettingsInput> | null> }>>();
 
 function cacheOf(db: Db) {
   let map = cache.get(db);
@@ -103,8 +103,12 @@ async function cachedStored(db: Db, token: Address): Promise<Partial<CommunitySe
   const map = cacheOf(db);
   const hit = map.get(token);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-  const value = await stored(db, token);
+  // The lookup itself is cached while it runs: a burst of concurrent requests makes one query.
+  const value = stored(db, token);
   map.set(token, { at: Date.now(), value });
+  value.catch(() => {
+    if (map.get(token)?.value === value) map.delete(token);
+  });
   return value;
 }
 

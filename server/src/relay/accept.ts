@@ -1,5 +1,5 @@
 /**
- * Acceptance in groups: the relay requests that finished their checks in the same moment are
+ * Acceptance in groups: the relay requests that finished their checks within GATHER_MS are
  * stored together, in ONE database transaction of a few set-based statements (duplicates looked
  * up, budget rows locked, reservations decided in order, budgets updated, requests inserted), so
  * a burst of concurrent requests costs a handful of queries instead of a handful each.
@@ -26,6 +26,9 @@ export interface AcceptJob {
   limits: { gasPerEpoch: bigint; gasPerAccountPerEpoch: bigint };
 }
 
+/** Requests that finished their checks within this long of the first waiting one are stored together. */
+const GATHER_MS = 5;
+
 type Waiting = AcceptJob & { resolve: () => void; reject: (error: unknown) => void };
 
 const duplicate = (id: string) => new HttpError(409, "duplicate", "The same action is already relayed (see its id).", { id });
@@ -42,7 +45,7 @@ export class Acceptor {
       this.queue.push({ ...job, resolve, reject });
       if (!this.running) {
         this.running = true;
-        setImmediate(() => void this.drain());
+        setTimeout(() => void this.drain(), GATHER_MS);
       }
     });
   }

@@ -61,6 +61,45 @@ export const relayBodySchema = z.object({ chainId: z.number().int().positive(), 
 export type Action = z.infer<typeof actionSchema>;
 export type ActionKind = Action["kind"];
 
+/**
+ * The gas limit of each kind's transaction, which is also what its request reserves in the budgets
+ * (settled to the gas used when mined): a generous ceiling over the measured cost (bench/gas.json)
+ * rather than an estimate, so that acceptance costs one simulation (eth_call) instead of
+ * eth_estimateGas's binary search, and a cost that differs between the latest block and the one
+ * that mines the transaction (a vote checkpoint written in a new block) never runs out of gas. The
+ * sponsor pays only the gas used; a generous limit costs only reservation headroom.
+ *
+ *   vote       castVoteWithReasonAndParamsBySig: castVoteBySig 112k measured (castVote 78k)  → 200k
+ *   delegate   delegateBySig: delegate 117k measured, plus the signature check             → 200k
+ *   redeem     redeem: 209k measured with a referral (178k to a new holder)                → 320k
+ *   campaign   claimCampaign: 183k measured to a new holder                                → 280k
+ *   referral   claimReferralRewardsFor: ~127k                                              → 200k
+ *   crowdfund  claimTokens: 134k measured to a new holder (~160k)                          → 250k
+ *   revenue    claim(asset, account, maxDeposits) grows with the deposits it covers: estimated
+ *              (eth_estimateGas at the latest block) plus half, see `revenueLimit`.
+ *
+ * Each ceiling also gets CALLDATA_GAS_PER_BYTE per byte of call data: the variable parts (a vote's
+ * reason and params, a campaign's proof, a signature) cost calldata (16 a byte), copying, hashing
+ * and, for a reason, log data (8 a byte).
+ */
+export const GAS_CEILING: Record<Exclude<ActionKind, "revenue">, bigint> = {
+  vote: 200_000n,
+  delegate: 200_000n,
+  redeem: 320_000n,
+  campaign: 280_000n,
+  referral: 200_000n,
+  crowdfund: 250_000n,
+};
+export const CALLDATA_GAS_PER_BYTE = 40n;
+
+/** The gas limit (and reservation) of a kind with a fixed ceiling, for its call data. */
+export function gasLimitFor(kind: Exclude<ActionKind, "revenue">, data: Hex): bigint {
+  return GAS_CEILING[kind] + CALLDATA_GAS_PER_BYTE * BigInt((data.length - 2) / 2);
+}
+
+/** A revenue claim's gas limit (and reservation): its estimate at the latest block plus half. */
+export const revenueLimit = (estimate: bigint) => (estimate * 3n) / 2n;
+
 /** What the sponsor submits for an action, and who is charged. */
 export interface Prepared {
   account: Address;
@@ -88,6 +127,9 @@ const expired = (what: string) => new HttpError(400, "expired", `The ${what} has
 
 const PROPOSAL_ACTIVE = 1;
 
+/** Proposal snapshots read so far, by `governor:proposalId` (a proposal's snapshot never changes). */
+const snapshots = new Map<string, bigint>();
+
 async function eip712Domain(ctx: ServerContext, address: Address, abi: typeof socialTokenAbi | typeof communityGovernorAbi) {
   const [, name, version, chainId, verifyingContract] = await ctx.chain.readContract({ address, abi, functionName: "eip712Domain" });
   return { name, version, chainId: Number(chainId), verifyingContract };
@@ -99,18 +141,26 @@ export async function prepare(ctx: ServerContext, community: Community, action: 
   switch (action.kind) {
     case "vote": {
       const governor = community.governor;
-      let state: number;
-      try {
-        state = await c.readContract({ address: governor, abi: communityGovernorAbi, functionName: "state", args: [action.proposalId] });
-      } catch {
-        throw ineligible("There is no such proposal.", "GovernorNonexistentProposal");
-      }
-      if (state !== PROPOSAL_ACTIVE) throw ineligible("Voting on this proposal is not open.", "GovernorUnexpectedProposalState");
-      const snapshot = await c.readContract({ address: governor, abi: communityGovernorAbi, functionName: "proposalSnapshot", args: [action.proposalId] });
-      const [votes, voted] = await Promise.all([
-        c.readContract({ address: governor, abi: communityGovernorAbi, functionName: "getVotes", args: [action.voter, snapshot] }),
+      // One round of reads (one batch): the state, whether the account voted, and its votes at the
+      // snapshot (a proposal's snapshot never changes, so it is read once per proposal).
+      const known = snapshots.get(`${governor}:${action.proposalId}`);
+      const snapshotRead = known !== undefined ? Promise.resolve(known) : c.readContract({ address: governor, abi: communityGovernorAbi, functionName: "proposalSnapshot", args: [action.proposalId] });
+      const votesRead = (snapshot: bigint) => c.readContract({ address: governor, abi: communityGovernorAbi, functionName: "getVotes", args: [action.voter, snapshot] });
+      const [stateRead, votedRead, snapshotOutcome, votesEarly] = await Promise.allSettled([
+        c.readContract({ address: governor, abi: communityGovernorAbi, functionName: "state", args: [action.proposalId] }),
         c.readContract({ address: governor, abi: communityGovernorAbi, functionName: "hasVoted", args: [action.proposalId, action.voter] }),
+        snapshotRead,
+        known !== undefined ? votesRead(known) : Promise.resolve(null),
       ]);
+      if (stateRead.status === "rejected") throw ineligible("There is no such proposal.", "GovernorNonexistentProposal");
+      if (stateRead.value !== PROPOSAL_ACTIVE) throw ineligible("Voting on this proposal is not open.", "GovernorUnexpectedProposalState");
+      if (votedRead.status === "rejected") throw votedRead.reason;
+      if (snapshotOutcome.status === "rejected") throw snapshotOutcome.reason;
+      const snapshot = snapshotOutcome.value;
+      if (snapshot !== 0n) snapshots.set(`${governor}:${action.proposalId}`, snapshot);
+      const voted = votedRead.value;
+      const early = votesEarly.status === "fulfilled" ? votesEarly.value : null;
+      const votes = voted ? 0n : (early ?? (await votesRead(snapshot)));
       if (voted) throw ineligible("This account has already voted on this proposal.", "GovernorAlreadyCastVote");
       if (votes === 0n) throw ineligible("This account had no votes when the proposal's voting was set (its snapshot).");
       return {

@@ -10,7 +10,7 @@ import { Hono } from "hono";
 import { numberToHex } from "viem";
 import { clientIp, readJson, validate } from "../app.ts";
 import { HttpError, type ServerContext } from "../context.ts";
-import { chainClock, prepare, relayBodySchema, type Prepared } from "./actions.ts";
+import { chainClock, gasLimitFor, prepare, relayBodySchema, revenueLimit, type ActionKind, type Prepared } from "./actions.ts";
 import { Acceptor } from "./accept.ts";
 import { epochOf } from "./budget.ts";
 import { RateLimiter } from "./ratelimit.ts";
@@ -20,9 +20,6 @@ import { activeByKey, getRequest, requestJson } from "./store.ts";
 
 /** Reverts that mean "this signature is not the account's": 401 rather than 422. */
 const BAD_SIGNATURE = new Set(["GovernorInvalidSignature", "ERC2612InvalidSigner", "RewardVaultBadSignature", "ECDSAInvalidSignature", "ECDSAInvalidSignatureLength", "ECDSAInvalidSignatureS"]);
-
-/** Gas reserved (and the transaction's gas limit): the estimate plus 20%. */
-export const reserveFor = (estimate: bigint) => (estimate * 12n) / 10n;
 
 export interface RelayLimits {
   perIpPerMinute: number;
@@ -39,12 +36,21 @@ export function relayRouter(ctx: ServerContext, rpc: JsonRpc, wake: () => void, 
 
   const duplicate = (id: string) => new HttpError(409, "duplicate", "The same action is already relayed (see its id).", { id });
 
-  async function simulate(p: Prepared): Promise<bigint> {
+  /**
+   * The transaction's gas limit (= its reservation), after ONE simulation at the latest block with
+   * that limit (eth_call; a revert or running out of gas refuses the request). Only a revenue
+   * claim, whose cost grows with the deposits it covers, is estimated instead (eth_estimateGas).
+   * Never against "pending": the node would re-execute its whole mempool for each call.
+   */
+  async function simulate(kind: ActionKind, p: Prepared): Promise<bigint> {
     try {
-      // Against "pending", i.e. the next block: "latest" runs in the latest block's context, where a
-      // vote checkpoint written at the same timestamp costs less than in the block that mines it.
-      const gas = await rpc.call<string>("eth_estimateGas", [{ from: ctx.sponsor, to: p.target, data: p.data }, "pending"]);
-      return BigInt(gas);
+      if (kind === "revenue") {
+        const estimate = await rpc.call<string>("eth_estimateGas", [{ from: ctx.sponsor, to: p.target, data: p.data }, "latest"]);
+        return revenueLimit(BigInt(estimate));
+      }
+      const gas = gasLimitFor(kind, p.data);
+      await rpc.call<string>("eth_call", [{ from: ctx.sponsor, to: p.target, data: p.data, gas: numberToHex(gas) }, "latest"]);
+      return gas;
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;
       const decoded = describeRevert(error.data, `The chain would refuse it: ${error.message.split("\n")[0]}`);
@@ -65,10 +71,13 @@ export function relayRouter(ctx: ServerContext, rpc: JsonRpc, wake: () => void, 
     if (!settings.relay.enabled) throw new HttpError(503, "not_configured", "This community does not sponsor transactions.");
 
     const p = await prepare(ctx, community, body.action, now);
-    const existing = await activeByKey(ctx.db, p.key, p.once);
-    if (existing) throw duplicate(existing.id);
     if (!perAccount.take(`account:${community.token}:${p.account}`)) throw new HttpError(429, "rate_limited", "Too many requests for this account; wait a minute.");
-    const gas = reserveFor(await simulate(p));
+    // The duplicate lookup runs beside the simulation (a duplicate is refused 409 whatever the simulation says).
+    const [existing, simulated] = await Promise.allSettled([activeByKey(ctx.db, p.key, p.once), simulate(body.action.kind, p)]);
+    if (existing.status === "rejected") throw existing.reason;
+    if (existing.value) throw duplicate(existing.value.id);
+    if (simulated.status === "rejected") throw simulated.reason;
+    const gas = simulated.value;
 
     const id = randomUUID();
     const epoch = epochOf(Math.floor(Date.now() / 1000), settings.relay.epochSeconds);

@@ -36,11 +36,12 @@ function toResult(r: RpcResponse | undefined): RpcResult {
 }
 
 /**
- * A JSON-RPC client. `call`s made in the same turn of the event loop go out together as one batch:
+ * A JSON-RPC client. `call`s made within `windowMs` of the first waiting one go out together as one
+ * batch (concurrent HTTP requests reach their handlers a few milliseconds apart, not in one turn):
  * a node answers a batch of 100 calls many times faster than 100 requests (hardhat node: ~17 ms
  * against ~300 ms on the bench machine), which is what keeps concurrent relay requests fast.
  */
-export function jsonRpc(url: string, maxBatch = 200) {
+export function jsonRpc(url: string, maxBatch = 200, windowMs = 5) {
   let nextId = 1;
   const post = async (body: unknown): Promise<unknown> => {
     const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -66,11 +67,11 @@ export function jsonRpc(url: string, maxBatch = 200) {
     );
   };
   return {
-    /** One call (batched with the others of this turn); throws RpcError (with revert data when the chain gave some). */
+    /** One call (batched with the others of the next `windowMs`); throws RpcError (with revert data when the chain gave some). */
     async call<T>(method: string, params: unknown[]): Promise<T> {
       const r = await new Promise<RpcResult>((resolve, reject) => {
         waiting.push({ method, params, resolve, reject });
-        if (waiting.length === 1) setImmediate(flush);
+        if (waiting.length === 1) setTimeout(flush, windowMs);
       });
       if (!r.ok) throw r.error;
       return r.result as T;
