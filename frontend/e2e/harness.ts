@@ -231,10 +231,22 @@ export async function openBrowser(coterie: Coterie, options: { width?: number; h
   };
 }
 
+/**
+ * Leaves the wallet disconnected. After a navigation wagmi first reconnects the previous session,
+ * so the wallet bar is read only once it has settled (data-settled): before that it may show
+ * "Connect wallet" and turn into a connected account a moment later.
+ */
+export async function disconnectWallet(page: Page): Promise<void> {
+  const settled = page.locator('[data-testid="wallet-connected"][data-settled="true"], [data-testid="wallet-disconnected"][data-settled="true"]');
+  await settled.first().waitFor({ timeout: 30_000 });
+  if (await page.getByTestId("wallet-connected").isVisible()) await page.getByTestId("disconnect").click();
+  await page.locator('[data-testid="wallet-disconnected"][data-settled="true"]').waitFor({ timeout: 30_000 });
+}
+
 /** Connects dev account #`index` through the wallet menu (the local chain's dev-account connector). */
 export async function connectDevAccount(page: Page, coterie: Coterie, index: number): Promise<string> {
   const address = coterie.accounts[index];
-  if (await page.getByTestId("disconnect").isVisible()) await page.getByTestId("disconnect").click();
+  await disconnectWallet(page);
   await page.getByTestId("connect-wallet").click();
   await page.getByTestId("dev-account-select").selectOption({ index });
   await page.getByTestId("connect-dev").click();

@@ -7,7 +7,7 @@
 import { expect } from "vitest";
 import { decodeFunctionResult, encodeFunctionData, getAddress, type Address, type Hex } from "viem";
 import { communityGovernorAbi, rewardVaultAbi } from "../../src/generated/abis.ts";
-import { connectDevAccount, waitForTx, type BrowserSession, type Coterie } from "../harness.ts";
+import { connectDevAccount, disconnectWallet, waitForTx, type BrowserSession, type Coterie } from "../harness.ts";
 
 export interface StepContext {
   coterie: Coterie;
@@ -49,7 +49,7 @@ async function send(coterie: Coterie, from: string, to: string, data: Hex): Prom
 /** Connects the page as the account of `key` (a fresh key with no ETH), through the dev connector's test key. */
 export async function connectKey({ session }: StepContext, key: Hex, address: Address): Promise<void> {
   const { page } = session;
-  if (await page.getByTestId("disconnect").isVisible()) await page.getByTestId("disconnect").click();
+  await disconnectWallet(page);
   await page.evaluate(([k, v]) => localStorage.setItem(k, v), [DEV_KEY, key] as const);
   await page.getByTestId("connect-wallet").click();
   await page.getByTestId("connect-dev").click();
