@@ -228,6 +228,12 @@ export async function claimCampaignFromProofs(
 export async function measureEarnFirstLoad(ctx: StepContext, token: string): Promise<{ requests: number; methods: string[] }> {
   const { coterie, session } = ctx;
   const { page } = session;
+  // The previous page's last reads (e.g. the wallet bar's balance after connecting) must not count
+  // towards this page's budget: wait until the page has sent no JSON-RPC request for 500 ms.
+  for (let seen = -1; seen !== session.rpcCalls.length; ) {
+    seen = session.rpcCalls.length;
+    await page.waitForTimeout(500);
+  }
   session.resetRpcCount();
   await page.goto(`${coterie.appUrl}/c/${getAddress(token)}/earn`);
   await page.getByTestId("vault-status").waitFor({ timeout: TIMEOUT });
